@@ -1,0 +1,122 @@
+"""NIK (and KK number) normalisation, structure checks and masking.
+
+A NIK has 16 digits: province (2), kabupaten (2), kecamatan (2) of first registration, day of birth (+40 for
+women), month, two-digit year, and a 4-digit serial (not 0000). There is no checksum.
+
+What Excel does to NIKs, and what this module does about it:
+
+- a genuine number cell (``3517061203850001`` or ``3517061203850001.0``): exact below 2**53, recovered;
+- a leading apostrophe, spaces, non-breaking spaces, dots or dashes: stripped, recovered;
+- scientific notation (``3.51706E+15``) or any other loss of digits: marked ``tidak_dapat_dipulihkan`` and
+  never guessed — ask for a re-export.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+#: Values of the ``nik_status`` column.
+NIK_VALID = "valid"
+NIK_DIPERBAIKI = "diperbaiki"
+NIK_TIDAK_DAPAT_DIPULIHKAN = "tidak_dapat_dipulihkan"
+NIK_TIDAK_VALID = "tidak_valid"
+NIK_KOSONG = "kosong"
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+_FLOAT_TEXT = re.compile(r"^(\d{16})\.0+$")
+_SEPARATORS = re.compile(r"[\s\u00a0'`’.\-]")
+
+
+def _one(value: object) -> tuple[object, str]:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return pd.NA, NIK_KOSONG
+    if isinstance(value, (int, np.integer)):
+        text = str(int(value))
+        return (text, NIK_DIPERBAIKI) if len(text) == 16 else (pd.NA, NIK_TIDAK_VALID)
+    if isinstance(value, (float, np.floating)):
+        if float(value).is_integer() and float(value) < 2**53:
+            text = str(int(value))
+            return (text, NIK_DIPERBAIKI) if len(text) == 16 else (pd.NA, NIK_TIDAK_VALID)
+        return pd.NA, NIK_TIDAK_DAPAT_DIPULIHKAN
+    raw = str(value).strip().replace("\u00a0", " ").strip()
+    if raw == "" or raw.lower() in {"nan", "none", "null", "-"}:
+        return pd.NA, NIK_KOSONG
+    if re.fullmatch(r"\d{16}", raw):
+        return raw, NIK_VALID
+    if _SCIENTIFIC.match(raw.replace(" ", "")):
+        return pd.NA, NIK_TIDAK_DAPAT_DIPULIHKAN
+    floated = _FLOAT_TEXT.match(raw)
+    if floated:
+        return floated.group(1), NIK_DIPERBAIKI
+    cleaned = _SEPARATORS.sub("", raw)
+    if re.fullmatch(r"\d{16}", cleaned):
+        return cleaned, NIK_DIPERBAIKI
+    return pd.NA, NIK_TIDAK_VALID
+
+
+def normalise_nik(values: pd.Series) -> pd.DataFrame:
+    """Normalise a column of raw NIK (or KK) values.
+
+    Returns a frame with the same index and columns ``nik`` (16-digit text or missing) and ``nik_status``
+    (``valid``, ``diperbaiki``, ``tidak_dapat_dipulihkan``, ``tidak_valid``, ``kosong``).
+    A 16-digit value whose structure is impossible (month 13, serial 0000, …) is ``tidak_valid``.
+    """
+    uniques = pd.unique(values.to_numpy(dtype=object))
+    parsed = {u: _one(u) for u in uniques if not _is_missing(u)}
+    missing = (pd.NA, NIK_KOSONG)
+    pairs = [parsed.get(v, missing) if not _is_missing(v) else missing for v in values.to_numpy(dtype=object)]
+    out = pd.DataFrame(pairs, columns=["nik", "nik_status"], index=values.index)
+    out["nik"] = out["nik"].astype("string")
+    bad_structure = out["nik"].notna() & ~structure_ok(out["nik"])
+    out.loc[bad_structure, "nik_status"] = NIK_TIDAK_VALID
+    out.loc[bad_structure, "nik"] = pd.NA
+    return out
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def structure_ok(nik: pd.Series) -> pd.Series:
+    """True where a 16-digit NIK has a possible date part and a serial other than 0000."""
+    text = nik.astype("string")
+    day = pd.to_numeric(text.str[6:8], errors="coerce")
+    month = pd.to_numeric(text.str[8:10], errors="coerce")
+    shape_ok = text.str.fullmatch(r"\d{16}").fillna(False).astype(bool)
+    day_ok = (day.between(1, 31) | day.between(41, 71)).fillna(False).astype(bool)
+    month_ok = month.between(1, 12).fillna(False).astype(bool)
+    serial_ok = (text.str[12:16] != "0000").fillna(False).astype(bool)
+    return shape_ok & day_ok & month_ok & serial_ok
+
+
+def nik_birth_info(nik: pd.Series) -> pd.DataFrame:
+    """Sex (``L``/``P``) and day/month/two-digit year encoded in each NIK (for consistency warnings only)."""
+    text = nik.astype("string")
+    day = pd.to_numeric(text.str[6:8], errors="coerce")
+    sex = pd.Series(np.where(day > 40, "P", "L"), index=nik.index, dtype="string").where(day.notna())
+    return pd.DataFrame(
+        {
+            "jenis_kelamin": sex,
+            "hari": (day - 40 * (day > 40)).astype("Int64"),
+            "bulan": pd.to_numeric(text.str[8:10], errors="coerce").astype("Int64"),
+            "tahun2": pd.to_numeric(text.str[10:12], errors="coerce").astype("Int64"),
+        },
+        index=nik.index,
+    )
+
+
+def mask_nik(nik: object) -> str:
+    """``3517061203850001`` -> ``3517**********01``: only the region of issue and the last two digits remain."""
+    if _is_missing(nik):
+        return ""
+    text = str(nik)
+    if len(text) != 16:
+        return "*" * len(text)
+    return text[:4] + "*" * 10 + text[-2:]
+
+
+def mask_series(nik: pd.Series) -> pd.Series:
+    return nik.map(mask_nik).astype("string")

@@ -1,0 +1,125 @@
+"""Run parameters: defaults, a YAML file, ``-p NAME VALUE`` overrides, and their validation.
+
+Shared by ``helpers.pipeline``, ``helpers.reports`` and ``helpers.forms`` so that every command accepts the
+same parameters with the same checks. Values given with ``-p`` are kept as text and converted here (papermill's
+own ``-p`` would turn ``0012`` into ``12``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import KODE_KABUPATEN, PROCESSED_DIR, RAW_DIR, REPORTS_DIR, TANGGAL_LAPORAN_DEMO, TANGGAL_TARGET_DEFAULT
+from .errors import InputError
+
+DEFAULTS: dict[str, Any] = {
+    "raw_dir": str(RAW_DIR),
+    "processed_dir": str(PROCESSED_DIR),
+    "reports_dir": str(REPORTS_DIR),
+    "report_date": TANGGAL_LAPORAN_DEMO,
+    "tanggal_target": TANGGAL_TARGET_DEFAULT,
+    "ambang_fuzzy": 85.0,
+    "min_strategi": 2,
+    "kecamatan": "",
+    "boundary_path": "",
+    "mask_pii": True,
+    "kode_kabupaten": KODE_KABUPATEN,
+}
+
+_DATES = ("report_date", "tanggal_target")
+_PATHS = ("raw_dir", "processed_dir", "reports_dir", "boundary_path")
+
+
+def parse_date(value: object, name: str = "report_date") -> dt.date:
+    """A YYYY-MM-DD date, or an InputError in Indonesian."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f'Parameter {name} = "{text}" tidak valid: gunakan format TTTT-BB-HH (tahun-bulan-hari), '
+            "misalnya 2024-11-06."
+        ) from None
+
+
+def _convert(name: str, value: Any) -> Any:
+    if name in _DATES:
+        return parse_date(value, name).isoformat()
+    if name == "ambang_fuzzy":
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise InputError(f'Parameter ambang_fuzzy = "{value}" harus berupa angka antara 0 dan 100.') from None
+        if not 0 <= number <= 100:
+            raise InputError(f"Parameter ambang_fuzzy = {value} harus antara 0 dan 100.")
+        return number
+    if name == "min_strategi":
+        try:
+            number = int(str(value))
+        except ValueError:
+            raise InputError(f'Parameter min_strategi = "{value}" harus bilangan bulat 1, 2 atau 3.') from None
+        if number not in (1, 2, 3):
+            raise InputError(f"Parameter min_strategi = {value} harus 1, 2 atau 3 (ada tiga strategi nasional).")
+        return number
+    if name == "mask_pii":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "ya", "1", "yes"):
+            return True
+        if text in ("false", "tidak", "0", "no"):
+            return False
+        raise InputError(f'Parameter mask_pii = "{value}" harus true atau false.')
+    if name in _PATHS:
+        return str(value) if value not in (None, "") else ""
+    return "" if value is None else str(value)
+
+
+def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, str]] | dict | None = None) -> dict:
+    """Defaults, then the YAML file, then overrides; every value validated. Unknown names are an error."""
+    merged = dict(DEFAULTS)
+    given: dict[str, Any] = {}
+    if params_file:
+        path = Path(params_file)
+        if not path.is_file():
+            raise InputError(f"File parameter {path} tidak ditemukan.")
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(f"File parameter {path} bukan YAML yang valid: {exc}") from None
+        if not isinstance(loaded, dict):
+            raise InputError(f"File parameter {path} harus berisi pasangan nama: nilai.")
+        given.update(loaded)
+    if overrides:
+        given.update(dict(overrides))
+    for name, value in given.items():
+        if name not in DEFAULTS:
+            known = ", ".join(DEFAULTS)
+            raise InputError(f'Parameter "{name}" tidak dikenal. Parameter yang tersedia: {known}.')
+        merged[name] = _convert(name, value)
+    for name in _DATES:
+        merged[name] = _convert(name, merged[name])
+    return merged
+
+
+def report_dir(params: dict) -> Path:
+    """``reports/<report_date>/``: where every output of one run goes."""
+    return Path(params["reports_dir"]) / params["report_date"]
+
+
+def add_cli_arguments(parser) -> None:
+    """``--params FILE`` and repeated ``-p NAME VALUE`` for an argparse parser."""
+    parser.add_argument("--params", metavar="FILE.yaml", help="file YAML berisi parameter")
+    parser.add_argument(
+        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAMA", "NILAI"), help="ubah satu parameter"
+    )

@@ -41,11 +41,14 @@ def _one(value: object) -> tuple[object, str]:
             text = str(int(value))
             return (text, NIK_DIPERBAIKI) if len(text) == 16 else (pd.NA, NIK_TIDAK_VALID)
         return pd.NA, NIK_TIDAK_DAPAT_DIPULIHKAN
-    raw = str(value).strip().replace("\u00a0", " ").strip()
+    original = str(value)
+    if re.fullmatch(r"\d{16}", original):
+        return original, NIK_VALID
+    raw = original.replace("\u00a0", " ").strip()
     if raw == "" or raw.lower() in {"nan", "none", "null", "-"}:
         return pd.NA, NIK_KOSONG
     if re.fullmatch(r"\d{16}", raw):
-        return raw, NIK_VALID
+        return raw, NIK_DIPERBAIKI
     if _SCIENTIFIC.match(raw.replace(" ", "")):
         return pd.NA, NIK_TIDAK_DAPAT_DIPULIHKAN
     floated = _FLOAT_TEXT.match(raw)

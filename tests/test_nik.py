@@ -1,0 +1,34 @@
+import pandas as pd
+
+from helpers import nik
+
+
+def _status(values):
+    return nik.normalise_nik(pd.Series(values, dtype=object))
+
+
+def test_recoverable_forms():
+    out = _status(["'3517061203850001", 3517061203850001, 3517061203850001.0, "3517 0612 0385 0001",
+                   "3517.0612.0385.0001", "3517061203850001.0", "\u00a03517061203850001 "])
+    assert (out["nik"] == "3517061203850001").all()
+    assert set(out["nik_status"]) == {"diperbaiki"}
+
+
+def test_clean_text_is_valid():
+    out = _status(["3517065203850001"])  # woman: day 12 + 40
+    assert out.loc[0, "nik_status"] == "valid"
+
+
+def test_unrecoverable_and_invalid():
+    out = _status(["3.51706E+15", "3,51706E+15", "351706120385", "3517061213850001", "3517061203850000", None, "", "abc"])
+    assert list(out["nik_status"]) == ["tidak_dapat_dipulihkan", "tidak_dapat_dipulihkan", "tidak_valid",
+                                       "tidak_valid", "tidak_valid", "kosong", "kosong", "tidak_valid"]
+    assert out["nik"].isna().all()
+
+
+def test_birth_info_and_mask():
+    info = nik.nik_birth_info(pd.Series(["3517065203850001", "3517061203850001"]))
+    assert list(info["jenis_kelamin"]) == ["P", "L"]
+    assert list(info["hari"]) == [12, 12]
+    assert nik.mask_nik("3517061203850001") == "3517**********01"
+    assert nik.mask_nik(None) == ""

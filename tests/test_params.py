@@ -1,0 +1,27 @@
+import pytest
+
+from helpers import params
+from helpers.errors import InputError
+
+
+def test_defaults_and_overrides(tmp_path):
+    yaml_file = tmp_path / "p.yaml"
+    yaml_file.write_text('report_date: "2024-11-20"\nambang_fuzzy: 90\n')
+    got = params.resolve(yaml_file, [("min_strategi", "3"), ("kecamatan", "0012")])
+    assert got["report_date"] == "2024-11-20" and got["ambang_fuzzy"] == 90.0
+    assert got["min_strategi"] == 3 and got["kecamatan"] == "0012"
+
+
+@pytest.mark.parametrize("bad", ["06-11-2024", "2024/11/06", "2024-13-01", "kemarin", "20241106"])
+def test_report_date_in_wrong_format_is_a_clear_error(bad):
+    with pytest.raises(InputError, match="TTTT-BB-HH"):
+        params.resolve(overrides={"report_date": bad})
+
+
+def test_unknown_parameter_and_bad_values():
+    with pytest.raises(InputError, match="tidak dikenal"):
+        params.resolve(overrides={"tanggal": "2024-11-06"})
+    with pytest.raises(InputError, match="min_strategi"):
+        params.resolve(overrides={"min_strategi": "4"})
+    with pytest.raises(InputError, match="ambang_fuzzy"):
+        params.resolve(overrides={"ambang_fuzzy": "tinggi"})

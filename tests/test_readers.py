@@ -1,0 +1,75 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+import xlsxwriter
+
+from helpers import contract, readers
+from helpers.errors import InputError
+
+
+def _write_xlsx(path, rows, title_rows=0):
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Data")
+    for r in range(title_rows):
+        sheet.write(r, 0, f"JUDUL BARIS {r + 1}")
+    for r, row in enumerate(rows, start=title_rows + (1 if title_rows else 0)):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), workbook.add_format({"num_format": "dd/mm/yyyy"}))
+            elif value is not None:
+                sheet.write(r, c, value)
+    workbook.close()
+
+
+def test_title_block_aliases_and_text_ids(tmp_path):
+    rows = [
+        ["No ", "NIK", "Nama  Lengkap", "Desa / Kelurahan", "KEC", "Tgl Lahir"],
+        [1, 3517061203850001, "Siti", "Kauman", "Mojoagung", dt.date(1985, 3, 12)],
+        [None, None, None, None, None, None],
+        [2, "'3517061203850002", "Budi", "Kauman", "Mojoagung", "12/03/1985"],
+    ]
+    _write_xlsx(tmp_path / "sk_miskin_ekstrem.xlsx", rows, title_rows=3)
+    frame = readers.read_input(tmp_path, contract.SK)
+    assert list(frame["nik"]) == ["3517061203850001", "'3517061203850002"]
+    assert list(frame["no"]) == ["1", "2"]
+    assert list(frame["tanggal_lahir"]) == ["1985-03-12", "12/03/1985"]
+    assert list(frame["baris_sumber"]) == [6, 8]  # Excel row numbers (title block + blank row + header)
+    assert frame["no_kk"].isna().all()
+
+
+def test_folder_of_csv_and_parquet(tmp_path):
+    folder = tmp_path / "intervensi"
+    folder.mkdir()
+    (folder / "a.csv").write_text("NIK;Nama;OPD;Program;Tanggal Intervensi\n3517061203850001;Siti;Dinsos;PKH;2024-05-01\n")
+    pd.DataFrame({"NIK": ["3517061203850002"], "Nama": ["Budi"], "OPD": ["Perkim"], "Program": ["BSPS"],
+                  "Tanggal Intervensi": ["2024-06-01"]}).to_parquet(folder / "b.parquet")
+    frame = readers.read_input(tmp_path, contract.INTERVENSI)
+    assert list(frame["nik"]) == ["3517061203850001", "3517061203850002"]
+    assert list(frame["sumber_file"]) == ["intervensi/a.csv", "intervensi/b.parquet"]
+
+
+def test_missing_column_names_file_header_and_closest(tmp_path):
+    _write_xlsx(tmp_path / "sk_miskin_ekstrem.xlsx", [["NIK", "Nama", "Desa/Kelurahan", "Kecamtan"], ["1", "x", "y", "z"]])
+    with pytest.raises(InputError) as info:
+        readers.read_input(tmp_path, contract.SK)
+    message = str(info.value)
+    assert "sk_miskin_ekstrem.xlsx" in message and '"Kecamatan"' in message and '"Kecamtan"' in message
+
+
+def test_empty_and_unreadable_files(tmp_path):
+    folder = tmp_path / "verifikasi"
+    folder.mkdir()
+    (folder / "kosong.csv").write_text("")
+    with pytest.raises(InputError, match="kosong"):
+        readers.read_input(tmp_path, contract.VERIFIKASI)
+    (folder / "kosong.csv").unlink()
+    (folder / "rusak.xlsx").write_bytes(b"bukan file excel")
+    with pytest.raises(InputError, match="tidak dapat dibaca"):
+        readers.read_input(tmp_path, contract.VERIFIKASI)
+
+
+def test_absent_optional_input_and_missing_required_input(tmp_path):
+    assert readers.read_input(tmp_path, contract.INTERVENSI).empty
+    with pytest.raises(InputError, match="tidak ditemukan"):
+        readers.read_input(tmp_path, contract.P3KE)

@@ -24,11 +24,14 @@ demo: setup data pipeline
 data: setup
 	$(BIN)/python -m helpers.demo --seed $(SEED) --scale $(SCALE) --out data/raw
 
+# Real boundaries beside the project are used when present (never copied into the repository).
+BOUNDARY ?= $(wildcard ../shared/data/geo/jombang_desa.geojson)
+
 pipeline: setup
-	$(BIN)/python -m helpers.pipeline -p report_date $(REPORT_DATE)
+	$(BIN)/python -m helpers.pipeline -p report_date $(REPORT_DATE) $(if $(BOUNDARY),-p boundary_path $(BOUNDARY))
 
 reports: setup
-	$(BIN)/python -m helpers.reports -p report_date $(REPORT_DATE)
+	$(BIN)/python -m helpers.reports -p report_date $(REPORT_DATE) $(if $(BOUNDARY),-p boundary_path $(BOUNDARY))
 
 forms: setup
 	$(BIN)/python -m helpers.forms -p report_date $(REPORT_DATE)

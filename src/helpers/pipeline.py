@@ -1,0 +1,69 @@
+"""The pipeline runner: ``python -m helpers.pipeline [--params FILE.yaml] [-p NAME VALUE ...]``.
+
+Executes the notebooks in order with papermill (cleaning, matching, maps), stores the executed notebooks in
+``reports/<report_date>/notebook/``, copies ``summary.json`` beside them, then renders the reports
+(kabupaten + 21 kecamatan, or one kecamatan with ``-p kecamatan NAME``). Stops with a clear message naming
+the notebook and cell that failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from . import params as params_mod
+from .errors import InputError
+from .notebooks import NotebookFailed, run_notebook
+
+#: Notebooks in order, with the parameters each receives.
+STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("01_clean.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "kode_kabupaten")),
+    (
+        "02_match.ipynb",
+        ("raw_dir", "processed_dir", "reports_dir", "report_date", "ambang_fuzzy", "min_strategi", "kode_kabupaten"),
+    ),
+    ("03_map.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "boundary_path", "kecamatan")),
+)
+
+
+def run(parameters: dict, with_reports: bool = True) -> Path:
+    """Run every step for resolved ``parameters``; return the report folder."""
+    out_dir = params_mod.report_dir(parameters)
+    executed_dir = out_dir / "notebook"
+    failed_dir = out_dir / "_gagal"
+    for name, keys in tqdm(STEPS, desc="Pipeline", unit="notebook"):
+        started = time.perf_counter()
+        run_notebook(name, {k: parameters[k] for k in keys}, executed_dir / name, failed_dir=failed_dir)
+        tqdm.write(f"  {name} selesai dalam {time.perf_counter() - started:.1f} detik")
+    summary = Path(parameters["processed_dir"]) / "summary.json"
+    if summary.is_file():
+        shutil.copyfile(summary, out_dir / "summary.json")
+    if with_reports:
+        from .reports import render_all
+
+        render_all(parameters)
+    return out_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.pipeline", description="Jalankan seluruh pipeline.")
+    params_mod.add_cli_arguments(parser)
+    parser.add_argument("--tanpa-laporan", action="store_true", help="berhenti setelah peta, tanpa laporan HTML")
+    args = parser.parse_args(argv)
+    try:
+        parameters = params_mod.resolve(args.params, args.parameter)
+        out_dir = run(parameters, with_reports=not args.tanpa_laporan)
+    except (InputError, NotebookFailed) as exc:
+        print(f"\nGAGAL: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, InputError) else 1
+    print(f"Selesai. Hasil di {out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

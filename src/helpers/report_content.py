@@ -1,0 +1,341 @@
+"""Building blocks of the narrative report (``notebooks/04_report.ipynb``): charts, tables and sentences.
+
+Every function takes processed data (``status_sasaran``, ``summary.json``, P3KE tables) and returns a
+matplotlib figure or an HTML fragment in Bahasa Indonesia with Indonesian number formatting. Personal data:
+with ``mask_pii`` the NIK is always masked; names appear only in kecamatan case lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.patches import FancyBboxPatch  # noqa: E402
+
+from .config import DATA_PACKAGE_DIR  # noqa: E402
+from .fmt import angka, per_seribu, persen, tanggal  # noqa: E402
+from .nik import mask_series  # noqa: E402
+from .reference import poverty_context  # noqa: E402
+from .wilayah import kecamatan_table  # noqa: E402
+
+DEPRIVATION_FILE = DATA_PACKAGE_DIR / "deprivasi.csv"
+ACCENT = "#7a1f1f"
+LABEL_INTERVENSI = {"optimal": "Optimal", "belum_optimal": "Belum optimal", "belum_intervensi": "Belum diintervensi"}
+LABEL_KEBERADAAN = {
+    "ada": "Ada",
+    "meninggal": "Meninggal",
+    "pindah": "Pindah",
+    "tidak_ditemukan": "Tidak ditemukan",
+    "belum_diverifikasi": "Belum diverifikasi",
+}
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- headline figures
+
+
+def figures(status: pd.DataFrame) -> dict:
+    """Headline counts of a set of SK people (the kabupaten or one kecamatan), as in ``summary.json``."""
+    still = status["status_desil"] == "masih_desil1"
+    belum = still & (status["status_intervensi"] == "belum_optimal")
+    return {
+        "sasaran_sk": int(len(status)),
+        "keluar_desil1": int((status["status_desil"] == "keluar_desil1").sum()),
+        "masih_desil1": int(still.sum()),
+        "intervensi_optimal": int((still & (status["status_intervensi"] == "optimal")).sum()),
+        "intervensi_belum_optimal": int(belum.sum()),
+        "belum_optimal_masih_ada": int((belum & (status["status_keberadaan"] == "ada")).sum()),
+        "belum_optimal_meninggal": int((belum & (status["status_keberadaan"] == "meninggal")).sum()),
+        "belum_intervensi": int((still & (status["status_intervensi"] == "belum_intervensi")).sum()),
+        "perlu_tindakan": int(status["perlu_tindakan"].sum()),
+        "tidak_padan": int(status["status_desil"].isin(["tinjau_manual", "tidak_padan"]).sum()),
+        "diverifikasi": int((still & (status["status_keberadaan"] != "belum_diverifikasi")).sum()),
+    }
+
+
+def cards(items: list[tuple[str, str]]) -> str:
+    """Headline cards: [(value, label)] -> HTML."""
+    parts = [
+        f'<div class="kartu"><div class="nilai">{html.escape(v)}</div><div class="label">{html.escape(k)}</div></div>'
+        for v, k in items
+    ]
+    return "<div>" + "".join(parts) + "</div>"
+
+
+def headline_cards(fig: dict) -> str:
+    return cards(
+        [
+            (angka(fig["sasaran_sk"]), "jiwa dalam SK Bupati"),
+            (angka(fig["keluar_desil1"]), "sudah keluar dari desil 1"),
+            (angka(fig["masih_desil1"]), "masih di desil 1"),
+            (angka(fig["intervensi_optimal"]), "diintervensi optimal"),
+            (angka(fig["intervensi_belum_optimal"]), "diintervensi belum optimal"),
+            (angka(fig["perlu_tindakan"]), "perlu tindakan segera"),
+        ]
+    )
+
+
+def days_left(report_date: str, target_date: str) -> int:
+    return (dt.date.fromisoformat(target_date) - dt.date.fromisoformat(report_date)).days
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _box(ax, x: float, y: float, value: int, label: str, colour: str) -> None:
+    ax.add_patch(
+        FancyBboxPatch((x - 1.15, y - 0.32), 2.3, 0.64, boxstyle="round,pad=0.02", fc=colour, ec="none", alpha=0.95)
+    )
+    ax.text(x, y + 0.08, angka(value), ha="center", va="center", fontsize=15, fontweight="bold", color="white")
+    ax.text(x, y - 0.17, label, ha="center", va="center", fontsize=8.5, color="white")
+
+
+def _arrow(ax, start: tuple[float, float], end: tuple[float, float]) -> None:
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": "#777", "lw": 1.2})
+
+
+def funnel_chart(fig: dict) -> plt.Figure:
+    """The padu padan funnel: SK → keluar / masih desil 1 → optimal / belum optimal → masih ada / meninggal."""
+    figure, ax = plt.subplots(figsize=(9.5, 4.6), dpi=110)
+    ax.set_xlim(-3.5, 5.8)
+    ax.set_ylim(-0.6, 3.6)
+    ax.axis("off")
+    levels = [
+        [(0, 3.2, fig["sasaran_sk"], "Sasaran SK Bupati", "#4d4d4d")],
+        [(-1.9, 2.2, fig["keluar_desil1"], "Keluar dari desil 1", "#2c7a4b"),
+         (1.9, 2.2, fig["masih_desil1"], "Masih di desil 1", ACCENT)],
+        [(0.6, 1.2, fig["intervensi_optimal"], "Intervensi optimal", "#2c6a9a"),
+         (3.2, 1.2, fig["intervensi_belum_optimal"], "Intervensi belum optimal", "#c0392b")],
+        [(1.9, 0.2, fig["belum_optimal_masih_ada"], "Masih hidup", "#d35400"),
+         (4.5, 0.2, fig["belum_optimal_meninggal"], "Meninggal", "#7f8c8d")],
+    ]
+    parents = {1: (0, 3.2), 2: (1.9, 2.2), 3: (3.2, 1.2)}
+    for depth, boxes in enumerate(levels):
+        for x, y, value, label, colour in boxes:
+            if depth:
+                px, py = parents[depth]
+                _arrow(ax, (px, py - 0.33), (x, y + 0.33))
+            _box(ax, x, y, value, label, colour)
+    ax.set_title("Hasil padu padan SK Bupati dengan P3KE 2024", fontsize=12, loc="left")
+    figure.tight_layout()
+    return figure
+
+
+def progress_chart(per_putaran: list[dict], report_date: str, target_date: str, total: int) -> plt.Figure:
+    """Verification rounds: people verified and people still needing action, against the target date."""
+    figure, ax = plt.subplots(figsize=(9, 3.8), dpi=110)
+    target = dt.date.fromisoformat(target_date)
+    if per_putaran:
+        rounds = pd.DataFrame(per_putaran)
+        dates = pd.to_datetime(rounds["tanggal"])
+        ax.plot(dates, rounds["diverifikasi"], marker="o", color="#2c6a9a", label="Sudah diverifikasi (kumulatif)")
+        ax.plot(dates, rounds["perlu_tindakan"], marker="s", color="#c0392b", label="Masih perlu tindakan")
+        for x, y in zip(dates, rounds["perlu_tindakan"]):
+            ax.annotate(angka(y), (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+        start = min(dates.min().date(), target) - dt.timedelta(days=3)
+    else:
+        ax.text(0.5, 0.5, "Belum ada putaran verifikasi", transform=ax.transAxes, ha="center", color="#777")
+        start = dt.date.fromisoformat(report_date) - dt.timedelta(days=30)
+    ax.axhline(total, color="#999", lw=0.8, ls=":")
+    ax.text(pd.Timestamp(start), total, f" {angka(total)} jiwa masih di desil 1", va="bottom", fontsize=8, color="#555")
+    ax.axvline(pd.Timestamp(target), color=ACCENT, ls="--", lw=1.2)
+    ax.text(pd.Timestamp(target), ax.get_ylim()[1] * 0.5, f"Target\n{tanggal(target)}", color=ACCENT, fontsize=8,
+            ha="right", va="center")
+    ax.axvline(pd.Timestamp(report_date), color="#555", lw=0.8)
+    ax.set_xlim(pd.Timestamp(start), pd.Timestamp(target + dt.timedelta(days=3)))
+    ax.set_ylim(0, max(total, 1) * 1.12)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
+    ax.yaxis.set_major_formatter(lambda v, _: angka(float(v)))
+    ax.set_ylabel("jiwa")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title("Kemajuan verifikasi lapangan per putaran", fontsize=11, loc="left")
+    figure.tight_layout()
+    return figure
+
+
+def poverty_chart() -> plt.Figure:
+    """BPS poverty rate of Jombang (March, 2018–2025) against Jawa Timur and Indonesia."""
+    table = poverty_context()
+    rates = table[table["indikator"] == "persentase_penduduk_miskin"]
+    figure, ax = plt.subplots(figsize=(8, 3.4), dpi=110)
+    styles = {"Kabupaten Jombang": ("#7a1f1f", "o"), "Provinsi Jawa Timur": ("#2c6a9a", "s"), "Indonesia": ("#555", "^")}
+    for name, (colour, marker) in styles.items():
+        rows = rates[rates["wilayah"] == name].sort_values("tahun")
+        ax.plot(rows["tahun"], rows["nilai"], marker=marker, color=colour, label=name)
+        for x, y in zip(rows["tahun"], rows["nilai"]):
+            ax.annotate(persen(y), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7, color=colour)
+    ax.yaxis.set_major_formatter(lambda v, _: persen(float(v), 0))
+    ax.set_ylabel("persen penduduk miskin")
+    ax.legend(fontsize=8, frameon=False, loc="lower left")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title("Persentase penduduk miskin (BPS, Maret)", fontsize=11, loc="left")
+    figure.tight_layout()
+    return figure
+
+
+def deprivation_chart(profile: pd.DataFrame) -> plt.Figure:
+    figure, ax = plt.subplots(figsize=(8.5, 0.45 * max(len(profile), 3) + 1), dpi=110)
+    ordered = profile.sort_values("persen")
+    colours = ["#2c6a9a" if s.startswith("Pengurangan") else ACCENT for s in ordered["strategi"]]
+    ax.barh(ordered["indikator"], ordered["persen"], color=colours)
+    for y, (value, count) in enumerate(zip(ordered["persen"], ordered["keluarga"])):
+        ax.text(value + 0.5, y, f"{persen(value, 1)} % ({angka(count)} KK)", va="center", fontsize=8)
+    ax.set_xlim(0, max(100, ordered["persen"].max() + 15) if len(ordered) else 100)
+    ax.xaxis.set_major_formatter(lambda v, _: persen(float(v), 0))
+    ax.set_xlabel("persen keluarga desil 1 dalam SK")
+    ax.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    return figure
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def html_table(frame: pd.DataFrame, right: tuple[str, ...] = ()) -> str:
+    """A small HTML table of already formatted text; numeric columns named in ``right`` align right."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record):
+            style = ' style="text-align:right"' if column in right else ""
+            cells.append(f"<td{style}>{html.escape('' if pd.isna(value) else str(value))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def ranked_kecamatan(per_kecamatan: list[dict], status: pd.DataFrame) -> pd.DataFrame:
+    """Kecamatan ranked by people still in desil 1 per 1,000 inhabitants, with action still needed."""
+    table = pd.DataFrame(per_kecamatan)
+    action = status.groupby("kode_kecamatan")["perlu_tindakan"].sum()
+    table["perlu_tindakan"] = table["kode"].map(action).fillna(0).astype(int)
+    table = table.sort_values(["masih_desil1_per_1000", "masih_desil1", "kode"], ascending=[False, False, True])
+    table.insert(0, "peringkat", range(1, len(table) + 1))
+    return table
+
+
+def format_ranked(table: pd.DataFrame) -> str:
+    shown = pd.DataFrame(
+        {
+            "No": table["peringkat"],
+            "Kecamatan": table["nama"],
+            "Sasaran SK": table["sasaran_sk"].map(angka),
+            "Keluar desil 1": table["keluar_desil1"].map(angka),
+            "Masih desil 1": table["masih_desil1"].map(angka),
+            "per 1.000 penduduk": table["masih_desil1_per_1000"].map(per_seribu),
+            "Optimal": table["intervensi_optimal"].map(angka),
+            "Belum optimal": table["intervensi_belum_optimal"].map(angka),
+            "Perlu tindakan": table["perlu_tindakan"].map(angka),
+        }
+    )
+    return html_table(shown, right=tuple(shown.columns[2:]))
+
+
+def deprivation_profile(keluarga: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """Share of the families of SK people still in desil 1 with each deprivation, and the strategy it calls for."""
+    rules = pd.read_csv(DEPRIVATION_FILE)
+    families = status.loc[status["status_desil"] == "masih_desil1", "id_keluarga"].dropna().unique()
+    chosen = keluarga[keluarga["id_keluarga"].isin(families)]
+    rows = []
+    for rule in rules.itertuples():
+        if rule.kolom not in chosen.columns:
+            continue
+        values = chosen[rule.kolom].astype("string").str.lower()
+        bad = values.str.contains(rule.pola_buruk, regex=True, na=False)
+        known = values.notna().sum()
+        rows.append(
+            {
+                "indikator": rule.indikator,
+                "keluarga": int(bad.sum()),
+                "persen": float(bad.sum() / known * 100) if known else 0.0,
+                "strategi": rule.strategi,
+                "program_contoh": rule.program_contoh,
+            }
+        )
+    return pd.DataFrame(rows, columns=["indikator", "keluarga", "persen", "strategi", "program_contoh"])
+
+
+def format_deprivation(profile: pd.DataFrame) -> str:
+    shown = pd.DataFrame(
+        {
+            "Kondisi rumah tangga": profile["indikator"],
+            "Keluarga": profile["keluarga"].map(angka),
+            "Persen": profile["persen"].map(lambda v: persen(v, 1)),
+            "Strategi yang ditunjuk": profile["strategi"],
+            "Contoh program": profile["program_contoh"],
+        }
+    )
+    return html_table(shown, right=("Keluarga", "Persen"))
+
+
+def exclusion_candidates(individu: pd.DataFrame, status: pd.DataFrame, kode_kecamatan: str = "") -> pd.DataFrame:
+    """P3KE desil-1 people not on the SK list, by kecamatan (possible exclusion errors)."""
+    matched = set(status["id_individu"].dropna())
+    desil1 = individu[(individu["desil"] == 1) & ~individu["id_individu"].isin(matched)]
+    by = "kode_desa" if kode_kecamatan else "kode_kecamatan"
+    if kode_kecamatan:
+        desil1 = desil1[desil1["kode_kecamatan"] == kode_kecamatan]
+    names = "nama_desa" if kode_kecamatan else "nama_kecamatan"
+    table = desil1.groupby([by, names]).size().rename("jumlah").reset_index().sort_values("jumlah", ascending=False)
+    return table.rename(columns={by: "kode", names: "nama"})
+
+
+def cases_needing_action(status: pd.DataFrame, mask_pii: bool = True) -> pd.DataFrame:
+    """People still in desil 1 that need action (not optimal, not deceased/moved), masked for sharing."""
+    cases = status[status["perlu_tindakan"]].sort_values(["nama_desa", "nama"])
+    nik = mask_series(cases["nik"]) if mask_pii else cases["nik"]
+    return pd.DataFrame(
+        {
+            "NIK": nik.to_numpy(),
+            "Nama": cases["nama"].to_numpy(),
+            "Desa/Kelurahan": cases["nama_desa"].to_numpy(),
+            "Status intervensi": cases["status_intervensi"].map(LABEL_INTERVENSI).to_numpy(),
+            "Keberadaan": cases["status_keberadaan"].map(LABEL_KEBERADAAN).to_numpy(),
+            "Program diterima": cases["program_diterima"].fillna("–").to_numpy(),
+        }
+    )
+
+
+def data_quality(summary: dict) -> pd.DataFrame:
+    inputs = list(summary["baris_masuk"])
+    return pd.DataFrame(
+        {
+            "Data": inputs,
+            "Baris dibaca": [angka(summary["baris_masuk"][i]) for i in inputs],
+            "Duplikat dibuang": [angka(summary["baris_duplikat"].get(i, 0)) for i in inputs],
+            "Dikarantina": [angka(summary["baris_karantina"].get(i, 0)) for i in inputs],
+        }
+    )
+
+
+def match_methods(padan: dict) -> pd.DataFrame:
+    labels = {
+        "nik": "NIK sama persis (setelah dinormalkan)",
+        "fuzzy": "Nama mirip dalam desa yang sama (+ tanggal lahir)",
+        "tinjau_manual": "Beberapa kandidat setara: tinjau manual",
+        "tidak_padan": "Tidak ditemukan di P3KE",
+    }
+    return pd.DataFrame({"Metode padan": [labels[k] for k in labels], "Jiwa": [angka(padan.get(k, 0)) for k in labels]})
+
+
+def kecamatan_label(kode: str) -> str:
+    names = dict(zip(kecamatan_table()["kode"], kecamatan_table()["nama"]))
+    return names.get(kode, kode)
+
+
+def safe_filename(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z._-]+", "_", text)
+

@@ -81,7 +81,8 @@ def _convert(name: str, value: Any) -> Any:
             return False
         raise InputError(f'Parameter mask_pii = "{value}" harus true atau false.')
     if name in _PATHS:
-        return str(value) if value not in (None, "") else ""
+        # Absolute, so that notebooks (run with notebooks/ as working directory) see the same files.
+        return str(Path(str(value)).expanduser().resolve()) if value not in (None, "") else ""
     return "" if value is None else str(value)
 
 
@@ -107,7 +108,7 @@ def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, st
             known = ", ".join(DEFAULTS)
             raise InputError(f'Parameter "{name}" tidak dikenal. Parameter yang tersedia: {known}.')
         merged[name] = _convert(name, value)
-    for name in _DATES:
+    for name in _DATES + _PATHS:
         merged[name] = _convert(name, merged[name])
     return merged
 

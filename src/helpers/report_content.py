@@ -25,6 +25,8 @@ from .config import DATA_PACKAGE_DIR  # noqa: E402
 from .fmt import angka, per_seribu, persen, tanggal  # noqa: E402
 from .nik import mask_series  # noqa: E402
 from .reference import poverty_context  # noqa: E402
+from . import maps  # noqa: E402
+from .statuses import headline, round_figures  # noqa: E402
 from .wilayah import kecamatan_table  # noqa: E402
 
 DEPRIVATION_FILE = DATA_PACKAGE_DIR / "deprivasi.csv"
@@ -47,21 +49,15 @@ def read_json(path: Path) -> dict:
 
 
 def figures(status: pd.DataFrame) -> dict:
-    """Headline counts of a set of SK people (the kabupaten or one kecamatan), as in ``summary.json``."""
+    """Headline counts of a set of SK people (the kabupaten or one kecamatan): the ``summary.json`` keys plus
+    action, matching and verification counts."""
     still = status["status_desil"] == "masih_desil1"
-    belum = still & (status["status_intervensi"] == "belum_optimal")
     return {
-        "sasaran_sk": int(len(status)),
-        "keluar_desil1": int((status["status_desil"] == "keluar_desil1").sum()),
-        "masih_desil1": int(still.sum()),
-        "intervensi_optimal": int((still & (status["status_intervensi"] == "optimal")).sum()),
-        "intervensi_belum_optimal": int(belum.sum()),
-        "belum_optimal_masih_ada": int((belum & (status["status_keberadaan"] == "ada")).sum()),
-        "belum_optimal_meninggal": int((belum & (status["status_keberadaan"] == "meninggal")).sum()),
+        **headline(status),
         "belum_intervensi": int((still & (status["status_intervensi"] == "belum_intervensi")).sum()),
         "perlu_tindakan": int(status["perlu_tindakan"].sum()),
         "tidak_padan": int(status["status_desil"].isin(["tinjau_manual", "tidak_padan"]).sum()),
-        "diverifikasi": int((still & (status["status_keberadaan"] != "belum_diverifikasi")).sum()),
+        "diverifikasi": round_figures(status)["diverifikasi"],
     }
 
 
@@ -217,31 +213,41 @@ def html_table(frame: pd.DataFrame, right: tuple[str, ...] = ()) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def ranked_kecamatan(per_kecamatan: list[dict], status: pd.DataFrame) -> pd.DataFrame:
-    """Kecamatan ranked by people still in desil 1 per 1,000 inhabitants, with action still needed."""
-    table = pd.DataFrame(per_kecamatan)
-    action = status.groupby("kode_kecamatan")["perlu_tindakan"].sum()
-    table["perlu_tindakan"] = table["kode"].map(action).fillna(0).astype(int)
-    table = table.sort_values(["masih_desil1_per_1000", "masih_desil1", "kode"], ascending=[False, False, True])
-    table.insert(0, "peringkat", range(1, len(table) + 1))
-    return table
+def ranking(data: dict) -> pd.DataFrame:
+    """Kecamatan ranked by people still in desil 1 per 1,000 inhabitants, or the desa of one kecamatan ranked
+    by people still in desil 1 (zeros included)."""
+    if data["kode"]:
+        metrics = maps.map_metrics(data["status_all"], "desa", data["kode"])
+        order = ["masih_desil1", "perlu_tindakan", "kode"]
+    else:
+        metrics = maps.map_metrics(data["status_all"], "kecamatan")
+        order = ["masih_desil1_per_1000", "masih_desil1", "kode"]
+    ranked = metrics.sort_values(order, ascending=[False, False, True], ignore_index=True)
+    ranked.insert(0, "peringkat", range(1, len(ranked) + 1))
+    return ranked
 
 
-def format_ranked(table: pd.DataFrame) -> str:
-    shown = pd.DataFrame(
-        {
-            "No": table["peringkat"],
-            "Kecamatan": table["nama"],
-            "Sasaran SK": table["sasaran_sk"].map(angka),
-            "Keluar desil 1": table["keluar_desil1"].map(angka),
-            "Masih desil 1": table["masih_desil1"].map(angka),
-            "per 1.000 penduduk": table["masih_desil1_per_1000"].map(per_seribu),
-            "Optimal": table["intervensi_optimal"].map(angka),
-            "Belum optimal": table["intervensi_belum_optimal"].map(angka),
-            "Perlu tindakan": table["perlu_tindakan"].map(angka),
-        }
+def ranking_section(data: dict) -> str:
+    table = ranking(data)
+    shown = {
+        "No": table["peringkat"],
+        "Desa/Kelurahan" if data["kode"] else "Kecamatan": table["nama"],
+        "Sasaran SK": table["jumlah_sk"].map(angka),
+        "Keluar desil 1": table["keluar_desil1"].map(angka),
+        "Masih desil 1": table["masih_desil1"].map(angka),
+    }
+    if not data["kode"]:
+        shown["per 1.000 penduduk"] = table["masih_desil1_per_1000"].map(per_seribu)
+    shown["Belum optimal"] = table["belum_optimal"].map(angka)
+    shown["Perlu tindakan"] = table["perlu_tindakan"].map(angka)
+    shown["% terverifikasi"] = table["persen_terverifikasi"].map(lambda v: persen(v, 1))
+    frame = pd.DataFrame(shown)
+    note = (
+        '<p class="catatan">Diurutkan menurut jumlah sasaran yang masih di desil 1'
+        + ("" if data["kode"] else " per 1.000 penduduk (penduduk: BPS, proyeksi 2022)")
+        + ". \"Belum optimal\" mencakup sasaran desil 1 yang intervensinya belum optimal atau belum ada.</p>"
     )
-    return html_table(shown, right=tuple(shown.columns[2:]))
+    return html_table(frame, right=tuple(frame.columns[2:])) + note
 
 
 def deprivation_profile(keluarga: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
@@ -282,9 +288,13 @@ def format_deprivation(profile: pd.DataFrame) -> str:
 
 
 def exclusion_candidates(individu: pd.DataFrame, status: pd.DataFrame, kode_kecamatan: str = "") -> pd.DataFrame:
-    """P3KE desil-1 people not on the SK list, by kecamatan (possible exclusion errors)."""
-    matched = set(status["id_individu"].dropna())
-    desil1 = individu[(individu["desil"] == 1) & ~individu["id_individu"].isin(matched)]
+    """P3KE desil-1 people not on the SK list, by kecamatan or by desa (possible exclusion errors).
+
+    An individual is on the SK list when it was matched to an SK person (by ``id_individu`` when the P3KE
+    export has it, else by NIK)."""
+    key = "id_individu" if "id_individu" in individu.columns and individu["id_individu"].notna().all() else "nik"
+    matched = set(status[key].dropna())
+    desil1 = individu[(individu["desil"] == 1) & ~individu[key].isin(matched)]
     by = "kode_desa" if kode_kecamatan else "kode_kecamatan"
     if kode_kecamatan:
         desil1 = desil1[desil1["kode_kecamatan"] == kode_kecamatan]
@@ -339,3 +349,185 @@ def kecamatan_label(kode: str) -> str:
 def safe_filename(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "_", text)
 
+
+
+# --------------------------------------------------------------------------- data and narrative
+
+_DEPRIVATION_COLUMNS = ["id_keluarga", *pd.read_csv(DEPRIVATION_FILE)["kolom"]]
+_INDIVIDU_COLUMNS = ["id_individu", "nik", "desil", "kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]
+
+
+def _read_columns(path: Path, wanted: list[str]) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    present = set(pq.read_schema(path).names)
+    return pd.read_parquet(path, columns=[c for c in wanted if c in present])
+
+
+def load_report_data(processed_dir: str | Path, kode: str) -> dict:
+    """Everything a report reads, for the kabupaten (``kode`` = '') or one kecamatan."""
+    processed = Path(processed_dir)
+    status_all = pd.read_parquet(processed / "status_sasaran.parquet")
+    status = status_all[status_all["kode_kecamatan"] == kode] if kode else status_all
+    rounds_file = processed / "status_putaran.parquet"
+    rounds = pd.read_parquet(rounds_file) if rounds_file.is_file() else pd.DataFrame()
+    return {
+        "kode": kode,
+        "nama": kecamatan_label(kode) if kode else "",
+        "status_all": status_all,
+        "status": status,
+        "summary": read_json(processed / "summary.json"),
+        "run": read_json(processed / "parameter_run.json"),
+        "keluarga": _read_columns(processed / "p3ke_keluarga.parquet", _DEPRIVATION_COLUMNS),
+        "individu": _read_columns(processed / "p3ke_individu.parquet", _INDIVIDU_COLUMNS),
+        "rounds": rounds[rounds["kode_kecamatan"] == kode] if kode and len(rounds) else rounds,
+        "angka": figures(status),
+    }
+
+
+def _share(part: int, whole: int) -> str:
+    return persen(100 * part / whole, 2) if whole else "–"
+
+
+def intro(data: dict, report_date: str, target_date: str) -> str:
+    """The opening paragraph of a report, in Indonesian with Indonesian formatting."""
+    f = data["angka"]
+    where = f"Kecamatan {data['nama']}" if data["kode"] else "Kabupaten Jombang"
+    left = days_left(report_date, target_date)
+    deadline = (
+        f"Sisa waktu menuju target nol kemiskinan ekstrem ({tanggal(target_date)}): **{angka(left)} hari**."
+        if left >= 0
+        else f"Target {tanggal(target_date)} telah lewat {angka(-left)} hari."
+    )
+    return (
+        f"Keadaan per **{tanggal(report_date)}** untuk **{where}**. Dari **{angka(f['sasaran_sk'])} jiwa** sasaran "
+        f"SK Bupati, **{angka(f['keluar_desil1'])} jiwa** ({_share(f['keluar_desil1'], f['sasaran_sk'])} persen) "
+        f"sudah tidak lagi berada di desil 1 P3KE 2024 dan **{angka(f['masih_desil1'])} jiwa** masih di desil 1. "
+        f"Dari yang masih di desil 1, **{angka(f['intervensi_optimal'])} jiwa** sudah diintervensi optimal oleh OPD "
+        f"dan **{angka(f['intervensi_belum_optimal'])} jiwa** diintervensi belum optimal — "
+        f"{angka(f['belum_optimal_masih_ada'])} jiwa masih hidup dan {angka(f['belum_optimal_meninggal'])} jiwa "
+        f"meninggal dunia. {deadline}\n\n"
+        f"**Perlu tindakan segera: {angka(f['perlu_tindakan'])} jiwa** (masih di desil 1, intervensi belum optimal "
+        "atau belum ada, dan tidak meninggal atau pindah)."
+    )
+
+
+def round_table(rounds: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rounds)
+    if frame.empty:
+        return frame
+    return pd.DataFrame(
+        {
+            "Putaran": frame["putaran"],
+            "Tanggal": frame["tanggal"].map(tanggal),
+            "Diverifikasi": frame["diverifikasi"].map(angka),
+            "Ada": frame["ada"].map(angka),
+            "Meninggal": frame["meninggal"].map(angka),
+            "Pindah": frame["pindah"].map(angka),
+            "Tidak ditemukan": frame["tidak_ditemukan"].map(angka),
+            "Perlu tindakan": frame["perlu_tindakan"].map(angka),
+        }
+    )
+
+
+def rounds_for(data: dict) -> list[dict]:
+    """Per-round figures: the summary's for the kabupaten, recounted from ``status_putaran`` for a kecamatan."""
+    if not data["kode"]:
+        return data["summary"].get("per_putaran", [])
+    rows = data["rounds"]
+    if rows.empty:
+        return []
+    return [
+        {"putaran": int(number), "tanggal": str(date), **round_figures(group)}
+        for (number, date), group in rows.groupby(["putaran", "tanggal"], sort=True)
+    ]
+
+
+def exclusion_section(data: dict) -> str:
+    table = exclusion_candidates(data["individu"], data["status_all"], data["kode"])
+    total = int(table["jumlah"].sum())
+    level = "desa/kelurahan" if data["kode"] else "kecamatan"
+    if data["kode"]:
+        shown = table.head(15)
+    else:
+        population = kecamatan_table().set_index("kode")["penduduk"]
+        shown = table.assign(per_1000=table["kode"].map(population).pipe(lambda p: table["jumlah"] / p * 1000))
+    frame = pd.DataFrame({level.capitalize(): shown["nama"], "Jiwa desil 1 di luar SK": shown["jumlah"].map(angka)})
+    if "per_1000" in shown:
+        frame["per 1.000 penduduk"] = shown["per_1000"].map(per_seribu)
+    intro_text = (
+        f"<p>Sebanyak <b>{angka(total)} jiwa</b> berada di desil 1 P3KE 2024 tetapi tidak tercantum dalam SK "
+        f"Bupati. Sebaran menurut {level}"
+        + (" (15 terbanyak)" if data["kode"] and len(table) > 15 else "")
+        + ":</p>"
+    )
+    return intro_text + html_table(frame, right=tuple(frame.columns[1:]))
+
+
+def context_text() -> str:
+    table = poverty_context()
+    rate = table[table["indikator"] == "persentase_penduduk_miskin"].set_index(["wilayah", "tahun"])["nilai"]
+    poor = table[table["indikator"] == "jumlah_penduduk_miskin"].set_index("tahun")["nilai"]
+    line = table[table["indikator"] == "garis_kemiskinan"]["nilai"].iloc[0]
+    return (
+        f"Menurut BPS (Susenas Maret), persentase penduduk miskin Kabupaten Jombang turun dari "
+        f"{persen(rate['Kabupaten Jombang', 2023])} persen (2023) menjadi {persen(rate['Kabupaten Jombang', 2024])} "
+        f"persen (2024), di bawah Jawa Timur ({persen(rate['Provinsi Jawa Timur', 2024])} persen) dan Indonesia "
+        f"({persen(rate['Indonesia', 2024])} persen). Jumlah penduduk miskin Jombang {persen(poor[2023])} ribu jiwa "
+        f"(2023) dan {persen(poor[2024])} ribu jiwa (2024); garis kemiskinan 2024 Rp{angka(line)} per kapita per "
+        f"bulan. Pada 2025 angkanya {persen(rate['Kabupaten Jombang', 2025])} persen.\n\n"
+        "*Catatan definisi:* kemiskinan ekstrem diukur BPS dengan garis pengeluaran (USD 1,9 PPP per hari hingga "
+        "2024); dalam laporan ini \"masih di desil 1 P3KE 2024\" dipakai sebagai ukuran operasional, sesuai "
+        "praktik TKPK Kabupaten Jombang."
+    )
+
+
+def cases_section(data: dict, mask_pii: bool = True) -> str:
+    """Kecamatan reports only: the list of cases needing action (NIK masked)."""
+    if not data["kode"]:
+        return ""
+    cases = cases_needing_action(data["status"], mask_pii)
+    head = "<h2>Daftar sasaran yang perlu tindakan</h2>"
+    if cases.empty:
+        return head + "<p>Tidak ada sasaran yang perlu tindakan pada tanggal laporan ini.</p>"
+    return (
+        head
+        + f"<p>{angka(len(cases))} jiwa masih di desil 1 dengan intervensi belum optimal atau belum ada, dan "
+        "tidak meninggal atau pindah. NIK disamarkan; daftar lengkap ada pada formulir verifikasi camat.</p>"
+        + html_table(cases)
+    )
+
+
+def quality_section(data: dict) -> str:
+    summary = data["summary"]
+    return (
+        "<h3>Baris data yang dibaca</h3>"
+        + html_table(data_quality(summary), right=("Baris dibaca", "Duplikat dibuang", "Dikarantina"))
+        + '<p class="catatan">Baris yang dikarantina tercatat beserta alasannya di data/processed/karantina/.</p>'
+        + "<h3>Metode padu padan (seluruh kabupaten)</h3>"
+        + html_table(match_methods(summary["padan"]), right=("Jiwa",))
+    )
+
+
+def definitions(data: dict) -> str:
+    run = data["run"]
+    return (
+        "**Definisi yang berlaku dalam laporan ini**\n\n"
+        "- *Keluar dari desil 1*: sasaran SK yang padan dengan P3KE 2024 dan berada di desil 2 atau lebih.\n"
+        "- *Masih di desil 1*: sasaran SK yang padan dengan P3KE 2024 dan berada di desil 1.\n"
+        f"- *Intervensi optimal*: {run['definisi_optimal']}\n"
+        f"- *Padan nama*: kemiripan nama minimal {persen(run['ambang_fuzzy'], 0)} (skala 0–100) di desa yang sama, "
+        "tanggal lahir sama bila keduanya tercatat; kandidat setara tidak dipadankan tetapi ditinjau manual.\n"
+        "- *Perlu tindakan*: masih di desil 1, intervensi belum optimal atau belum ada, dan tidak meninggal atau "
+        "pindah menurut verifikasi camat terakhir.\n"
+        f"- Data intervensi dan verifikasi dihitung sampai tanggal laporan ({tanggal(run['report_date'])})."
+    )
+
+
+def map_files(folder: Path, kode: str) -> list[Path]:
+    """The maps of a report that exist: kabupaten maps, or the desa maps of one kecamatan."""
+    kabupaten = [maps.map_path(folder, metric) for metric in maps.KABUPATEN_MAPS]
+    desa = [maps.map_path(folder, metric, kode) for metric in maps.DESA_MAPS] if kode else []
+    found = [p for p in desa if p.is_file()]
+    # Without desa boundaries a kecamatan report shows the kabupaten map of people still in desil 1.
+    return found or [p for p in (kabupaten[:1] if kode else kabupaten) if p.is_file()]

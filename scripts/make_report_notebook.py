@@ -50,7 +50,7 @@ cells = [
         "dibersihkan), lalu — bila NIK rusak atau salah ketik — menurut kemiripan nama di desa yang sama dan "
         "tanggal lahir. Bagan berikut menunjukkan ke mana setiap sasaran berakhir."
     ),
-    code("rc.funnel_chart(data['angka']);"),
+    code("rc.show(rc.funnel_chart(data['angka']))"),
     md(
         "## Peta sebaran\n\n"
         "Peta menurut wilayah: sasaran yang masih di desil 1 (jumlah dan per 1.000 penduduk), persentase sasaran "
@@ -67,7 +67,7 @@ cells = [
     ),
     code(
         "rounds = rc.rounds_for(data)\n"
-        "rc.progress_chart(rounds, report_date, tanggal_target, data['angka']['masih_desil1'])\n"
+        "rc.show(rc.progress_chart(rounds, report_date, tanggal_target, data['angka']['masih_desil1']))\n"
         "display(HTML(rc.html_table(rc.round_table(rounds))))"
     ),
     md(
@@ -77,7 +77,7 @@ cells = [
     ),
     code(
         "profil = rc.deprivation_profile(data['keluarga'], data['status'])\n"
-        "rc.deprivation_chart(profil)\n"
+        "rc.show(rc.deprivation_chart(profil))\n"
         "display(HTML(rc.format_deprivation(profil)))"
     ),
     md(
@@ -87,7 +87,7 @@ cells = [
     ),
     code("display(HTML(rc.exclusion_section(data)))"),
     md("## Konteks kemiskinan (BPS)"),
-    code("display(Markdown(rc.context_text()))\nrc.poverty_chart();"),
+    code("display(Markdown(rc.context_text()))\nrc.show(rc.poverty_chart())"),
     code("display(HTML(rc.cases_section(data, mask_pii)))"),
     md("## Kualitas data dan definisi"),
     code("display(HTML(rc.quality_section(data)))\ndisplay(Markdown(rc.definitions(data)))"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
 import re
 from pathlib import Path
@@ -39,6 +40,16 @@ LABEL_KEBERADAAN = {
     "tidak_ditemukan": "Tidak ditemukan",
     "belum_diverifikasi": "Belum diverifikasi",
 }
+
+
+def show(figure: plt.Figure) -> None:
+    """Embed a figure in the report as a PNG (whatever the notebook's matplotlib backend) and close it."""
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=figure.dpi, metadata={"Software": None})
+    plt.close(figure)
+    display(Image(data=buffer.getvalue(), format="png"))
 
 
 def read_json(path: Path) -> dict:

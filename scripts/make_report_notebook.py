@@ -21,9 +21,9 @@ def code(text: str, tags=()):
 
 cells = [
     code(
-        'raw_dir = "../data/raw"\n'
-        'processed_dir = "../data/processed"\n'
-        'reports_dir = "../reports"\n'
+        'raw_dir = "data/raw"  # relatif terhadap folder utama repositori\n'
+        'processed_dir = "data/processed"\n'
+        'reports_dir = "reports"\n'
         'report_date = "2024-11-06"\n'
         'tanggal_target = "2024-11-30"\n'
         'kecamatan = ""  # kosong: seluruh kabupaten; atau nama/kode kecamatan\n'
@@ -33,13 +33,13 @@ cells = [
         tags=["parameters"],
     ),
     code(
-        "from pathlib import Path\n\n"
-        "from IPython.display import HTML, Image, Markdown, display\n\n"
-        "from helpers import maps, report_content as rc\n"
+                "from IPython.display import HTML, Image, Markdown, display\n\n"
+        "from helpers import report_content as rc\n"
+        "from helpers.params import resolve_path\n"
         "from helpers.reports import resolve_kecamatan_parameter\n\n"
         "kode = resolve_kecamatan_parameter(kecamatan, kode_kabupaten)\n"
-        "data = rc.load_report_data(processed_dir, kode)\n"
-        'peta = Path(reports_dir) / report_date / "peta"',
+        "data = rc.load_report_data(resolve_path(processed_dir), kode)\n"
+        'peta = resolve_path(reports_dir) / report_date / "peta"',
         tags=["sembunyikan"],
     ),
     md("## Ringkasan"),

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .config import KODE_KABUPATEN, PROCESSED_DIR, RAW_DIR, REPORTS_DIR, TANGGAL_LAPORAN_DEMO, TANGGAL_TARGET_DEFAULT
+from .config import ROOT, KODE_KABUPATEN, PROCESSED_DIR, RAW_DIR, REPORTS_DIR, TANGGAL_LAPORAN_DEMO, TANGGAL_TARGET_DEFAULT
 from .errors import InputError
 
 DEFAULTS: dict[str, Any] = {
@@ -52,6 +52,13 @@ def parse_date(value: object, name: str = "report_date") -> dt.date:
         ) from None
 
 
+def resolve_path(value: str | Path) -> Path:
+    """An absolute path; a relative one is taken from the repository root (as in the README's commands), so
+    that notebooks, run with ``notebooks/`` as working directory, see the same files as the command line."""
+    path = Path(str(value)).expanduser()
+    return (path if path.is_absolute() else ROOT / path).resolve()
+
+
 def _convert(name: str, value: Any) -> Any:
     if name in _DATES:
         return parse_date(value, name).isoformat()
@@ -81,8 +88,7 @@ def _convert(name: str, value: Any) -> Any:
             return False
         raise InputError(f'Parameter mask_pii = "{value}" harus true atau false.')
     if name in _PATHS:
-        # Absolute, so that notebooks (run with notebooks/ as working directory) see the same files.
-        return str(Path(str(value)).expanduser().resolve()) if value not in (None, "") else ""
+        return str(resolve_path(value)) if value not in (None, "") else ""
     return "" if value is None else str(value)
 
 

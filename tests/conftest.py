@@ -1,0 +1,149 @@
+"""Shared fixtures: synthetic raw frames and raw folders (never real data), and the small demo dataset.
+
+Generic on purpose; add fixtures for other modules below.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.contract import COLUMN_NAMES, INPUTS
+
+DEMO_SCALE = 0.02
+DEMO_SEED = 11
+
+
+def make_nik(kec: str = "06", day: int = 12, month: int = 3, year: int = 85, serial: int = 1, female: bool = False) -> str:
+    """A structurally valid synthetic Jombang NIK (35 17 kec, birth date, serial)."""
+    return f"3517{kec}{day + (40 if female else 0):02d}{month:02d}{year % 100:02d}{serial:04d}"
+
+
+def raw_frame(input_name: str, rows: list[dict], sumber_file: str = "uji.csv", first_row: int = 2) -> pd.DataFrame:
+    """A frame shaped like :func:`helpers.readers.read_input`'s output, from rows keyed by contract header."""
+    spec = INPUTS[input_name]
+    data = {
+        COLUMN_NAMES[h]: pd.array([None if r.get(h) is None else str(r[h]) for r in rows], dtype="string")
+        for h in spec.all_columns
+    }
+    frame = pd.DataFrame(data)
+    frame["sumber_file"] = pd.array([sumber_file] * len(rows), dtype="string")
+    frame["baris_sumber"] = pd.array(range(first_row, first_row + len(rows)), dtype="Int64")
+    return frame
+
+
+def write_csv(path: Path, rows: list[dict], headers: list[str] | None = None) -> Path:
+    """Write rows (dicts keyed by header) as a CSV file, creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    headers = headers or list(dict.fromkeys(h for r in rows for h in r))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=headers)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({h: "" if row.get(h) is None else row[h] for h in headers})
+    return path
+
+
+def _person(id_keluarga, id_individu, nik, nama, sex, lahir, kec, desa, desil, hub="Kepala Keluarga"):
+    return {
+        "ID Keluarga P3KE": id_keluarga,
+        "ID Individu": id_individu,
+        "NIK": nik,
+        "Nama": nama,
+        "Jenis Kelamin": sex,
+        "Tanggal Lahir": lahir,
+        "Hubungan dengan Kepala Keluarga": hub,
+        "Kecamatan": kec,
+        "Desa/Kelurahan": desa,
+        "Desil Kesejahteraan": desil,
+        "Kabupaten/Kota": "Kabupaten Jombang",
+    }
+
+
+def small_world() -> dict[str, list[dict]]:
+    """A dozen-row consistent dataset: P3KE individu/keluarga, SK, intervensi, verifikasi (contract headers)."""
+    n = {i: make_nik(serial=i) for i in range(1, 20)}
+    p3ke = [
+        _person("K1", "I1", n[1], "Ahmad Sholeh", "Laki-laki", "1985-03-12", "Mojoagung", "Mancilan", "1"),
+        _person("K1", "I2", n[2], "Siti Aminah", "Perempuan", "1985-03-12", "Mojoagung", "Mancilan", "1", "Istri"),
+        _person("K2", "I3", n[3], "Budi Santoso", "L", "1985-03-12", "Mojoagung", "Mancilan", "Desil 3"),
+        _person("K3", "I4", n[4], "Sri Wahyuni", "P", "12/03/1985", "Jogoroto", "Sumbermulyo", "DESIL 1"),
+        _person("K4", "I5", n[5], "Muhammad Ali", "L", "31119", "Jogoroto", "Sumbermulyo", "2"),
+        _person("K5", "I6", "'" + n[6], "Hj. Kasiyem", "P", "1985-03-12 00:00:00", "Jombang Kota", "Kaliwungu", "1"),
+        _person("K6", "I7", "3.51706E+15", "Sunarti", "P", "1985-03-12", "Jombang", "Kaliwungu", "1"),
+        _person("K7", "I8", n[8], "Bad Desil", "L", "1985-03-12", "Jombang", "Kaliwungu", "sebelas"),
+        _person("K8", "I9", n[9], "Salah Desa", "L", "1985-03-12", "Jogoroto", "Sumbermulya", "1"),
+        _person("K9", "I10", None, None, None, None, "Jombang", "Kaliwungu", "1"),
+    ]
+    p3ke.append(dict(p3ke[0]))  # an exact duplicate
+    keluarga = [
+        {"ID Keluarga P3KE": f"K{i}", "Kecamatan": "Mojoagung", "Desa/Kelurahan": "Mancilan",
+         "Desil Kesejahteraan": "1", "Kepala Keluarga": f"Kepala {i}", "NIK Kepala Keluarga": n[i], "Alamat": f"Dusun {i}"}
+        for i in range(1, 4)
+    ]  # fmt: skip
+    sk = [
+        {"No": "1", "NIK": n[1], "Nama": "AHMAD SHOLEH", "Kecamatan": "Mojoagung", "Desa/Kelurahan": "Mancilan"},
+        {"No": "2", "NIK": n[3], "Nama": "Budi Santoso", "Kecamatan": "Mojoagung", "Desa/Kelurahan": "Mancilan"},
+        {"No": "3", "NIK": make_nik(serial=99), "Nama": "Sri Wahyuni", "Kecamatan": "Jogoroto",
+         "Desa/Kelurahan": "Sumbermulyo"},
+        {"No": "4", "NIK": "3.51706E+15", "Nama": "Kasiyem", "Kecamatan": "Jombang", "Desa/Kelurahan": "Kaliwungu"},
+        {"No": "5", "NIK": None, "Nama": "Orang Lain Sekali", "Kecamatan": "Jombang", "Desa/Kelurahan": "Kaliwungu"},
+        {"No": "6", "NIK": n[12], "Nama": "Tak Dikenal", "Kecamatan": "Jogoroto", "Desa/Kelurahan": "Sumbermulya"},
+    ]  # fmt: skip
+    intervensi = [
+        {"NIK": n[1], "Nama": "Ahmad Sholeh", "OPD": "Dinsos", "Program": "PKH", "Tanggal Intervensi": "2024-05-01"},
+        {"NIK": n[1], "Nama": "Ahmad Sholeh", "OPD": "Perkim", "Program": "Rehab RTLH", "Tanggal Intervensi": "45500"},
+        {"NIK": n[4], "Nama": "Sri Wahyuni", "OPD": "Dinsos", "Program": "PKH", "Tanggal Intervensi": "01/06/2024",
+         "Status": "Belum Optimal"},
+        {"NIK": n[6], "Nama": "Kasiyem", "OPD": "Dinsos", "Program": "Program Baru", "Tanggal Intervensi": "2024-06-01"},
+        {"NIK": None, "Nama": "Tanpa NIK", "OPD": "Dinsos", "Program": "PKH", "Tanggal Intervensi": "2024-06-01"},
+    ]  # fmt: skip
+    verifikasi = [
+        {"NIK": n[4], "Status Keberadaan": "Ada", "Tanggal Verifikasi": "2024-11-01", "Kecamatan": "Jogoroto",
+         "Desa/Kelurahan": "Sumbermulyo"},
+        {"NIK": n[6], "Status Keberadaan": "Meninggal Dunia", "Tanggal Verifikasi": "05/11/2024"},
+        {"NIK": n[1], "Status Keberadaan": None, "Tanggal Verifikasi": None},
+        {"NIK": n[2], "Status Keberadaan": "Ada", "Tanggal Verifikasi": None},
+    ]  # fmt: skip
+    return {"p3ke": p3ke, "p3ke_keluarga": keluarga, "sk": sk, "intervensi": intervensi, "verifikasi": verifikasi}
+
+
+def write_world(raw_dir: Path, world: dict[str, list[dict]]) -> Path:
+    """Write a world (see :func:`small_world`) as CSV files laid out as the raw-data contract says."""
+    for name, rows in world.items():
+        spec = INPUTS[name]
+        target = raw_dir / spec.path / f"{name}_01.csv" if spec.is_folder else raw_dir / f"{spec.path}.csv"
+        write_csv(target, rows, list(spec.all_columns))
+    return raw_dir
+
+
+@pytest.fixture
+def world() -> dict[str, list[dict]]:
+    return small_world()
+
+
+@pytest.fixture
+def raw_dir(tmp_path, world) -> Path:
+    return write_world(tmp_path / "raw", world)
+
+
+# --------------------------------------------------------------------------- demo data (slow tests)
+
+DEMO_AVAILABLE = importlib.util.find_spec("helpers.demo") is not None
+
+
+@pytest.fixture(scope="session")
+def demo_small(tmp_path_factory) -> dict:
+    """The demo dataset at a small scale: ``{"raw": Path, "truth": dict}`` (skips while helpers.demo is missing)."""
+    if not DEMO_AVAILABLE:
+        pytest.skip("helpers.demo belum ada")
+    from helpers import demo
+
+    raw = tmp_path_factory.mktemp("demo") / "raw"
+    demo.main(["--seed", str(DEMO_SEED), "--scale", str(DEMO_SCALE), "--out", str(raw)])
+    return {"raw": raw, "truth": json.loads((raw / "demo_truth.json").read_text(encoding="utf-8"))}

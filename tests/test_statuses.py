@@ -1,0 +1,281 @@
+"""Statuses per SK person at a date, summary.json and parameter_run.json."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import make_nik, write_world
+
+from helpers import cleaning, statuses
+from helpers.matching import match_sk
+
+REPORT_DATE = "2024-11-06"
+N = {i: make_nik(serial=i) for i in range(1, 10)}
+
+
+def _p(i, nama, desil, kec="Mojoagung", desa="Mancilan"):
+    return {"ID Keluarga P3KE": f"K{i}", "ID Individu": f"I{i}", "NIK": N[i], "Nama": nama, "Jenis Kelamin": "L",
+            "Tanggal Lahir": "1985-03-12", "Hubungan dengan Kepala Keluarga": "Kepala Keluarga", "Kecamatan": kec,
+            "Desa/Kelurahan": desa, "Desil Kesejahteraan": desil}  # fmt: skip
+
+
+def _s(no, nik, nama, kec="Mojoagung", desa="Mancilan"):
+    return {"No": str(no), "NIK": nik, "Nama": nama, "Kecamatan": kec, "Desa/Kelurahan": desa}
+
+
+def _i(nik, program, date, status=None):
+    return {"NIK": nik, "Nama": "x", "OPD": "OPD", "Program": program, "Tanggal Intervensi": date, "Status": status}
+
+
+def _v(nik, status, date):
+    return {"NIK": nik, "Status Keberadaan": status, "Tanggal Verifikasi": date}
+
+
+def status_world() -> dict[str, list[dict]]:
+    """SK 1..8, each exercising one rule (see the expected values in the tests)."""
+    typo = make_nik(serial=66)
+    return {
+        "p3ke": [
+            _p(1, "Ahmad", "1"), _p(2, "Budi", "3"), _p(3, "Citra", "1"), _p(4, "Dewi", "1"), _p(5, "Eko", "1"),
+            _p(6, "Fajar Nugroho", "1", "Jogoroto", "Sumbermulyo"), _p(8, "Gita", "1"),
+        ],
+        "p3ke_keluarga": [
+            {"ID Keluarga P3KE": "K1", "Kecamatan": "Mojoagung", "Desa/Kelurahan": "Mancilan",
+             "Desil Kesejahteraan": "1", "Kepala Keluarga": "Ahmad", "NIK Kepala Keluarga": N[1], "Alamat": "Dusun A"},
+        ],
+        "sk": [
+            _s(1, N[1], "Ahmad"), _s(2, N[2], "Budi", "Jogoroto", "Sumbermulyo"), _s(3, N[3], "Citra"),
+            _s(4, N[4], "Dewi"), _s(5, N[5], "Eko"), _s(6, typo, "Fajar Nugroho", "Jogoroto", "Sumbermulyo"),
+            _s(7, N[7], "Zaki"), _s(8, N[8], "Gita"),
+        ],
+        "intervensi": [
+            _i(N[1], "PKH", "2024-05-01"), _i(N[1], "Rehab RTLH", "2024-07-27"),
+            _i(N[3], "PKH", "2024-06-01", "Optimal"), _i(N[3], "Prakerja", "2024-09-01", "Belum Optimal"),
+            _i(N[3], "Rehab RTLH", "2024-10-01"),
+            _i(N[4], "PKH", "2024-06-01", "Belum Optimal"), _i(N[4], "KUBE", "2024-10-01", "Optimal"),
+            _i(N[4], "BSPS", "2024-12-01", "Belum Optimal"),
+            _i(N[6], "PKH", "2024-06-01"), _i(typo, "Rehab RTLH", "2024-06-01"),
+            _i(N[7], "PKH", "2024-06-01"),
+            _i(N[8], "BPNT", "2024-06-01"),
+        ],
+        "verifikasi": [
+            _v(N[3], "Ada", "2024-10-20"), _v(N[3], "Pindah", "2024-11-05"),
+            _v(N[5], "Meninggal", "2024-11-05"), _v(N[6], "Ada", "2024-11-01"), _v(N[8], "Meninggal", "2024-11-02"),
+            _v(N[1], "Ada", "2024-11-20"),
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture
+def processed(tmp_path):
+    cleaning.clean_all(write_world(tmp_path / "raw", status_world()), tmp_path / "processed")
+    return tmp_path / "processed"
+
+
+@pytest.fixture
+def tables(processed):
+    return cleaning.read_tables(processed)
+
+
+def _by_no(status: pd.DataFrame, tables) -> pd.DataFrame:
+    no = tables["sk"].set_index("id_sasaran")["no"]
+    return status.assign(no=status["id_sasaran"].map(no)).set_index("no")
+
+
+def test_status_rules(tables):
+    status = _by_no(statuses.compute_status(tables, REPORT_DATE, 2), tables)
+    assert status["status_desil"].to_dict() == {
+        "1": "masih_desil1", "2": "keluar_desil1", "3": "masih_desil1", "4": "masih_desil1", "5": "masih_desil1",
+        "6": "masih_desil1", "7": "tidak_padan", "8": "masih_desil1",
+    }  # fmt: skip
+    assert status["status_intervensi"].to_dict() == {
+        "1": "optimal",  # two strategies, no explicit status
+        "2": "belum_intervensi",
+        "3": "belum_optimal",  # the latest explicit status wins over the earlier "optimal" and the strategy count
+        "4": "optimal",  # the later "Belum Optimal" is dated after the report date
+        "5": "belum_intervensi",
+        "6": "belum_optimal",  # linked by the P3KE NIK: the record under the SK's mistyped NIK does not count
+        "7": "belum_optimal",  # unmatched: linked by the SK NIK
+        "8": "belum_optimal",
+    }
+    assert status.loc["1", "program_diterima"] == "PKH; Rehab RTLH"
+    assert status.loc["1", "jumlah_strategi"] == 2
+    assert status.loc["4", "jumlah_strategi"] == 2
+    assert status["status_keberadaan"].to_dict() == {
+        "1": "belum_diverifikasi",  # verified after the report date
+        "2": "belum_diverifikasi", "3": "pindah", "4": "belum_diverifikasi", "5": "meninggal", "6": "ada",
+        "7": "belum_diverifikasi", "8": "meninggal",
+    }  # fmt: skip
+    assert status[status["perlu_tindakan"]].index.tolist() == ["6"]
+
+
+def test_region_and_nik_come_from_the_matched_p3ke_record(tables):
+    status = _by_no(statuses.compute_status(tables, REPORT_DATE, 2), tables)
+    assert status.loc["2", "nama_desa"] == "Mancilan"  # the SK says Sumbermulyo, P3KE says Mancilan
+    assert status.loc["6", "nik"] == N[6] and status.loc["6", "nik_sk"] == make_nik(serial=66)
+    assert status.loc["6", "metode_padan"] == "fuzzy"
+    assert status.loc["7", "nik"] == N[7] and status.loc["7", "kode_desa"] == "35.17.06.2013"
+    assert status.loc["1", "alamat"] == "Dusun A"  # from the P3KE family when the SK has none
+
+
+def test_min_strategi_is_a_parameter(tables):
+    status = _by_no(statuses.compute_status(tables, REPORT_DATE, 3), tables)
+    assert status.loc["1", "status_intervensi"] == "belum_optimal"
+    status = _by_no(statuses.compute_status(tables, REPORT_DATE, 1), tables)
+    assert status.loc["6", "status_intervensi"] == "optimal"
+    assert status.loc["3", "status_intervensi"] == "belum_optimal"  # explicit status still wins
+
+
+def test_dates_after_report_date_are_ignored(tables):
+    early = _by_no(statuses.compute_status(tables, "2024-07-01", 2), tables)
+    assert early.loc["1", "status_intervensi"] == "belum_optimal"  # RTLH only comes on 27 July
+    assert early.loc["1", "program_diterima"] == "PKH"
+    assert early.loc["3", "status_intervensi"] == "optimal"  # "Belum Optimal" only on 1 September
+    assert (early["status_keberadaan"] == "belum_diverifikasi").all()
+    late = _by_no(statuses.compute_status(tables, "2024-12-31", 2), tables)
+    assert late.loc["4", "status_intervensi"] == "belum_optimal"
+    assert late.loc["1", "status_keberadaan"] == "ada"
+
+
+def test_intervention_status_same_day_conflict_is_not_optimal():
+    nik = make_nik(serial=1)
+    records = pd.DataFrame(
+        {
+            "nik": [nik, nik],
+            "program": ["PKH", "KUBE"],
+            "tanggal_intervensi": pd.to_datetime(["2024-06-01", "2024-06-01"]),
+            "strategi": ["Pengurangan Beban Pengeluaran", "Peningkatan Pendapatan"],
+            "status_opd": ["optimal", "belum_optimal"],
+        }
+    )
+    out = statuses.intervention_status(records, pd.Series([nik]), REPORT_DATE, 2)
+    assert out["status_intervensi"].tolist() == ["belum_optimal"]
+    assert out["program_diterima"].tolist() == ["KUBE; PKH"]
+
+
+def test_summary_keys_and_partition(processed):
+    run = statuses.run_status(processed, REPORT_DATE, 85, 2)
+    summary = json.loads((processed / "summary.json").read_text())
+    assert list(summary) == list(statuses.SUMMARY_KEYS)
+    assert set(summary) == {
+        "tanggal_laporan", "sasaran_sk", "padan", "keluar_desil1", "masih_desil1", "intervensi_optimal",
+        "intervensi_belum_optimal", "belum_optimal_masih_ada", "belum_optimal_meninggal", "baris_masuk",
+        "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran",
+    }  # fmt: skip
+    assert summary["padan"] == {"nik": 6, "fuzzy": 1, "tinjau_manual": 0, "tidak_padan": 1}
+    assert sum(summary["padan"].values()) == summary["sasaran_sk"] == 8
+    expected = {"keluar_desil1": 1, "masih_desil1": 6, "intervensi_optimal": 2, "intervensi_belum_optimal": 3,
+                "belum_optimal_masih_ada": 1, "belum_optimal_meninggal": 1}  # fmt: skip
+    assert {k: summary[k] for k in expected} == expected
+    assert summary["baris_masuk"] == {"intervensi": 12, "p3ke": 7, "p3ke_keluarga": 1, "sk": 8, "verifikasi": 6}
+    assert summary == run.summary
+
+
+def test_per_kecamatan_covers_all_21_with_zeros(processed):
+    summary = statuses.run_status(processed, REPORT_DATE).summary
+    rows = summary["per_kecamatan"]
+    assert len(rows) == 21 and [r["kode"] for r in rows] == sorted(r["kode"] for r in rows)
+    assert all(list(r) == list(statuses.KECAMATAN_KEYS) for r in rows)
+    assert sum(r["sasaran_sk"] for r in rows) == summary["sasaran_sk"]
+    mojoagung = next(r for r in rows if r["kode"] == "35.17.06")
+    assert mojoagung["masih_desil1"] == 5
+    assert mojoagung["masih_desil1_per_1000"] == round(1000 * 5 / mojoagung["penduduk"], 3)
+    perak = next(r for r in rows if r["nama"] == "Perak")
+    assert perak["sasaran_sk"] == 0 and perak["masih_desil1_per_1000"] == 0
+
+
+def test_per_putaran_equals_status_at_each_date(processed, tables):
+    summary = statuses.run_status(processed, REPORT_DATE).summary
+    rounds = summary["per_putaran"]
+    assert [r["tanggal"] for r in rounds] == ["2024-10-20", "2024-11-01", "2024-11-02", "2024-11-05"]
+    assert [r["putaran"] for r in rounds] == [1, 2, 3, 4]
+    assert all(list(r) == list(statuses.PUTARAN_KEYS) for r in rounds)
+    for entry in rounds:
+        status = statuses.compute_status(tables, entry["tanggal"], 2)
+        assert {k: entry[k] for k in entry if k not in ("putaran", "tanggal")} == statuses.round_figures(status)
+    last = rounds[-1]
+    assert (last["diverifikasi"], last["ada"], last["meninggal"], last["pindah"], last["perlu_tindakan"]) == (4, 1, 2, 1, 1)
+    assert rounds[0]["perlu_tindakan"] == 4
+
+
+def test_summary_is_plain_and_deterministic(processed):
+    statuses.run_status(processed, REPORT_DATE)
+    first = (processed / "summary.json").read_bytes()
+    statuses.run_status(processed, REPORT_DATE)
+    assert (processed / "summary.json").read_bytes() == first
+
+    def walk(value):
+        if isinstance(value, dict):
+            assert all(isinstance(k, str) for k in value)
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        else:
+            assert value is None or type(value) in (int, float, str), type(value)
+
+    walk(statuses.run_status(processed, REPORT_DATE, write=False).summary)
+
+
+def test_parameter_run(processed):
+    statuses.run_status(processed, REPORT_DATE, ambang_fuzzy=90, min_strategi=3)
+    written = json.loads((processed / "parameter_run.json").read_text())
+    assert written["report_date"] == REPORT_DATE and written["ambang_fuzzy"] == 90.0 and written["min_strategi"] == 3
+    assert "tiga (3) dari tiga strategi" in written["definisi_optimal"]
+    assert written["definisi_optimal"].count(".") == 1  # one sentence
+
+
+def test_status_table_and_review_files(processed):
+    run = statuses.run_status(processed, REPORT_DATE)
+    table = pd.read_parquet(processed / "status_sasaran.parquet")
+    assert len(table) == 8 and table["id_sasaran"].is_unique
+    assert table["perlu_tindakan"].dtype == bool
+    for name in ("padan_tinjau_manual.csv", "padan_tidak_padan.csv", "keberadaan_masalah.csv"):
+        text = (processed / "tinjau" / name).read_text()
+        assert not pd.Series([text]).str.contains(r"(?<!\d)\d{16}(?!\d)").any(), name
+    masalah = pd.read_csv(processed / "tinjau" / "keberadaan_masalah.csv", dtype=str)
+    assert "tanggal_sesudah_laporan" in set(masalah["jenis"])
+    assert len(run.status) == 8
+
+
+def test_match_can_be_passed_in(tables):
+    tables = {**tables, "padan": match_sk(tables["sk"], tables["p3ke_individu"], ambang_fuzzy=100)}
+    status = _by_no(statuses.compute_status(tables, REPORT_DATE, 2), tables)
+    assert status.loc["6", "metode_padan"] == "fuzzy"  # identical name: score 100
+
+
+# --------------------------------------------------------------------------- demo data (slow)
+
+
+@pytest.mark.slow
+def test_demo_summary_equals_truth(demo_small, tmp_path):
+    processed = tmp_path / "processed"
+    cleaning.clean_all(demo_small["raw"], processed)
+    truth = demo_small["truth"]
+    report_date = truth["tanggal_laporan"]
+    run = statuses.run_status(processed, report_date)
+    expected = truth["expected"][report_date]
+    assert {k: run.summary[k] for k in expected if k in run.summary} == {
+        k: v for k, v in expected.items() if k in run.summary
+    }
+    # every date of the truth: the same status computation (the match does not depend on the date)
+    tables = {**cleaning.read_tables(processed), "padan": run.match}
+    for date, expected in sorted(truth["expected"].items()):
+        status = statuses.compute_status(tables, date, 2)
+        still = status["status_desil"] == "masih_desil1"
+        got = {
+            **statuses.headline(status),
+            "padan": statuses.padan_counts(status),
+            "per_kecamatan": statuses.per_kecamatan(status),
+            "belum_intervensi": int((still & (status["status_intervensi"] == "belum_intervensi")).sum()),
+            "perlu_tindakan": int(status["perlu_tindakan"].sum()),
+        }
+        mismatches = {k: (got.get(k), v) for k, v in expected.items() if k in got and got[k] != v}
+        assert not mismatches, f"{date}: {mismatches}"
+    # per_putaran at the report date agrees with the truth on the dates it covers
+    for entry in run.summary["per_putaran"]:
+        if entry["tanggal"] in truth["expected"]:
+            assert entry["perlu_tindakan"] == truth["expected"][entry["tanggal"]]["perlu_tindakan"], entry

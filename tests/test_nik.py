@@ -32,3 +32,10 @@ def test_birth_info_and_mask():
     assert list(info["hari"]) == [12, 12]
     assert nik.mask_nik("3517061203850001") == "3517**********01"
     assert nik.mask_nik(None) == ""
+
+
+def test_missing_nik_in_birth_info_and_text_dtype_fast_path():
+    info = nik.nik_birth_info(pd.Series(["3517065203850001", None], dtype="string"))
+    assert info["jenis_kelamin"].isna().iloc[1] and info["hari"].isna().iloc[1]
+    out = nik.normalise_nik(pd.Series(["3517061203850001", "3517061213850001", "'3517061203850001", None], dtype="string"))
+    assert list(out["nik_status"]) == ["valid", "tidak_valid", "diperbaiki", "kosong"]

@@ -289,22 +289,7 @@ def mask_raw_nik(value: object) -> str:
     return "".join("*" if i in hidden else c for i, c in enumerate(text))
 
 
-def normalise_nik(values: pd.Series) -> pd.DataFrame:
-    """:func:`helpers.nik.normalise_nik` with a vectorised shortcut for cells that are already 16 plain digits
-    (most of P3KE); every other cell goes through :func:`helpers.nik.normalise_nik` itself."""
-    text = values.astype("string")
-    plain = text.str.fullmatch(r"[0-9]{16}").fillna(False).astype(bool)
-    out = pd.DataFrame(
-        {"nik": text.where(plain), "nik_status": pd.Series(nikmod.NIK_VALID, index=values.index, dtype="string")}
-    )
-    bad = plain & ~nikmod.structure_ok(out["nik"].fillna(""))
-    out.loc[bad, "nik"] = pd.NA
-    out.loc[bad, "nik_status"] = nikmod.NIK_TIDAK_VALID
-    if (~plain).any():
-        rest = nikmod.normalise_nik(values[~plain])
-        out.loc[~plain, "nik"] = rest["nik"].astype("string")
-        out.loc[~plain, "nik_status"] = rest["nik_status"].astype("string")
-    return out
+normalise_nik = nikmod.normalise_nik
 
 
 # ---------------------------------------------------------------------------------------------------------

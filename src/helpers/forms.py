@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from babel.dates import format_date
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import params as run_params
 from . import wilayah

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import params as params_mod
 from .errors import InputError

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 from python_calamine import CalamineWorkbook
 from rapidfuzz import process
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .contract import COLUMN_NAMES, EXTENSIONS, HEADER_ALIASES, InputSpec
 from .errors import InputError

@@ -22,7 +22,7 @@ import nbformat
 import pandas as pd
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import params as params_mod
 from .config import NAMA_KABUPATEN, PACKAGE_DIR

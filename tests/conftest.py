@@ -6,7 +6,6 @@ Generic on purpose; add fixtures for other modules below.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 from pathlib import Path
 
@@ -134,14 +133,9 @@ def raw_dir(tmp_path, world) -> Path:
 
 # --------------------------------------------------------------------------- demo data (slow tests)
 
-DEMO_AVAILABLE = importlib.util.find_spec("helpers.demo") is not None
-
-
 @pytest.fixture(scope="session")
 def demo_small(tmp_path_factory) -> dict:
-    """The demo dataset at a small scale: ``{"raw": Path, "truth": dict}`` (skips while helpers.demo is missing)."""
-    if not DEMO_AVAILABLE:
-        pytest.skip("helpers.demo belum ada")
+    """The demo dataset at a small scale: ``{"raw": Path, "truth": dict}``."""
     from helpers import demo
 
     raw = tmp_path_factory.mktemp("demo") / "raw"

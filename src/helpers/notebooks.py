@@ -85,6 +85,8 @@ def run_notebook(
                     progress_bar=False,
                     log_output=False,
                     request_save_on_cell_execute=False,
+                    # the kernel's start-up notice about local TCP sockets is noise for analysts
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 )
                 break
             except pm.PapermillExecutionError as exc:

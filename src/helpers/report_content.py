@@ -27,7 +27,7 @@ from .fmt import angka, per_seribu, persen, tanggal  # noqa: E402
 from .nik import mask_series  # noqa: E402
 from .reference import poverty_context  # noqa: E402
 from . import maps  # noqa: E402
-from .statuses import headline, round_figures  # noqa: E402
+from .statuses import ROUNDS_FILE, headline, per_putaran, round_figures  # noqa: E402
 from .wilayah import kecamatan_table  # noqa: E402
 
 DEPRIVATION_FILE = DATA_PACKAGE_DIR / "deprivasi.csv"
@@ -166,7 +166,8 @@ def progress_chart(per_putaran: list[dict], report_date: str, target_date: str, 
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
     ax.yaxis.set_major_formatter(lambda v, _: angka(float(v)))
     ax.set_ylabel("jiwa")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
+    if per_putaran:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title("Kemajuan verifikasi lapangan per putaran", fontsize=11, loc="left")
     figure.tight_layout()
@@ -380,7 +381,7 @@ def load_report_data(processed_dir: str | Path, kode: str) -> dict:
     processed = Path(processed_dir)
     status_all = pd.read_parquet(processed / "status_sasaran.parquet")
     status = status_all[status_all["kode_kecamatan"] == kode] if kode else status_all
-    rounds_file = processed / "status_putaran.parquet"
+    rounds_file = processed / ROUNDS_FILE
     rounds = pd.read_parquet(rounds_file) if rounds_file.is_file() else pd.DataFrame()
     return {
         "kode": kode,
@@ -445,13 +446,8 @@ def rounds_for(data: dict) -> list[dict]:
     """Per-round figures: the summary's for the kabupaten, recounted from ``status_putaran`` for a kecamatan."""
     if not data["kode"]:
         return data["summary"].get("per_putaran", [])
-    rows = data["rounds"]
-    if rows.empty:
-        return []
-    return [
-        {"putaran": int(number), "tanggal": str(date), **round_figures(group)}
-        for (number, date), group in rows.groupby(["putaran", "tanggal"], sort=True)
-    ]
+    return per_putaran(data["rounds"]) if len(data["rounds"]) else []
+
 
 
 def exclusion_section(data: dict) -> str:

@@ -33,6 +33,7 @@ from .verifikasi import BELUM_DIVERIFIKASI, resolve_keberadaan
 from .wilayah import kecamatan_table
 
 STATUS_FILE = "status_sasaran.parquet"
+ROUNDS_FILE = "status_putaran.parquet"
 SUMMARY_FILE = "summary.json"
 PARAMETER_FILE = "parameter_run.json"
 KEBERADAAN_REVIEW_FILE = "keberadaan_masalah.csv"
@@ -278,16 +279,32 @@ def round_figures(status: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def per_putaran(tables: dict[str, Any], report_date: object, min_strategi: int) -> list[dict[str, Any]]:
-    """For each verification round (distinct date <= report date): the status computation run at that date."""
-    match = _match_of(tables)
-    matched = matched_frame(match, tables["sk"], tables["p3ke_individu"]).reset_index(drop=True)
-    tables = {**tables, "padan": match, _MATCHED: matched}
-    rounds = []
-    for number, date in enumerate(verification_dates(tables["verifikasi"], report_date), start=1):
-        status = compute_status(tables, date.date(), min_strategi)
-        rounds.append({"putaran": number, "tanggal": date.date().isoformat(), **round_figures(status)})
-    return rounds
+ROUND_COLUMNS = ["id_sasaran", "kode_kecamatan", "kode_desa", "status_desil", "status_intervensi",
+                 "status_keberadaan", "perlu_tindakan"]
+
+
+def status_per_round(tables: dict[str, Any], report_date: object, min_strategi: int) -> pd.DataFrame:
+    """The statuses of every SK person at each verification round (distinct date <= report date), long format:
+    ``putaran``, ``tanggal`` and :data:`ROUND_COLUMNS`. Written as ``status_putaran.parquet`` so that kecamatan
+    reports can chart their own rounds."""
+    tables = {**tables, "padan": _match_of(tables)}
+    frames = [
+        compute_status(tables, date.date(), min_strategi)[ROUND_COLUMNS].assign(
+            putaran=number, tanggal=date.date().isoformat()
+        )
+        for number, date in enumerate(verification_dates(tables["verifikasi"], report_date), start=1)
+    ]
+    if not frames:
+        return pd.DataFrame(columns=["putaran", "tanggal", *ROUND_COLUMNS])
+    return pd.concat(frames, ignore_index=True)[["putaran", "tanggal", *ROUND_COLUMNS]]
+
+
+def per_putaran(rounds: pd.DataFrame) -> list[dict[str, Any]]:
+    """``summary.json``'s ``per_putaran``: per round, the verification state among people still in desil 1."""
+    return [
+        {"putaran": int(number), "tanggal": str(date), **round_figures(group)}
+        for (number, date), group in rounds.groupby(["putaran", "tanggal"], sort=True)
+    ]
 
 
 def build_summary(
@@ -414,13 +431,14 @@ def run_status(
     match = match_sk(tables["sk"], tables["p3ke_individu"], ambang_fuzzy)
     tables["padan"] = match
     status, masalah = compute_status_detail(tables, date, min_strategi)
-    rounds = per_putaran(tables, date, min_strategi)
-    summary = build_summary(status, date, read_ringkasan(processed_dir), rounds, kode_kabupaten)
+    rounds = status_per_round(tables, date, min_strategi)
+    summary = build_summary(status, date, read_ringkasan(processed_dir), per_putaran(rounds), kode_kabupaten)
     parameters = parameter_run(date, ambang_fuzzy, min_strategi)
     run = StatusRun(status, summary, parameters, match, masalah)
     if write:
         status.to_parquet(processed_dir / STATUS_FILE, index=False)
-        run.paths.append(processed_dir / STATUS_FILE)
+        rounds.to_parquet(processed_dir / ROUNDS_FILE, index=False)
+        run.paths.extend([processed_dir / STATUS_FILE, processed_dir / ROUNDS_FILE])
         run.paths.append(_write_json(processed_dir / SUMMARY_FILE, summary))
         run.paths.append(_write_json(processed_dir / PARAMETER_FILE, parameters))
         run.paths.extend(write_review(match, tables["sk"], tables["p3ke_individu"], processed_dir))
@@ -442,4 +460,5 @@ __all__ = [
     "intervention_status",
     "per_putaran",
     "run_status",
+    "status_per_round",
 ]

@@ -1,0 +1,86 @@
+"""The papermill runner, the pipeline CLI and the report renderer, on tiny synthetic notebooks."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from helpers import params, pipeline, reports
+from helpers.errors import InputError
+from helpers.notebooks import NotebookFailed, run_notebook
+
+
+def _notebook(folder, name, cells, parameters='x = 1'):
+    nb = new_notebook(cells=[new_code_cell(parameters, metadata={"tags": ["parameters"]})] + [new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / name)
+    return folder / name
+
+
+def test_runs_and_writes_output(tmp_path):
+    _notebook(tmp_path, "ok.ipynb", ["y = x * 2\nprint(y)"])
+    out = run_notebook("ok.ipynb", {"x": 21}, tmp_path / "hasil" / "ok.ipynb", notebooks_dir=tmp_path)
+    text = out.read_text()
+    assert "42" in text and "injected-parameters" in text
+
+
+def test_refuses_parameters_the_notebook_does_not_declare(tmp_path):
+    _notebook(tmp_path, "nb.ipynb", ["pass"])
+    with pytest.raises(InputError, match=r"tidak mendeklarasikan parameter \['y'\]"):
+        run_notebook("nb.ipynb", {"y": 1}, tmp_path / "out.ipynb", notebooks_dir=tmp_path)
+
+
+def test_failure_names_notebook_and_cell_and_keeps_a_readable_copy(tmp_path):
+    _notebook(tmp_path, "rusak.ipynb", ["a = 1", "raise ValueError('angka salah')"])
+    with pytest.raises(NotebookFailed) as info:
+        run_notebook("rusak.ipynb", {"x": 2}, tmp_path / "out.ipynb", failed_dir=tmp_path / "_gagal", notebooks_dir=tmp_path)
+    message = str(info.value)
+    assert "rusak.ipynb" in message and "sel ke-" in message and "ValueError: angka salah" in message
+    assert not (tmp_path / "out.ipynb").exists()
+    assert "angka salah" in (tmp_path / "_gagal" / "rusak.html").read_text()
+
+
+def test_input_error_in_a_cell_is_shown_as_its_message(tmp_path):
+    _notebook(tmp_path, "data.ipynb", ["from helpers.errors import InputError\nraise InputError('Kolom NIK tidak ada di file x.xlsx')"])
+    with pytest.raises(NotebookFailed) as info:
+        run_notebook("data.ipynb", {}, tmp_path / "out.ipynb", notebooks_dir=tmp_path)
+    assert "berhenti di" in str(info.value) and "Kolom NIK tidak ada di file x.xlsx" in str(info.value)
+    assert "Traceback" not in str(info.value)
+
+
+def test_pipeline_cli_rejects_a_bad_report_date(capsys):
+    assert pipeline.main(["-p", "report_date", "06/11/2024"]) == 2
+    err = capsys.readouterr().err
+    assert "TTTT-BB-HH" in err and "Traceback" not in err
+
+
+def test_kecamatan_parameter_by_name_or_code():
+    assert reports.resolve_kecamatan_parameter("", "35.17") == ""
+    assert reports.resolve_kecamatan_parameter("Mojo Agung", "35.17") == "35.17.06"
+    assert reports.resolve_kecamatan_parameter("35.17.06", "35.17") == "35.17.06"
+    with pytest.raises(InputError, match='mungkin maksudnya "Mojoagung"'):
+        reports.resolve_kecamatan_parameter("Mojoagungg", "35.17")
+
+
+def test_export_html_is_offline_without_code_or_parameters(tmp_path):
+    nb = _notebook(tmp_path, "laporan.ipynb", ["print('isi laporan')"], parameters='kecamatan = ""')
+    executed = run_notebook("laporan.ipynb", {"kecamatan": "35.17.06"}, tmp_path / "done.ipynb", notebooks_dir=tmp_path)
+    meta = {"instansi": "Bappeda", "judul": "Judul Uji", "wilayah": "Kabupaten Jombang", "tanggal": "6 November 2024",
+            "sumber": "uji", "kaki": "kaki uji"}  # fmt: skip
+    html = reports.export_html(executed, meta)
+    assert "isi laporan" in html and "Judul Uji" in html and "kaki uji" in html
+    assert "print(" not in html and "35.17.06" not in html  # no code, no injected parameters
+    assert '<html lang="id"' in html and "<script src" not in html and "cdn" not in html.lower()
+    assert nb.exists()
+
+
+def test_failed_report_leaves_nothing_in_place(tmp_path):
+    parameters = params.resolve(
+        overrides={"processed_dir": str(tmp_path / "kosong"), "reports_dir": str(tmp_path / "laporan"), "kecamatan": "Perak"}
+    )
+    with pytest.raises(NotebookFailed, match="1 dari 1 laporan gagal"):
+        reports.render_all(parameters)
+    out = reports.report_path(parameters, "35.17.01")
+    assert not out.exists() and not list(out.parent.glob(".*.tmp"))
+    assert list((tmp_path / "laporan").rglob("_gagal/*/04_report.html"))

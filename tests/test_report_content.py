@@ -1,0 +1,133 @@
+"""Report building blocks on a dozen-row synthetic status table."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from helpers import report_content as rc
+
+NIKS = [f"35170612038500{i:02d}" for i in range(1, 9)]
+
+
+def status_frame() -> pd.DataFrame:
+    rows = [
+        # status_desil, status_intervensi, status_keberadaan, kecamatan, desa
+        ("keluar_desil1", "optimal", "belum_diverifikasi", "35.17.06", "35.17.06.2001"),
+        ("keluar_desil1", "belum_optimal", "belum_diverifikasi", "35.17.06", "35.17.06.2002"),
+        ("masih_desil1", "optimal", "ada", "35.17.06", "35.17.06.2001"),
+        ("masih_desil1", "belum_optimal", "ada", "35.17.06", "35.17.06.2001"),
+        ("masih_desil1", "belum_optimal", "meninggal", "35.17.06", "35.17.06.2002"),
+        ("masih_desil1", "belum_intervensi", "belum_diverifikasi", "35.17.01", "35.17.01.2001"),
+        ("masih_desil1", "belum_optimal", "pindah", "35.17.01", "35.17.01.2001"),
+        ("tidak_padan", "belum_intervensi", "belum_diverifikasi", "35.17.01", "35.17.01.2001"),
+    ]
+    frame = pd.DataFrame(rows, columns=["status_desil", "status_intervensi", "status_keberadaan", "kode_kecamatan", "kode_desa"])
+    frame["id_sasaran"] = [f"SK-{i:05d}" for i in range(1, 9)]
+    frame["nik"] = NIKS
+    frame["nama"] = [f"Warga Uji {i}" for i in range(1, 9)]
+    frame["nama_desa"] = frame["kode_desa"].map({"35.17.06.2001": "Desa A", "35.17.06.2002": "Desa B", "35.17.01.2001": "Desa C"})
+    frame["id_keluarga"] = [f"K{i}" for i in range(1, 9)]
+    frame["id_individu"] = [f"I{i}" for i in range(1, 9)]
+    frame["program_diterima"] = "PKH"
+    still = frame["status_desil"] == "masih_desil1"
+    frame["perlu_tindakan"] = still & (frame["status_intervensi"] != "optimal") & ~frame["status_keberadaan"].isin(
+        ["meninggal", "pindah"]
+    )
+    return frame
+
+
+def test_figures_partition_and_action():
+    fig = rc.figures(status_frame())
+    assert fig["sasaran_sk"] == 8 and fig["keluar_desil1"] == 2 and fig["masih_desil1"] == 5
+    assert fig["intervensi_optimal"] == 1 and fig["intervensi_belum_optimal"] == 3 and fig["belum_intervensi"] == 1
+    assert fig["belum_optimal_masih_ada"] == 1 and fig["belum_optimal_meninggal"] == 1
+    assert fig["perlu_tindakan"] == 2 and fig["tidak_padan"] == 1 and fig["diverifikasi"] == 4
+
+
+def test_intro_is_indonesian_and_formatted():
+    data = {"kode": "", "nama": "", "angka": {**rc.figures(status_frame()), "sasaran_sk": 7408, "keluar_desil1": 5567}}
+    text = rc.intro(data, "2024-11-06", "2024-11-30")
+    assert "6 November 2024" in text and "7.408 jiwa" in text and "24 hari" in text and "75,15 persen" in text
+    late = rc.intro(data, "2024-12-05", "2024-11-30")
+    assert "telah lewat 5 hari" in late
+
+
+def test_ranking_includes_every_area_with_zeros():
+    status = status_frame()
+    kab = rc.ranking({"kode": "", "status_all": status})
+    assert len(kab) == 21 and kab["peringkat"].tolist() == list(range(1, 22))
+    assert (kab.set_index("kode").loc["35.17.05", "masih_desil1"]) == 0
+    desa = rc.ranking({"kode": "35.17.06", "status_all": status})
+    assert desa.iloc[0]["nama"] and desa["masih_desil1"].sum() == 3
+
+
+def test_cases_are_masked_unless_asked():
+    status = status_frame()
+    cases = rc.cases_needing_action(status)
+    assert len(cases) == 2
+    assert all(n.startswith("3517") and "*" in n and len(n) == 16 for n in cases["NIK"])
+    assert set(rc.cases_needing_action(status, mask_pii=False)["NIK"]) <= set(NIKS)
+    html = rc.cases_section({"kode": "35.17.06", "status": status[status["kode_kecamatan"] == "35.17.06"]})
+    assert "Warga Uji 4" in html and NIKS[3] not in html
+    assert rc.cases_section({"kode": "", "status": status}) == ""
+
+
+def test_exclusion_candidates_by_id_or_nik():
+    status = status_frame()
+    individu = pd.DataFrame(
+        {
+            "id_individu": ["I3", "X1", "X2", "X3"],
+            "nik": [NIKS[2], "3517060101900001", "3517060101900002", None],
+            "desil": [1, 1, 1, 2],
+            "kode_kecamatan": ["35.17.06"] * 4,
+            "nama_kecamatan": ["Mojoagung"] * 4,
+            "kode_desa": ["35.17.06.2001"] * 4,
+            "nama_desa": ["Desa A"] * 4,
+        }
+    )
+    table = rc.exclusion_candidates(individu, status)
+    assert table["jumlah"].sum() == 2  # I3 is on the SK list, X3 is desil 2
+    by_nik = rc.exclusion_candidates(individu.assign(id_individu=[None, "X1", "X2", "X3"]), status, "35.17.06")
+    assert by_nik["jumlah"].sum() == 2 and by_nik["kode"].tolist() == ["35.17.06.2001"]
+
+
+def test_deprivation_profile_counts_families_still_in_desil1():
+    status = status_frame()
+    keluarga = pd.DataFrame(
+        {
+            "id_keluarga": ["K3", "K4", "K1"],
+            "jenis_lantai": ["Tanah", "Keramik", "Tanah"],
+            "bahan_bakar_memasak": ["Kayu Bakar", "LPG 3 kg", "Kayu Bakar"],
+        }
+    )
+    profile = rc.deprivation_profile(keluarga, status).set_index("indikator")
+    assert profile.loc["Lantai tanah", "keluarga"] == 1  # K1 left desil 1 and is not counted
+    assert profile.loc["Lantai tanah", "persen"] == pytest.approx(50.0)
+    assert profile.loc["Memasak dengan kayu bakar/arang", "strategi"] == "Pengurangan Beban Pengeluaran"
+
+
+def test_rounds_for_kecamatan_recounts_status_putaran():
+    status = status_frame()
+    rounds = pd.concat([status.assign(putaran=1, tanggal="2024-10-07"), status.assign(putaran=2, tanggal="2024-11-04")])
+    data = {"kode": "35.17.06", "rounds": rounds[rounds["kode_kecamatan"] == "35.17.06"], "summary": {}}
+    got = rc.rounds_for(data)
+    assert [r["putaran"] for r in got] == [1, 2] and got[0]["diverifikasi"] == 3 and got[0]["meninggal"] == 1
+    assert rc.rounds_for({"kode": "", "summary": {"per_putaran": got}}) == got
+
+
+def test_charts_render_and_close(tmp_path):
+    fig = rc.figures(status_frame())
+    rc.funnel_chart(fig).savefig(tmp_path / "corong.png")
+    rc.progress_chart([], "2024-11-06", "2024-11-30", 5).savefig(tmp_path / "kosong.png")
+    rc.poverty_chart().savefig(tmp_path / "bps.png")
+    assert all((tmp_path / n).stat().st_size > 5_000 for n in ("corong.png", "kosong.png", "bps.png"))
+
+
+def test_html_table_escapes_and_aligns():
+    html = rc.html_table(pd.DataFrame({"Nama": ["<b>x</b>"], "Jiwa": ["1.234"]}), right=("Jiwa",))
+    assert "&lt;b&gt;" in html and 'style="text-align:right">1.234' in html

@@ -25,7 +25,7 @@ REPORT_DATE = "2024-11-06"
 STEPS: tuple[tuple[str, str], ...] = (
     ("demo", "from helpers import demo; demo.main(['--scale', '{scale}', '--out', '{raw}'])"),
     ("pembersihan", "from helpers import cleaning; cleaning.clean_all('{raw}', '{processed}')"),
-    ("padu_padan_status", "from helpers import statuses; statuses.run('{processed}', '{report_date}')"),
+    ("padu_padan_status", "from helpers import statuses; statuses.run_status('{processed}', '{report_date}')"),
     (
         "peta",
         "from helpers.notebooks import run_notebook; from helpers import params; "

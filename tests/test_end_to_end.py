@@ -172,7 +172,9 @@ def test_forms_round_trip_moves_the_figures_exactly(run, tmp_path):
         filled += _fill(copy, answers)
     assert filled == 3
     returned = readers.read_input(raw, contract.VERIFIKASI)
-    assert returned["nik"].str.fullmatch(r"\d{16}").all()
+    from_forms = returned[returned["sumber_file"].str.startswith("verifikasi/35.17.")]
+    assert len(from_forms) == len(still) and from_forms["nik"].str.fullmatch(r"\d{16}").all()
+    assert from_forms["status_keberadaan"].notna().sum() == 3
 
     parameters = _parameters(tmp_path, raw, "ulang")
     pipeline.run(parameters, with_reports=False)

@@ -232,13 +232,16 @@ def write_review(result: MatchResult, sk: pd.DataFrame, p3ke: pd.DataFrame, proc
     return paths
 
 
+#: Indonesian labels of the match methods, for notebooks and reports.
+METHOD_LABELS = {
+    "nik": "NIK sama persis (setelah dinormalkan)",
+    "fuzzy": "Nama mirip dalam desa yang sama (+ tanggal lahir)",
+    "tinjau_manual": "Beberapa kandidat setara: tinjau manual",
+    "tidak_padan": "Tidak ditemukan di P3KE",
+}
+
+
 def method_table(result: MatchResult) -> pd.DataFrame:
     """Persons per method with Indonesian labels, for the notebook."""
-    labels = {
-        "nik": "Padan NIK (persis)",
-        "fuzzy": "Padan nama (fuzzy, dalam desa yang sama)",
-        "tinjau_manual": "Perlu tinjau manual (kandidat seri)",
-        "tidak_padan": "Tidak padan",
-    }
     counts = result.counts()
-    return pd.DataFrame({"metode": list(labels.values()), "jumlah": [counts[m] for m in labels]})
+    return pd.DataFrame({"metode": list(METHOD_LABELS.values()), "jumlah": [counts[m] for m in METHOD_LABELS]})

@@ -27,6 +27,7 @@ from .fmt import angka, per_seribu, persen, tanggal  # noqa: E402
 from .nik import mask_series  # noqa: E402
 from .reference import poverty_context  # noqa: E402
 from . import maps  # noqa: E402
+from .matching import METHOD_LABELS  # noqa: E402
 from .statuses import ROUNDS_FILE, headline, per_putaran, round_figures  # noqa: E402
 from .wilayah import kecamatan_table  # noqa: E402
 
@@ -344,13 +345,9 @@ def data_quality(summary: dict) -> pd.DataFrame:
 
 
 def match_methods(padan: dict) -> pd.DataFrame:
-    labels = {
-        "nik": "NIK sama persis (setelah dinormalkan)",
-        "fuzzy": "Nama mirip dalam desa yang sama (+ tanggal lahir)",
-        "tinjau_manual": "Beberapa kandidat setara: tinjau manual",
-        "tidak_padan": "Tidak ditemukan di P3KE",
-    }
-    return pd.DataFrame({"Metode padan": [labels[k] for k in labels], "Jiwa": [angka(padan.get(k, 0)) for k in labels]})
+    return pd.DataFrame(
+        {"Metode padan": list(METHOD_LABELS.values()), "Jiwa": [angka(padan.get(k, 0)) for k in METHOD_LABELS]}
+    )
 
 
 def kecamatan_label(kode: str) -> str:

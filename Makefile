@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Demo data at full scale, the whole pipeline and all reports.
-demo: setup data pipeline
+## Demo data at full scale, the whole pipeline, all reports and the verification forms.
+demo: setup data pipeline forms
 
 data: setup
 	$(BIN)/python -m helpers.demo --seed $(SEED) --scale $(SCALE) --out data/raw

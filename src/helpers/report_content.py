@@ -186,7 +186,7 @@ def poverty_chart() -> plt.Figure:
         ax.plot(rows["tahun"], rows["nilai"], marker=marker, color=colour, label=name)
         for x, y in zip(rows["tahun"], rows["nilai"]):
             ax.annotate(persen(y), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7, color=colour)
-    ax.yaxis.set_major_formatter(lambda v, _: persen(float(v), 0))
+    ax.yaxis.set_major_formatter(lambda v, _: persen(float(v), 1))
     ax.set_ylabel("persen penduduk miskin")
     ax.legend(fontsize=8, frameon=False, loc="lower left")
     ax.spines[["top", "right"]].set_visible(False)

@@ -561,15 +561,21 @@ def _text_columns(raw: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]
     return {c: tidy_text(raw[c]) for c in columns if c in raw.columns}
 
 
+def _identity(raw: pd.DataFrame, reasons: Reasons, perbaikan: dict) -> tuple[pd.DataFrame, pd.Series]:
+    """Normalised NIK (with its fixes counted) and tidied name; a row with neither is quarantined."""
+    nik = normalise_nik(raw["nik"])
+    perbaikan.update(_nik_fixes(nik["nik_status"]))
+    nama = tidy_name(raw["nama"])
+    reasons.add(nik["nik"].isna() & nama.isna(), "NIK dan nama sama-sama kosong/tidak terbaca")
+    return nik, nama
+
+
 def clean_p3ke(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
     """P3KE individu. Quarantined: no NIK and no name, unknown kecamatan/desa, missing or bad desil.
     A NIK that cannot be recovered is kept as missing, flagged in ``nik_status`` (name matching still works)."""
     perbaikan: dict[str, Any] = {}
     reasons = Reasons(raw.index)
-    nik = normalise_nik(raw["nik"])
-    perbaikan.update(_nik_fixes(nik["nik_status"]))
-    nama = tidy_name(raw["nama"])
-    reasons.add(nik["nik"].isna() & nama.isna(), "NIK dan nama sama-sama kosong/tidak terbaca")
+    nik, nama = _identity(raw, reasons, perbaikan)
     regions = _regions(raw, kode_kabupaten, perbaikan)
     reasons.add(regions["alasan_wilayah"].notna(), regions["alasan_wilayah"])
     desil = parse_desil(raw["desil"])
@@ -641,10 +647,7 @@ def clean_sk(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned
     or its kecamatan/desa is unknown. ``id_sasaran`` numbers the rows read, in file order."""
     perbaikan: dict[str, Any] = {}
     reasons = Reasons(raw.index)
-    nik = normalise_nik(raw["nik"])
-    perbaikan.update(_nik_fixes(nik["nik_status"]))
-    nama = tidy_name(raw["nama"])
-    reasons.add(nik["nik"].isna() & nama.isna(), "NIK dan nama sama-sama kosong/tidak terbaca")
+    nik, nama = _identity(raw, reasons, perbaikan)
     regions = _regions(raw, kode_kabupaten, perbaikan, use_code=False)
     reasons.add(regions["alasan_wilayah"].notna(), regions["alasan_wilayah"])
     tanggal_lahir = parse_dates(raw["tanggal_lahir"])

@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -263,9 +264,15 @@ def ranking_section(data: dict) -> str:
     return html_table(frame, right=tuple(frame.columns[2:])) + note
 
 
+@lru_cache(maxsize=None)
+def deprivation_rules() -> pd.DataFrame:
+    """The editable deprivation rules (``data/deprivasi.csv``): column, label, pattern, strategy."""
+    return pd.read_csv(DEPRIVATION_FILE)
+
+
 def deprivation_profile(keluarga: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     """Share of the families of SK people still in desil 1 with each deprivation, and the strategy it calls for."""
-    rules = pd.read_csv(DEPRIVATION_FILE)
+    rules = deprivation_rules()
     families = status.loc[status["status_desil"] == "masih_desil1", "id_keluarga"].dropna().unique()
     chosen = keluarga[keluarga["id_keluarga"].isin(families)]
     rows = []
@@ -362,7 +369,6 @@ def safe_filename(text: str) -> str:
 
 # --------------------------------------------------------------------------- data and narrative
 
-_DEPRIVATION_COLUMNS = ["id_keluarga", *pd.read_csv(DEPRIVATION_FILE)["kolom"]]
 _INDIVIDU_COLUMNS = ["id_individu", "nik", "desil", "kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]
 
 
@@ -387,7 +393,7 @@ def load_report_data(processed_dir: str | Path, kode: str) -> dict:
         "status": status,
         "summary": read_json(processed / "summary.json"),
         "run": read_json(processed / "parameter_run.json"),
-        "keluarga": _read_columns(processed / "p3ke_keluarga.parquet", _DEPRIVATION_COLUMNS),
+        "keluarga": _read_columns(processed / "p3ke_keluarga.parquet", ["id_keluarga", *deprivation_rules()["kolom"]]),
         "individu": _read_columns(processed / "p3ke_individu.parquet", _INDIVIDU_COLUMNS),
         "rounds": rounds[rounds["kode_kecamatan"] == kode] if kode and len(rounds) else rounds,
         "angka": figures(status),

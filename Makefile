@@ -7,7 +7,7 @@ SEED ?= 2024
 SCALE ?= 1
 REPORT_DATE ?= 2024-11-06
 
-.PHONY: setup demo data pipeline reports forms test test-fast lab system-deps clean-data benchmark
+.PHONY: setup demo data pipeline reports forms test test-fast lint lab system-deps clean-data benchmark
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,26 +22,28 @@ setup: $(STAMP)
 demo: setup data pipeline forms
 
 data: setup
-	$(BIN)/python -m helpers.demo --seed $(SEED) --scale $(SCALE) --out data/raw
-
-# Real boundaries beside the project are used when present (never copied into the repository).
-BOUNDARY ?= $(wildcard ../shared/data/geo/jombang_desa.geojson)
+	$(BIN)/python -m helpers demo --seed $(SEED) --scale $(SCALE) --out data/raw
 
 pipeline: setup
-	$(BIN)/python -m helpers.pipeline -p report_date $(REPORT_DATE) $(if $(BOUNDARY),-p boundary_path $(BOUNDARY))
+	$(BIN)/python -m helpers pipeline -p report_date $(REPORT_DATE)
 
 reports: setup
-	$(BIN)/python -m helpers.reports -p report_date $(REPORT_DATE) $(if $(BOUNDARY),-p boundary_path $(BOUNDARY))
+	$(BIN)/python -m helpers reports -p report_date $(REPORT_DATE)
 
 forms: setup
-	$(BIN)/python -m helpers.forms -p report_date $(REPORT_DATE)
+	$(BIN)/python -m helpers forms -p report_date $(REPORT_DATE)
 
 ## System packages for the browser and spreadsheet tests (Debian chromium, LibreOffice).
 system-deps:
 	bash scripts/install_system_deps.sh
 
-test: setup system-deps
+test: setup system-deps lint
 	$(BIN)/python -m pytest
+
+## ruff, notebooks without outputs and in sync with their .py (the pre-commit checks, on every file).
+lint: setup
+	$(BIN)/ruff check src tests notebooks
+	$(BIN)/nbstripout --verify --keep-id notebooks/*.ipynb
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
@@ -50,7 +52,7 @@ lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 benchmark: setup
-	$(BIN)/python -m helpers.benchmark
+	$(BIN)/python -m helpers benchmark
 
 clean-data:
 	find data/raw data/processed reports -mindepth 1 ! -name README.md ! -name .gitkeep -delete

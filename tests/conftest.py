@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.contract import COLUMN_NAMES, INPUTS
+from helpers.reading.contract import COLUMN_NAMES, INPUTS
 
 DEMO_SCALE = 0.02
 DEMO_SEED = 11
@@ -136,7 +136,7 @@ def raw_dir(tmp_path, world) -> Path:
 @pytest.fixture(scope="session")
 def demo_small(tmp_path_factory) -> dict:
     """The demo dataset at a small scale: ``{"raw": Path, "truth": dict}``."""
-    from helpers import demo
+    from helpers.demo import generate as demo
 
     raw = tmp_path_factory.mktemp("demo") / "raw"
     demo.main(["--seed", str(DEMO_SEED), "--scale", str(DEMO_SCALE), "--out", str(raw)])

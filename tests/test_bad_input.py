@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 from conftest import make_nik, small_world, write_csv, write_world
 
-from helpers import cleaning, params
-from helpers.contract import INPUTS
+from helpers.cleaning import tables as cleaning
+from helpers.dates import to_date
 from helpers.errors import InputError
+from helpers.reading.contract import INPUTS
 
 
 def _clean_all(raw_dir, tmp_path):
@@ -96,11 +97,11 @@ def test_unknown_kecamatan_and_desa_quarantined_with_closest_name(tmp_path):
 @pytest.mark.parametrize("value", ["06-11-2024", "2024/11/06", "6 Nov 2024", "2024-11-6", "kemarin"])
 def test_report_date_in_wrong_format(value):
     with pytest.raises(InputError, match="report_date.*TTTT-BB-HH"):
-        params.parse_date(value)
+        to_date(value)
 
 
 def test_report_date_wrong_format_stops_the_status_run(tmp_path):
-    from helpers import statuses
+    from helpers.statuses import classify as statuses
 
     cleaning.clean_all(write_world(tmp_path / "raw", small_world()), tmp_path / "processed")
     with pytest.raises(InputError, match="TTTT-BB-HH"):
@@ -108,7 +109,7 @@ def test_report_date_wrong_format_stops_the_status_run(tmp_path):
 
 
 def test_status_run_without_cleaning_says_what_to_run(tmp_path):
-    from helpers import statuses
+    from helpers.statuses import classify as statuses
 
     with pytest.raises(InputError, match="01_clean"):
         statuses.run_status(tmp_path / "tidak_ada", "2024-11-06")

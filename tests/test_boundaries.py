@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from helpers import boundaries, wilayah
-from helpers.config import SHARED_GEO_DIR
+from helpers.config import GEO_DIR
 from helpers.errors import InputError
+from helpers.publishing import boundaries
+from helpers.reference import wilayah
 
-KEC_FILE = SHARED_GEO_DIR / "jombang_kecamatan.geojson"
-DESA_FILE = SHARED_GEO_DIR / "jombang_desa.geojson"
-pytestmark = pytest.mark.skipif(not DESA_FILE.is_file(), reason=f"shared boundaries missing in {SHARED_GEO_DIR}")
+KEC_FILE = GEO_DIR / "jombang_kecamatan.geojson"
+DESA_FILE = GEO_DIR / "jombang_desa.geojson"
 
 KEC_CODES = list(wilayah.kecamatan_table()["kode"])
 
@@ -236,12 +236,26 @@ def test_explicit_path_that_does_not_exist(tmp_path):
 # --------------------------------------------------------------------------------------------------- fallback
 
 
-def test_no_boundary_file_gives_none_then_the_schematic_map(tmp_path):
+def test_without_a_file_of_the_user_the_shipped_boundaries_are_used(tmp_path):
+    (tmp_path / "raw" / "batas_wilayah").mkdir(parents=True)  # an empty folder of the user's
+    result = boundaries.load_boundary_set("", tmp_path / "raw")
+    assert not result.skematis and result.sumber == DESA_FILE.name
+    assert len(result.desa) == 306 and sorted(result.kecamatan["kode"]) == KEC_CODES
+
+
+def test_no_boundary_file_anywhere_gives_none_then_the_schematic_map(tmp_path, monkeypatch):
+    monkeypatch.setattr(boundaries, "DEFAULT_BOUNDARY", tmp_path / "dihapus.geojson")  # shipped files deleted
     (tmp_path / "raw").mkdir()
     assert boundaries.load_boundaries("", tmp_path / "raw", "kecamatan") is None
     assert boundaries.load_boundaries("", tmp_path / "raw", "desa") is None
-    (tmp_path / "raw" / "batas_wilayah").mkdir()
     result = boundaries.load_boundary_set("", tmp_path / "raw")
+    assert result.skematis and result.desa is None
+    assert result.sumber == boundaries.SCHEMATIC_NOTE
+    assert list(result.kecamatan["kode"]) == KEC_CODES
+
+
+def test_boundary_path_at_an_empty_folder_gives_the_schematic_map(tmp_path):
+    result = boundaries.load_boundary_set(tmp_path, None)
     assert result.skematis and result.desa is None
     assert result.sumber == boundaries.SCHEMATIC_NOTE
     assert list(result.kecamatan["kode"]) == KEC_CODES
@@ -282,5 +296,5 @@ def test_province_missing(tmp_path, monkeypatch):
 def test_no_warnings_on_the_clean_shared_files():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        result = boundaries.load_boundary_set(SHARED_GEO_DIR / "jombang_desa.geojson", None)
+        result = boundaries.load_boundary_set(GEO_DIR / "jombang_desa.geojson", None)
     assert not result.skematis and result.sumber == "jombang_desa.geojson"

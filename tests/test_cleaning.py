@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from conftest import make_nik, raw_frame, small_world, write_world
 
-from helpers import cleaning, schemas
-from helpers.contract import INPUTS
+from helpers.cleaning import schemas
+from helpers.cleaning import tables as cleaning
+from helpers.reading.contract import INPUTS
 
 # --------------------------------------------------------------------------- normalisers
 
@@ -438,7 +439,7 @@ def test_demo_cleaning_conserves_rows_and_matches_fault_counts(demo_small, tmp_p
 
 def test_nik_fast_path_agrees_with_per_value_path():
     """Text columns take a vectorised path in helpers.nik; object columns the per-value path."""
-    from helpers.nik import normalise_nik
+    from helpers.cleaning.nik import normalise_nik
 
     values = pd.Series(
         [make_nik(), " " + make_nik(), "'" + make_nik(), make_nik() + ".0", "3.51706E+15", "3517061303850000",

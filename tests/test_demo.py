@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from rapidfuzz import fuzz
 
-from helpers import demo
-from helpers.contract import INPUTS
-from helpers.nik import normalise_nik
-from helpers.readers import SOURCE_FILE, SOURCE_ROW, canonical_header, header_key, read_input
-from helpers.reference import programme_strategies
-from helpers.wilayah import normalise_code, resolve_desa, resolve_kecamatan
+from helpers.cleaning.nik import normalise_nik
+from helpers.demo import generate as demo
+from helpers.reading.contract import INPUTS
+from helpers.reading.readers import SOURCE_FILE, SOURCE_ROW, canonical_header, header_key, read_input
+from helpers.reference.figures import programme_strategies
+from helpers.reference.wilayah import normalise_code, resolve_desa, resolve_kecamatan
 
 SEED = 5
 SCALE = 0.01
@@ -79,10 +79,10 @@ def test_rerun_replaces_previous_demo_and_refuses_foreign_files(tmp_path, capsys
     demo.prepare_output(out)  # files of an earlier demo run are replaced
     assert not (out / "p3ke" / "P3KE_2024_LAMA.xlsx").exists() and not (out / demo.TRUTH_FILE).exists()
     (out / "p3ke" / "data_asli.xlsx").write_bytes(b"not a demo file")
-    assert demo.main(["--scale", "0.01", "--out", str(out), "--quiet"]) == 1
+    assert demo.main(["--scale", "0.01", "--out", str(out), "--quiet"]) == 2  # bad input
     assert "bukan hasil demo" in capsys.readouterr().err
     assert (out / "p3ke" / "data_asli.xlsx").exists()
-    assert demo.main(["--scale", "0", "--out", str(tmp_path / "x"), "--quiet"]) == 1
+    assert demo.main(["--scale", "0", "--out", str(tmp_path / "x"), "--quiet"]) == 2
 
 
 def test_counts_at_small_scale(generated, frames):

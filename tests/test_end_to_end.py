@@ -17,8 +17,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import contract, forms, params, pipeline, readers
-from helpers.config import ROOT, SHARED_GEO_DIR
+from helpers import params, pipeline
+from helpers.config import ROOT
+from helpers.publishing import forms
+from helpers.reading import contract, readers
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +37,6 @@ def _parameters(base: Path, raw: Path, name: str, **extra) -> dict:
         "processed_dir": str(base / name / "processed"),
         "reports_dir": str(base / name / "reports"),
         "report_date": REPORT_DATE,
-        "boundary_path": str(SHARED_GEO_DIR / "jombang_desa.geojson"),
         **extra,
     }
     return params.resolve(overrides=overrides)
@@ -78,6 +79,14 @@ def test_22_reports_exist(run):
     assert not list(run["out"].rglob(".*.tmp"))
 
 
+def test_reports_draw_the_shipped_real_boundaries(run):
+    """No boundary parameter, nothing beside the clone: the maps use the boundaries in helpers/data/geo/."""
+    assert run["params"]["boundary_path"] == ""
+    for path in _reports(run):
+        assert "skematis" not in path.read_text(encoding="utf-8").lower(), path.name
+    assert len(list((run["out"] / "peta" / "desa").glob("*.png"))) > 0
+
+
 def test_reports_leak_no_nik_and_load_nothing_from_other_hosts(run):
     sk_names = set(pd.read_parquet(Path(run["params"]["processed_dir"]) / "sk.parquet")["nama"].dropna())
     for path in _reports(run):
@@ -113,9 +122,9 @@ def test_reports_in_headless_chromium(run):
             for path in pages:
                 page = browser.new_page(viewport={"width": 1200, "height": 900})
                 errors, requests = [], []
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # noqa: B023 (page is per iteration)
+                page.on("pageerror", lambda e: errors.append(str(e)))  # noqa: B023 (page is per iteration)
+                page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)  # noqa: B023 (page is per iteration)
                 page.goto(path.as_uri(), wait_until="load")
                 broken = page.evaluate("Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length")
                 images = page.evaluate("document.images.length")
@@ -190,3 +199,15 @@ def test_forms_round_trip_moves_the_figures_exactly(run, tmp_path):
     assert after["per_putaran"][-1]["tanggal"] == day.isoformat()
     assert len(after["per_putaran"]) == len(before["per_putaran"]) + 1
     assert after["baris_masuk"]["verifikasi"] == before["baris_masuk"]["verifikasi"] + len(still)
+
+
+def test_in_process_reports_equal_the_papermill_route(run, tmp_path):
+    """The 22 reports run notebooks/04_report without a kernel per area; a kernel run gives the same bytes."""
+    from helpers.notebooks import run_notebook
+    from helpers.publishing import render
+
+    for kode in ("", "35.17.06"):
+        notebook_params = {k: run["params"][k] for k in render.REPORT_PARAMETERS} | {"kecamatan": kode}
+        executed = run_notebook(render.REPORT_NOTEBOOK, notebook_params, tmp_path / f"{kode or 'kab'}.ipynb")
+        via_kernel = render.export_html(executed, render._metadata(run["params"], kode))
+        assert via_kernel == render.report_path(run["params"], kode).read_text(encoding="utf-8"), kode or "kabupaten"

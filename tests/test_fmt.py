@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import fmt
+from helpers.errors import InputError
+from helpers.publishing import fmt
 
 
 @pytest.mark.parametrize(
@@ -88,7 +89,7 @@ def test_tanggal_indonesian_month_names():
 
 
 def test_tanggal_rejects_non_dates():
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="TTTT-BB-HH"):
         fmt.tanggal("6 Nov 2024")
 
 

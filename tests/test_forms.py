@@ -15,8 +15,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import contract, forms, readers, verifikasi, wilayah
-from helpers.nik import normalise_nik
+from helpers.cleaning.nik import normalise_nik
+from helpers.publishing import forms
+from helpers.reading import contract, readers
+from helpers.reference import wilayah
+from helpers.statuses import verifikasi
 
 REPORT = "2024-11-06"
 #: xlsxwriter only warns (and drops the item) when a validation or header is too long: make that a failure.

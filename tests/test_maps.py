@@ -12,12 +12,12 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from helpers import boundaries, maps, wilayah  # noqa: E402
-from helpers.config import NOTEBOOKS_DIR, SHARED_GEO_DIR  # noqa: E402
+from helpers.config import GEO_DIR, NOTEBOOKS_DIR  # noqa: E402
 from helpers.errors import InputError  # noqa: E402
+from helpers.publishing import boundaries, maps
+from helpers.reference import wilayah
 
-DESA_FILE = SHARED_GEO_DIR / "jombang_desa.geojson"
-needs_shared = pytest.mark.skipif(not DESA_FILE.is_file(), reason=f"shared boundaries missing in {SHARED_GEO_DIR}")
+DESA_FILE = GEO_DIR / "jombang_desa.geojson"
 NOTEBOOK = NOTEBOOKS_DIR / "03_map.ipynb"
 
 
@@ -170,8 +170,6 @@ def test_missing_values_stay_unclassified():
 
 @pytest.fixture(scope="module")
 def shared_boundaries():
-    if not DESA_FILE.is_file():
-        pytest.skip("shared boundaries missing")
     return boundaries.load_boundary_set(DESA_FILE, None)
 
 
@@ -182,7 +180,6 @@ def _texts(fig) -> str:
     return "\n".join(found)
 
 
-@needs_shared
 def test_render_maps_writes_small_pngs(tmp_path, shared_boundaries, status):
     province = boundaries.load_province()
     written = maps.render_maps(
@@ -206,7 +203,6 @@ def test_render_maps_writes_small_pngs(tmp_path, shared_boundaries, status):
     assert not list((tmp_path / "peta").rglob("*.tmp"))
 
 
-@needs_shared
 def test_same_input_gives_the_same_bytes(tmp_path, shared_boundaries):
     status = random_status()
     metrics = maps.map_metrics(status)
@@ -217,7 +213,6 @@ def test_same_input_gives_the_same_bytes(tmp_path, shared_boundaries):
     assert paths[0].read_bytes() == paths[1].read_bytes()
 
 
-@needs_shared
 def test_figure_text_is_indonesian_with_units_and_sources(shared_boundaries, status):
     metrics = maps.map_metrics(status)
     fig = maps.render_kabupaten_map("persen_keluar", metrics, shared_boundaries.kecamatan, None, "2024-11-06")
@@ -232,7 +227,6 @@ def test_figure_text_is_indonesian_with_units_and_sources(shared_boundaries, sta
     assert "penduduk: BPS" in _texts(fig)
 
 
-@needs_shared
 def test_desa_map_shows_neighbours_and_kecamatan_inset(shared_boundaries, status):
     metrics = maps.map_metrics(status, "desa", "35.17.06")
     fig = maps.render_desa_map(
@@ -316,7 +310,6 @@ def test_notebook_parameters_as_papermill_sees_them():
 
 
 @pytest.mark.slow
-@needs_shared
 def test_notebook_runs_on_synthetic_data(tmp_path):
     import papermill
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import make_nik
 
-from helpers import matching
+from helpers.matching import padan as matching
 
 MANCILAN = "35.17.06.2013"
 KEDUNGLUMPANG = "35.17.06.2007"
@@ -184,7 +184,7 @@ def test_unmatched_list_is_masked(tmp_path):
 
 @pytest.mark.slow
 def test_demo_every_sk_person_matched_to_true_individual(demo_small, tmp_path):
-    from helpers import cleaning
+    from helpers.cleaning import tables as cleaning
 
     result = cleaning.clean_all(demo_small["raw"], tmp_path / "processed")
     sk, p3ke = result.tables["sk"], result.tables["p3ke_individu"]

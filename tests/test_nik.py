@@ -1,6 +1,6 @@
 import pandas as pd
 
-from helpers import nik
+from helpers.cleaning import nik
 
 
 def _status(values):

@@ -6,9 +6,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from helpers import params, pipeline, reports
+from helpers import params, pipeline
 from helpers.errors import InputError
 from helpers.notebooks import NotebookFailed, run_notebook
+from helpers.publishing import render as reports
 
 
 def _notebook(folder, name, cells, parameters='x = 1'):

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from helpers import contract, readers
 from helpers.errors import InputError
+from helpers.reading import contract, readers
 
 
 def _write_xlsx(path, rows, title_rows=0):

@@ -9,7 +9,8 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from helpers import report_content as rc
+from helpers.publishing import content as rc
+from helpers.vocabulary import perlu_tindakan
 
 NIKS = [f"35170612038500{i:02d}" for i in range(1, 9)]
 
@@ -34,10 +35,7 @@ def status_frame() -> pd.DataFrame:
     frame["id_keluarga"] = [f"K{i}" for i in range(1, 9)]
     frame["id_individu"] = [f"I{i}" for i in range(1, 9)]
     frame["program_diterima"] = "PKH"
-    still = frame["status_desil"] == "masih_desil1"
-    frame["perlu_tindakan"] = still & (frame["status_intervensi"] != "optimal") & ~frame["status_keberadaan"].isin(
-        ["meninggal", "pindah"]
-    )
+    frame["perlu_tindakan"] = perlu_tindakan(frame["status_desil"], frame["status_intervensi"], frame["status_keberadaan"])
     return frame
 
 

@@ -3,6 +3,7 @@ and no personal data tracked under data/ or reports/."""
 
 import json
 import subprocess
+import sys
 
 import pytest
 
@@ -47,3 +48,84 @@ def test_no_data_tracked_under_data_or_reports():
 def test_expected_notebooks_exist():
     names = {p.name for p in NOTEBOOKS}
     assert {"01_clean.ipynb", "02_match.ipynb", "03_map.ipynb", "04_report.ipynb"} <= names
+
+
+# --------------------------------------------------------------------------- jupytext pairing
+
+PAIRS = [(nb, nb.with_suffix(".py")) for nb in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p[0].name)
+def test_each_notebook_has_its_paired_py_in_sync(pair):
+    import jupytext
+
+    notebook, script = pair
+    assert script.is_file(), f"{script.name} is missing: run `jupytext --sync {notebook.name}`"
+    assert jupytext.read(notebook).metadata["jupytext"]["formats"] == "ipynb,py:percent"
+    left = jupytext.writes(jupytext.read(notebook), fmt="py:percent")
+    right = jupytext.writes(jupytext.read(script), fmt="py:percent")
+    assert left == right, f"{notebook.name} and {script.name} differ: run `jupytext --sync notebooks/*.py`"
+
+
+def test_editing_the_py_and_syncing_changes_the_ipynb_and_keeps_cell_ids(tmp_path):
+    import shutil
+
+    import jupytext
+
+    for source in (ROOT / "notebooks" / "02_match.ipynb", ROOT / "notebooks" / "02_match.py"):
+        shutil.copy2(source, tmp_path / source.name)
+    ids_before = [c["id"] for c in json.loads((tmp_path / "02_match.ipynb").read_text())["cells"]]
+    script = tmp_path / "02_match.py"
+    script.write_text(script.read_text().replace("# ## Parameter\n", "# ## Parameter (diubah analis)\n"))
+    subprocess.run([sys.executable, "-m", "jupytext", "--sync", str(script)], check=True, capture_output=True)
+    cells = json.loads((tmp_path / "02_match.ipynb").read_text())["cells"]
+    assert any("Parameter (diubah analis)" in "".join(c["source"]) for c in cells)
+    assert [c["id"] for c in cells] == ids_before
+    assert jupytext.read(tmp_path / "02_match.ipynb").cells[0].source == jupytext.read(script).cells[0].source
+
+
+def test_a_notebook_with_outputs_is_detected(tmp_path):
+    nb = json.loads(NOTEBOOKS[0].read_text())
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "3517060101800001\n"}]
+    dirty = [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("outputs")]
+    assert dirty  # the check used above sees it
+    (tmp_path / "x.ipynb").write_text(json.dumps(nb))
+    out = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", "--keep-id", str(tmp_path / "x.ipynb")], capture_output=True)
+    assert out.returncode != 0, "nbstripout --verify (the pre-commit hook) must refuse a notebook with outputs"
+
+
+def test_pre_commit_strips_outputs_and_runs_ruff():
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"nbstripout", "ruff-check", "jupytext-sync"} <= hooks
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_pipeline_never_imports_the_demo_generator():
+    code = (
+        "import sys; import helpers.pipeline, helpers.cli, helpers.publishing.render, helpers.publishing.forms, "
+        "helpers.statuses.classify, helpers.cleaning.tables, helpers.publishing.maps, helpers.publishing.content; "
+        "print(sorted(m for m in sys.modules if m.startswith('helpers.demo')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_one_command_line_with_subcommands():
+    out = subprocess.run([sys.executable, "-m", "helpers", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    for command in ("pipeline", "reports", "forms", "demo", "benchmark"):
+        assert command in out.stdout
+    wrong = subprocess.run([sys.executable, "-m", "helpers", "laporan"], capture_output=True, text=True)
+    assert wrong.returncode == 2 and "tidak dikenal" in wrong.stderr
+
+
+@pytest.mark.parametrize("module", ["helpers.pipeline", "helpers.reports", "helpers.forms", "helpers.demo", "helpers.benchmark"])
+def test_old_module_entry_points_still_work(module):
+    out = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "usage" in out.stdout.lower()

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from conftest import make_nik, write_world
 
-from helpers import cleaning, statuses
-from helpers.matching import match_sk
+from helpers.cleaning import tables as cleaning
+from helpers.matching.padan import match_sk
+from helpers.statuses import classify as statuses
 
 REPORT_DATE = "2024-11-06"
 N = {i: make_nik(serial=i) for i in range(1, 10)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import verifikasi as v
+from helpers.statuses import verifikasi as v
 
 REPORT = "2024-11-06"
 NIK_A = "3517061203850001"

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 from lokal import wilayah as gazetteer
 
-from helpers import wilayah
+from helpers.reference import wilayah
 
 
 def test_reference_tables_have_21_kecamatan_and_306_desa():

@@ -12,8 +12,10 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 RAW_DIR = ROOT / "data" / "raw"
 PROCESSED_DIR = ROOT / "data" / "processed"
 REPORTS_DIR = ROOT / "reports"
-#: Real boundaries shared beside the project (never copied into it).
-SHARED_GEO_DIR = ROOT.parent / "shared" / "data" / "geo"
+#: Real boundaries shipped with the repository (MIT, source in ``data/geo/README.md``).
+GEO_DIR = DATA_PACKAGE_DIR / "geo"
+#: The boundaries the maps use when no other file is given (desa; kecamatan are dissolved from it).
+DEFAULT_BOUNDARY = GEO_DIR / "jombang_desa.geojson"
 
 KODE_PROVINSI = "35"
 KODE_KABUPATEN = "35.17"
@@ -25,9 +27,3 @@ TANGGAL_TARGET_DEFAULT = "2024-11-30"
 #: The demo reproduces the situation reported on this date.
 TANGGAL_LAPORAN_DEMO = "2024-11-06"
 
-STRATEGI = (
-    "Pengurangan Beban Pengeluaran",
-    "Peningkatan Pendapatan",
-    "Penurunan Kantong Kemiskinan",
-)
-STATUS_KEBERADAAN = ("Ada", "Meninggal", "Pindah", "Tidak Ditemukan")

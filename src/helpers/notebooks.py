@@ -17,16 +17,12 @@ import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
 
-from .config import NOTEBOOKS_DIR
-from .errors import InputError
+from helpers.config import NOTEBOOKS_DIR
+from helpers.errors import InputError, NotebookFailed
 
 KERNEL = "python3"
 #: papermill errors that come from a kernel that failed to start; worth one retry.
 _RETRYABLE = ("Address already in use", "Kernel didn't respond", "Kernel died", "TimeoutError", "RuntimeError")
-
-
-class NotebookFailed(Exception):
-    """A notebook stopped on an error; the message says which notebook and cell, in Indonesian."""
 
 
 def declared_parameters(notebook: Path) -> set[str]:
@@ -40,12 +36,13 @@ def _describe_failure(name: str, exc: pm.PapermillExecutionError) -> str:
     return f"Notebook {name} gagal di {cell}: {exc.ename}: {exc.evalue}"
 
 
-def render_failed(executed: Path, failed_dir: Path) -> Path:
-    """Render a partly executed notebook, code included, to ``failed_dir/<name>.html``."""
+def render_failed(executed: Path | nbformat.NotebookNode, failed_dir: Path, name: str = "") -> Path:
+    """Render a partly executed notebook (a file or a notebook node), code included, to
+    ``failed_dir/<name>.html``."""
     failed_dir.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.read(executed, as_version=4)
+    nb = executed if isinstance(executed, nbformat.NotebookNode) else nbformat.read(executed, as_version=4)
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    out = failed_dir / f"{executed.stem}.html"
+    out = failed_dir / f"{Path(name).stem or Path(executed).stem}.html"
     out.write_text(body, encoding="utf-8")
     return out
 

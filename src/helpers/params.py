@@ -7,14 +7,22 @@ own ``-p`` would turn ``0012`` into ``12``).
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .config import ROOT, KODE_KABUPATEN, PROCESSED_DIR, RAW_DIR, REPORTS_DIR, TANGGAL_LAPORAN_DEMO, TANGGAL_TARGET_DEFAULT
-from .errors import InputError
+from helpers.config import (
+    KODE_KABUPATEN,
+    PROCESSED_DIR,
+    RAW_DIR,
+    REPORTS_DIR,
+    ROOT,
+    TANGGAL_LAPORAN_DEMO,
+    TANGGAL_TARGET_DEFAULT,
+)
+from helpers.dates import to_date
+from helpers.errors import InputError
 
 DEFAULTS: dict[str, Any] = {
     "raw_dir": str(RAW_DIR),
@@ -34,24 +42,6 @@ _DATES = ("report_date", "tanggal_target")
 _PATHS = ("raw_dir", "processed_dir", "reports_dir", "boundary_path")
 
 
-def parse_date(value: object, name: str = "report_date") -> dt.date:
-    """A YYYY-MM-DD date, or an InputError in Indonesian."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f'Parameter {name} = "{text}" tidak valid: gunakan format TTTT-BB-HH (tahun-bulan-hari), '
-            "misalnya 2024-11-06."
-        ) from None
-
-
 def resolve_path(value: str | Path) -> Path:
     """An absolute path; a relative one is taken from the repository root (as in the README's commands), so
     that notebooks, run with ``notebooks/`` as working directory, see the same files as the command line."""
@@ -61,7 +51,7 @@ def resolve_path(value: str | Path) -> Path:
 
 def _convert(name: str, value: Any) -> Any:
     if name in _DATES:
-        return parse_date(value, name).isoformat()
+        return to_date(value, name).isoformat()
     if name == "ambang_fuzzy":
         try:
             number = float(value)

@@ -1,4 +1,4 @@
-"""The pipeline runner: ``python -m helpers.pipeline [--params FILE.yaml] [-p NAME VALUE ...]``.
+"""The pipeline runner: ``python -m helpers pipeline [--params FILE.yaml] [-p NAME VALUE ...]``.
 
 Executes the notebooks in order with papermill (cleaning, matching, maps), stores the executed notebooks in
 ``reports/<report_date>/notebook/``, copies ``summary.json`` beside them, then renders the reports
@@ -8,7 +8,6 @@ the notebook and cell that failed.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 import time
@@ -16,9 +15,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import params as params_mod
-from .errors import InputError
-from .notebooks import NotebookFailed, run_notebook
+from helpers import cli
+from helpers import params as params_mod
+from helpers.notebooks import run_notebook
 
 #: Notebooks in order, with the parameters each receives.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -31,39 +30,43 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def run_step(name: str, parameters: dict) -> Path:
+    """Execute one notebook of :data:`STEPS` with its parameters; the executed copy goes to
+    ``reports/<report_date>/notebook/``."""
+    keys = dict(STEPS)[name]
+    out_dir = params_mod.report_dir(parameters)
+    return run_notebook(
+        name, {k: parameters[k] for k in keys}, out_dir / "notebook" / name, failed_dir=out_dir / "_gagal"
+    )
+
+
 def run(parameters: dict, with_reports: bool = True) -> Path:
     """Run every step for resolved ``parameters``; return the report folder."""
     out_dir = params_mod.report_dir(parameters)
-    executed_dir = out_dir / "notebook"
-    failed_dir = out_dir / "_gagal"
-    for name, keys in tqdm(STEPS, desc="Pipeline", unit="notebook"):
+    for name, _ in tqdm(STEPS, desc="Pipeline", unit="notebook"):
         started = time.perf_counter()
-        run_notebook(name, {k: parameters[k] for k in keys}, executed_dir / name, failed_dir=failed_dir)
+        run_step(name, parameters)
         tqdm.write(f"  {name} selesai dalam {time.perf_counter() - started:.1f} detik")
     summary = Path(parameters["processed_dir"]) / "summary.json"
     if summary.is_file():
         shutil.copyfile(summary, out_dir / "summary.json")
     if with_reports:
-        from .reports import render_all
+        from helpers.publishing.render import render_all
 
         render_all(parameters)
     return out_dir
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.pipeline", description="Jalankan seluruh pipeline.")
-    params_mod.add_cli_arguments(parser)
+    parser = cli.parser("python -m helpers pipeline", "Jalankan seluruh pipeline.")
     parser.add_argument("--tanpa-laporan", action="store_true", help="berhenti setelah peta, tanpa laporan HTML")
     args = parser.parse_args(argv)
-    try:
-        parameters = params_mod.resolve(args.params, args.parameter)
-        out_dir = run(parameters, with_reports=not args.tanpa_laporan)
-    except (InputError, NotebookFailed) as exc:
-        print(f"\nGAGAL: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, InputError) else 1
-    print(f"Selesai. Hasil di {out_dir}")
-    return 0
 
+    def action() -> str:
+        out_dir = run(params_mod.resolve(args.params, args.parameter), with_reports=not args.tanpa_laporan)
+        return f"Selesai. Hasil di {out_dir}"
+
+    return cli.guarded(action)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,103 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 — Pembersihan data
+#
+# Notebook ini membaca semua data mentah sesuai kontrak di `data/raw/README.md` (P3KE individu dan keluarga, daftar SK Bupati, intervensi OPD, hasil verifikasi camat), lalu:
+#
+# - menormalkan NIK (apostrof, spasi, angka Excel) dan menandai NIK yang rusak dan tidak dapat dipulihkan;
+# - merapikan nama, tanggal (termasuk nomor seri tanggal Excel), desil, jenis kelamin;
+# - mencocokkan nama kecamatan dan desa ke kode Kemendagri;
+# - membuang baris duplikat persis dan **mengarantina** baris yang tidak dapat dipakai, masing-masing dengan alasannya, di `data/processed/karantina/`.
+#
+# Tidak ada baris yang hilang diam-diam: untuk setiap input, *baris masuk = baris bersih + duplikat + karantina* (diperiksa oleh program). NIK selalu ditampilkan tersamar.
+
+# %% [markdown]
+# ## Parameter
+#
+# Sel berikut bertanda `parameters`; pipeline (`python -m helpers pipeline`) mengganti nilainya.
+
+# %% tags=["parameters"]
+raw_dir = "data/raw"
+processed_dir = "data/processed"
+reports_dir = "reports"
+report_date = "2024-11-06"
+ambang_fuzzy = 85.0
+min_strategi = 2
+kode_kabupaten = "35.17"
+
+# %%
+from helpers import params
+from helpers.config import ROOT
+
+p = params.resolve(overrides=dict(raw_dir=raw_dir, processed_dir=processed_dir, reports_dir=reports_dir,
+                                  report_date=report_date, ambang_fuzzy=ambang_fuzzy, min_strategi=min_strategi,
+                                  kode_kabupaten=kode_kabupaten))
+RAW, PROCESSED = ROOT / p["raw_dir"], ROOT / p["processed_dir"]  # relative paths are taken from the repository root
+print(f"Data mentah: {RAW}\nData olahan: {PROCESSED}\nTanggal laporan: {p['report_date']}")
+
+# %% [markdown]
+# ## Membaca dan membersihkan semua input
+#
+# P3KE (±650 ribu baris dalam 21 file) dibaca dengan dua proses paralel.
+
+# %%
+import pandas as pd
+
+from helpers import cleaning
+
+pd.set_option("display.max_colwidth", 200)
+hasil = cleaning.clean_all(RAW, PROCESSED, p["kode_kabupaten"], workers=2)
+
+# %% [markdown]
+# ## Keseimbangan baris per input
+#
+# `seimbang` harus `True` untuk semua input.
+
+# %%
+hasil.conservation_table()
+
+# %% [markdown]
+# ## Contoh NIK yang diperbaiki atau tidak dapat dipulihkan
+#
+# NIK yang rusak oleh Excel (misalnya `3.51706E+15`) tidak ditebak: minta ekspor ulang dengan kolom NIK sebagai teks. Baris P3KE dan SK dengan NIK seperti itu tetap dipakai dan dipadankan lewat nama.
+
+# %%
+hasil.nik_examples()
+
+# %% [markdown]
+# ## Contoh baris yang dikarantina
+#
+# Daftar lengkap: `karantina/<input>.csv` di folder data olahan, berisi nilai mentah, file dan nomor baris sumber, dan alasannya.
+
+# %%
+hasil.quarantine_examples()
+
+# %% [markdown]
+# ## Perbaikan dan peringatan lain
+#
+# Termasuk nama wilayah yang ditulis berbeda dari nama resmi (`varian`) dan NIK yang tanggal lahir/jenis kelaminnya tidak sesuai data (peringatan saja).
+
+# %%
+hasil.fixes_table()
+
+# %% [markdown]
+# ## Hasil
+#
+# Tabel olahan (Parquet) dan ringkasan pembersihan ada di folder data olahan; kamus datanya di `data/processed/README.md`.
+
+# %%
+sorted(f.name for f in PROCESSED.iterdir() if f.is_file())

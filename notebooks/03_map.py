@@ -1,0 +1,122 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (jombang)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Peta sebaran sasaran kemiskinan ekstrem
+#
+# Notebook ini memetakan keadaan 7.408 sasaran SK Bupati menurut **kecamatan**, dan menurut **desa/kelurahan** di setiap kecamatan bila batas desa tersedia:
+#
+# - sasaran yang **masih di desil 1** P3KE 2024 (jumlah, dan per 1.000 penduduk);
+# - persentase sasaran SK yang **sudah keluar dari desil 1**;
+# - sasaran desil 1 yang **belum diintervensi optimal**;
+# - **cakupan verifikasi lapangan** oleh camat (persentase sasaran desil 1 yang sudah dilaporkan keberadaannya).
+#
+# Desil 1 P3KE 2024 dipakai sebagai ukuran operasional kemiskinan ekstrem (bukan garis pengeluaran BPS).
+#
+# **Masukan:** `status_sasaran.parquet` dari `02_match`. **Batas wilayah:** file pada parameter `boundary_path`, atau file peta (GeoPackage, Shapefile, GeoJSON) di `data/raw/batas_wilayah/`. Tanpa file batas, dibuat *peta skematis* dari titik pusat kecamatan yang diberi keterangan jelas.
+# **Keluaran:** gambar PNG di `reports/<tanggal>/peta/`. Semua perhitungan ada di `helpers.publishing.maps` dan `helpers.publishing.boundaries`; notebook ini hanya menjalankan dan menampilkan.
+
+# %% tags=["parameters"]
+processed_dir = ""  # kosong: data/processed proyek
+reports_dir = ""  # kosong: reports/ proyek
+report_date = "2024-11-06"
+boundary_path = ""  # file/folder batas wilayah; kosong: <raw_dir>/batas_wilayah/
+raw_dir = ""  # kosong: data/raw proyek
+kecamatan = ""  # nama atau kode; kosong: peta desa semua kecamatan
+kode_kabupaten = "35.17"
+
+# %%
+from IPython.display import Image, Markdown, display
+
+from helpers import params
+from helpers.publishing import boundaries, fmt, maps
+
+diberikan = {
+    "processed_dir": processed_dir,
+    "reports_dir": reports_dir,
+    "report_date": report_date,
+    "boundary_path": boundary_path,
+    "raw_dir": raw_dir,
+    "kecamatan": kecamatan,
+    "kode_kabupaten": kode_kabupaten,
+}
+p = params.resolve(overrides={k: v for k, v in diberikan.items() if v not in ("", None)})
+folder_peta = params.report_dir(p) / "peta"
+display(Markdown(f"Keadaan **{fmt.tanggal(p['report_date'])}** · peta ditulis ke `{folder_peta}`"))
+
+# %% [markdown]
+# ## Data sasaran dan batas wilayah
+
+# %%
+status = maps.load_status(p["processed_dir"])
+batas = boundaries.load_boundary_set(p["boundary_path"], p["raw_dir"], p["kode_kabupaten"])
+provinsi = boundaries.load_province(kode_kabupaten=p["kode_kabupaten"])
+
+display(
+    Markdown(
+        f"- Sasaran SK: **{fmt.jiwa(len(status))}**\n"
+        f"- Batas kecamatan: {boundaries.describe_source(batas.kecamatan)}\n"
+        f"- Batas desa: {boundaries.describe_source(batas.desa) if batas.desa is not None else 'tidak tersedia (peta desa tidak dibuat)'}"
+    )
+)
+if batas.skematis:
+    display(Markdown(f"**{boundaries.SCHEMATIC_NOTE}.** Letakkan file batas wilayah di `data/raw/batas_wilayah/` untuk peta resmi."))
+
+# %% [markdown]
+# ## Membuat peta
+
+# %%
+peta = maps.render_maps(
+    status,
+    batas.kecamatan,
+    batas.desa,
+    folder_peta,
+    province=provinsi,
+    schematic=batas.skematis,
+    report_date=p["report_date"],
+    kecamatan=p["kecamatan"],
+    kode_kabupaten=p["kode_kabupaten"],
+)
+jumlah_desa = sum(name.startswith("desa_") for name in peta)
+display(Markdown(f"{fmt.angka(len(peta))} peta ditulis: {fmt.angka(len(peta) - jumlah_desa)} peta kabupaten, "
+                 f"{fmt.angka(jumlah_desa)} peta desa."))
+
+# %% [markdown]
+# ## Ringkasan menurut kecamatan
+
+# %%
+ringkasan = maps.map_metrics(status, "kecamatan", kode_kabupaten=p["kode_kabupaten"])
+if ringkasan.attrs.get("tanpa_wilayah"):
+    display(Markdown(f"{fmt.jiwa(ringkasan.attrs['tanpa_wilayah'])} sasaran tanpa kode kecamatan yang valid tidak dipetakan."))
+maps.styled_table(ringkasan)
+
+# %% [markdown]
+# ## Peta kabupaten menurut kecamatan
+
+# %%
+for nama in maps.KABUPATEN_MAPS:
+    display(Image(filename=str(peta[f"kabupaten_{nama}"])))
+
+# %% [markdown]
+# ## Peta desa
+#
+# Ditampilkan bila parameter `kecamatan` diisi; peta desa semua kecamatan tetap ditulis ke folder `peta/desa/`.
+
+# %%
+desa_terpilih = [n for n in peta if n.startswith("desa_")] if p["kecamatan"] else []
+for nama in desa_terpilih:
+    display(Image(filename=str(peta[nama])))
+if not desa_terpilih:
+    display(Markdown("Isi parameter `kecamatan` untuk menampilkan peta desa satu kecamatan di sini."))

@@ -1,0 +1,111 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+raw_dir = "data/raw"  # relatif terhadap folder utama repositori
+processed_dir = "data/processed"
+reports_dir = "reports"
+report_date = "2024-11-06"
+tanggal_target = "2024-11-30"
+kecamatan = ""  # kosong: seluruh kabupaten; atau nama/kode kecamatan
+mask_pii = True
+boundary_path = ""
+kode_kabupaten = "35.17"
+
+# %% tags=["sembunyikan"]
+from IPython.display import HTML, Image, Markdown, display
+
+from helpers.params import resolve_path
+from helpers.publishing import content as rc
+from helpers.publishing.render import resolve_kecamatan_parameter
+
+kode = resolve_kecamatan_parameter(kecamatan, kode_kabupaten)
+data = rc.load_report_data(resolve_path(processed_dir), kode)
+peta = resolve_path(reports_dir) / report_date / "peta"
+
+# %% [markdown]
+# ## Ringkasan
+
+# %%
+display(Markdown(rc.intro(data, report_date, tanggal_target)))
+display(HTML(rc.headline_cards(data['angka'])))
+
+# %% [markdown]
+# ## Alur padu padan
+#
+# Setiap jiwa dalam SK Bupati dipadankan dengan data P3KE 2024: pertama menurut NIK (setelah NIK dibersihkan), lalu — bila NIK rusak atau salah ketik — menurut kemiripan nama di desa yang sama dan tanggal lahir. Bagan berikut menunjukkan ke mana setiap sasaran berakhir.
+
+# %%
+rc.show(rc.funnel_chart(data['angka']))
+
+# %% [markdown]
+# ## Peta sebaran
+#
+# Peta menurut wilayah: sasaran yang masih di desil 1 (jumlah dan per 1.000 penduduk), persentase sasaran yang sudah keluar dari desil 1, sasaran desil 1 yang belum diintervensi optimal, dan cakupan verifikasi lapangan oleh camat.
+
+# %%
+for path in rc.map_files(peta, kode):
+    display(Image(filename=str(path)))
+
+# %% [markdown]
+# ## Peringkat wilayah
+
+# %%
+display(HTML(rc.ranking_section(data)))
+
+# %% [markdown]
+# ## Kemajuan verifikasi lapangan
+#
+# Camat menyisir wilayahnya dan melaporkan keberadaan setiap sasaran yang masih di desil 1. Setiap tanggal laporan verifikasi dihitung sebagai satu putaran; angka bersifat kumulatif sampai tanggal tersebut.
+
+# %%
+rounds = rc.rounds_for(data)
+rc.show(rc.progress_chart(rounds, report_date, tanggal_target, data['angka']['masih_desil1']))
+display(HTML(rc.html_table(rc.round_table(rounds))))
+
+# %% [markdown]
+# ## Profil deprivasi rumah tangga yang masih di desil 1
+#
+# Kondisi rumah keluarga sasaran yang masih di desil 1 menurut P3KE 2024, dan strategi nasional yang ditunjuk oleh setiap kondisi (aturan di `src/helpers/data/deprivasi.csv`, dapat diubah TKPK).
+
+# %%
+profil = rc.deprivation_profile(data['keluarga'], data['status'])
+rc.show(rc.deprivation_chart(profil))
+display(HTML(rc.format_deprivation(profil)))
+
+# %% [markdown]
+# ## Kemungkinan kesalahan eksklusi
+#
+# Penduduk desil 1 P3KE 2024 yang **tidak** tercantum dalam SK Bupati. Mereka bukan sasaran SK, tetapi perlu dicermati: sebagian mungkin seharusnya masuk daftar sasaran.
+
+# %%
+display(HTML(rc.exclusion_section(data)))
+
+# %% [markdown]
+# ## Konteks kemiskinan (BPS)
+
+# %%
+display(Markdown(rc.context_text()))
+rc.show(rc.poverty_chart())
+
+# %%
+display(HTML(rc.cases_section(data, mask_pii)))
+
+# %% [markdown]
+# ## Kualitas data dan definisi
+
+# %%
+display(HTML(rc.quality_section(data)))
+display(Markdown(rc.definitions(data)))

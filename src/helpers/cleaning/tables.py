@@ -1,0 +1,1061 @@
+"""Cleaning the inputs of the raw-data contract into the processed tables.
+
+Every input goes through the same steps (:func:`clean_input`):
+
+1. read with :func:`helpers.reading.readers.read_input` (every cell as text, ``sumber_file`` + ``baris_sumber``);
+2. refuse a file of another kabupaten (:func:`check_kabupaten`, an :class:`~helpers.errors.InputError`);
+3. drop exact duplicates (identical in every data column, source columns ignored; the first is kept);
+4. normalise NIK, names, dates, desil, sex, regions, strategies and statuses;
+5. quarantine the rows that cannot be used, each with a reason in plain Indonesian;
+6. validate the cleaned table with its pandera schema (:mod:`helpers.schemas`);
+7. check that nothing was lost: rows read = rows kept + duplicates dropped + rows quarantined.
+
+All normalisers work on the unique values of a column and map the result back, so that the 650k-row P3KE
+is cleaned without a Python loop over its rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.cleaning import nik as nikmod
+from helpers.config import KODE_KABUPATEN
+from helpers.dates import DATE_DTYPE, parse_date_text
+from helpers.errors import InputError
+from helpers.reading.contract import COLUMN_NAMES, INPUTS, InputSpec
+from helpers.reading.readers import SOURCE_FILE, SOURCE_ROW, header_key, read_input
+from helpers.reference import wilayah
+from helpers.vocabulary import STRATEGI
+
+#: Processed table name of each input (``karantina/<input>.csv`` keeps the input name).
+TABLE_NAMES = {
+    "p3ke": "p3ke_individu",
+    "p3ke_keluarga": "p3ke_keluarga",
+    "sk": "sk",
+    "intervensi": "intervensi",
+    "verifikasi": "verifikasi",
+}
+PROGRAMME_TABLE_HINT = "src/helpers/data/program_strategi.csv"
+KARANTINA_DIR = "karantina"
+RINGKASAN_FILE = "ringkasan_pembersihan.json"
+NAIVE_FILE = "padan_naif.json"
+SOURCE_COLUMNS = (SOURCE_FILE, SOURCE_ROW)
+_HEADER_OF = {v: k for k, v in COLUMN_NAMES.items()}
+
+
+class ConservationError(RuntimeError):
+    """Rows were lost or invented between reading and cleaning (a bug, never bad input)."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Value normalisers (each maps the unique values of a Series)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _map_unique(values: pd.Series, function: Callable[[str], object], dtype: str) -> pd.Series:
+    """Apply ``function`` to each distinct non-missing value (as text) and map the results back."""
+    text = values.astype("string").to_numpy(dtype=object, na_value=None)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [function(u) for u in uniques]
+    results[-1] = pd.NA  # code -1: missing
+    mapped = results[codes]
+    mapped[pd.isna(mapped)] = pd.NA
+    return pd.Series(mapped, index=values.index).astype(dtype)
+
+
+def _tidy_text(value: str) -> str:
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    return " ".join(value.split())  # every kind of white space, the non-breaking one included
+
+
+def tidy_text(values: pd.Series) -> pd.Series:
+    """Strip, collapse spaces (non-breaking ones too); empty text becomes missing."""
+    out = _map_unique(values, _tidy_text, "string")
+    return out.mask(out == "")
+
+
+def _tidy_name(value: str) -> object:
+    text = _tidy_text(value)
+    return text.title() if text else pd.NA
+
+
+def tidy_name(values: pd.Series) -> pd.Series:
+    """Display name: stripped, single spaces, Title Case (``"  siti   AMINAH "`` -> ``"Siti Aminah"``)."""
+    return _map_unique(values, _tidy_name, "string")
+
+
+#: Titles removed from the matching key, written without dots (``S.Pd.`` -> ``SPD``).
+TITLES = frozenset(
+    """DRS DRA DR IR KH PROF NY
+    SPD SPDI SAG SE SH SHI ST SKOM SSOS SIP SKM SKEP SSI SPSI SFARM SKED SSTP STP SPT SHUT SPDSD SSIT
+    MPD MPDI MSI MM MAG MH MT MKES MKOM MHUM
+    AMD AMDKEP AMDKEB AMAPD AMK AMKEB""".split()
+)
+#: Hajj titles: removed when first in the name or written with a dot (a bare ``H`` elsewhere may be an initial).
+HAJJ_TITLES = frozenset({"H", "HJ"})
+_GLUED_PREFIX = re.compile(r"^(H|HJ|KH|DR|DRS|DRA|IR|NY)\.(?=[A-Z]{2})")
+_TOKEN_SPLIT = re.compile(r"[\s,;]+")
+_APOSTROPHES = re.compile(r"['`\u2019\u2018]")
+_NON_ALNUM = re.compile(r"[^0-9A-Z]+")
+#: token -> (kind, cleaned token): kind "title", "hajj", "hajj_dot" (hajj written with a dot) or "word".
+_TOKEN_CACHE: dict[str, tuple[str, str]] = {}
+
+
+def _token(token: str) -> tuple[str, str]:
+    found = _TOKEN_CACHE.get(token)
+    if found is None:
+        bare = _NON_ALNUM.sub("", token)
+        if bare in TITLES:
+            found = ("title", "")
+        elif bare in HAJJ_TITLES:
+            found = ("hajj_dot" if "." in token else "hajj", bare)
+        else:
+            found = ("word", " ".join(_NON_ALNUM.sub(" ", _APOSTROPHES.sub("", token)).split()))
+        if len(_TOKEN_CACHE) < 500_000:
+            _TOKEN_CACHE[token] = found
+    return found
+
+
+def _name_key(value: str) -> object:
+    if not value.isascii():
+        value = unicodedata.normalize("NFKD", value)
+        value = "".join(c for c in value if not unicodedata.combining(c))
+    text = value.upper()
+    if "." in text[:4]:
+        text = _GLUED_PREFIX.sub(r"\1. ", text.lstrip())
+    kept = []
+    position = 0
+    for raw in _TOKEN_SPLIT.split(text):
+        if not raw:
+            continue
+        kind, cleaned = _token(raw)
+        first = position == 0
+        position += 1
+        if kind == "title" or kind == "hajj_dot" or (kind == "hajj" and first):
+            continue
+        if cleaned:
+            kept.append(cleaned)
+    return " ".join(kept) if kept else pd.NA
+
+
+def name_key(values: pd.Series) -> pd.Series:
+    """Matching key of a name: upper case, titles removed, punctuation removed, single spaces.
+
+    >>> name_key(pd.Series(["Hj. Siti Aminah, S.Pd"])).tolist()
+    ['SITI AMINAH']
+    """
+    return _map_unique(values, _name_key, "string")
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """A text column of dates -> ``datetime64`` (day precision); unreadable values become ``NaT``."""
+    parsed = _map_unique(values, lambda v: parse_date_text(v) or pd.NA, "object")
+    return pd.to_datetime(parsed.where(parsed.notna(), None)).astype(DATE_DTYPE)
+
+
+_DESIL = re.compile(r"^(?:DESIL\s*)?(\d{1,2})(?:\.0+)?$")
+
+
+def _desil(value: str) -> object:
+    found = _DESIL.match(_tidy_text(value).upper())
+    if found and 1 <= int(found.group(1)) <= 10:
+        return int(found.group(1))
+    return pd.NA
+
+
+def parse_desil(values: pd.Series) -> pd.Series:
+    """Desil 1-10 from ``1``, ``"1"``, ``"Desil 1"``, ``"DESIL 1"``; anything else is missing."""
+    return _map_unique(values, _desil, "Int64")
+
+
+_SEX = {
+    "L": "L", "LK": "L", "LAKI": "L", "LAKILAKI": "L", "PRIA": "L", "1": "L", "MALE": "L",
+    "P": "P", "PR": "P", "PEREMPUAN": "P", "WANITA": "P", "2": "P", "FEMALE": "P",
+}  # fmt: skip
+
+
+def parse_sex(values: pd.Series) -> pd.Series:
+    """``L``/``P`` from "Laki-laki", "Perempuan", "L", "P" (case and punctuation ignored)."""
+    return _map_unique(values, lambda v: _SEX.get(_NON_ALNUM.sub("", v.upper()), pd.NA), "string")
+
+
+_STATUS_OPD = {
+    "optimal": "optimal",
+    "sudahoptimal": "optimal",
+    "belumoptimal": "belum_optimal",
+    "tidakoptimal": "belum_optimal",
+    "kurangoptimal": "belum_optimal",
+    "nonoptimal": "belum_optimal",
+}
+
+
+def parse_status_opd(values: pd.Series) -> pd.Series:
+    """OPD ``Status`` -> ``optimal`` / ``belum_optimal`` (missing when empty or not understood)."""
+    return _map_unique(values, lambda v: _STATUS_OPD.get(_NON_ALNUM.sub("", v.upper()).lower(), pd.NA), "string")
+
+
+_STRATEGY_KEYS = {header_key(s): s for s in STRATEGI}
+_STRATEGY_NUMBER = re.compile(r"^(?:strategi\s*)?([123])$")
+
+
+def _strategy(value: str) -> object:
+    key = header_key(value)
+    if key in _STRATEGY_KEYS:
+        return _STRATEGY_KEYS[key]
+    found = _STRATEGY_NUMBER.match(key)
+    return STRATEGI[int(found.group(1)) - 1] if found else pd.NA
+
+
+def parse_strategy(values: pd.Series) -> pd.Series:
+    """One of :data:`helpers.config.STRATEGI` (case and spacing ignored, ``1``-``3`` accepted), else missing."""
+    return _map_unique(values, _strategy, "string")
+
+
+def strategy_from_programme(programme: pd.Series) -> pd.Series:
+    """The strategy of each programme from ``data/program_strategi.csv`` (missing when the programme is unknown)."""
+    from helpers.reference.figures import programme_strategies
+
+    table = programme_strategies()
+    return _map_unique(programme, lambda v: table.get(header_key(v), pd.NA), "string")
+
+
+def mask_raw_nik(value: object) -> str:
+    """A raw NIK cell for display: its digits masked except the first four and the last two."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    text = str(value)
+    positions = [i for i, c in enumerate(text) if c.isdigit()]
+    hidden = set(positions[4:-2]) if len(positions) > 6 else set(positions)
+    return "".join("*" if i in hidden else c for i, c in enumerate(text))
+
+
+normalise_nik = nikmod.normalise_nik
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reasons for quarantine
+# ---------------------------------------------------------------------------------------------------------
+
+
+class Reasons:
+    """Collects quarantine reasons per row; a row may have several, joined with ``"; "``."""
+
+    def __init__(self, index: pd.Index):
+        self.index = index
+        self._parts: list[pd.Series] = []
+
+    def add(self, mask: pd.Series, message: str | pd.Series) -> None:
+        mask = pd.Series(mask, index=self.index).fillna(False).astype(bool)
+        if not mask.any():
+            return
+        if isinstance(message, str):
+            part = pd.Series(pd.NA, index=self.index, dtype="string")
+            part[mask] = message
+        else:  # a row flagged without a message is still quarantined
+            part = message.astype("string").fillna("Baris tidak dapat dipakai").where(mask)
+        self._parts.append(part)
+
+    def result(self) -> pd.Series:
+        if not self._parts:
+            return pd.Series(pd.NA, index=self.index, dtype="string")
+        stacked = pd.concat(self._parts, axis=1, ignore_index=True).stack().dropna()
+        joined = stacked.groupby(level=0).agg("; ".join)
+        return joined.reindex(self.index).astype("string")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Regions
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _quoted(value: object) -> str:
+    return "" if value is None or value is pd.NA else str(value).strip()
+
+
+def resolve_regions(
+    kecamatan: pd.Series,
+    desa: pd.Series,
+    kode_kemendagri: pd.Series | None = None,
+    kode_kabupaten: str = KODE_KABUPATEN,
+) -> pd.DataFrame:
+    """Kecamatan and desa codes and gazetteer names, plus a reason for each row that cannot be placed.
+
+    The desa code comes from ``kode_kemendagri`` when it is a valid desa code of the resolved kecamatan,
+    otherwise from the kecamatan and the desa name (a desa name alone is ambiguous in Jombang).
+    Returns ``kode_kecamatan``, ``nama_kecamatan``, ``kode_desa``, ``nama_desa``, ``alasan_wilayah``,
+    ``desa_dari_kode`` (bool).
+    """
+    kec_table = wilayah.kecamatan_table(kode_kabupaten)
+    desa_table = wilayah.desa_table(kode_kabupaten)
+    kab_name = wilayah.kabupaten_name(kode_kabupaten)
+    kode_kec = wilayah.resolve_kecamatan(kecamatan.astype("string"), kode_kabupaten)
+    by_name = wilayah.resolve_desa(kode_kec, desa.astype("string"), kode_kabupaten)
+    from_code = pd.Series(False, index=desa.index)
+    if kode_kemendagri is not None and kode_kemendagri.notna().any():
+        code = _map_unique(kode_kemendagri, wilayah.normalise_code, "string")
+        valid = set(desa_table["kode"])
+        from_code = (code.isin(valid) & (code.str[:8] == kode_kec)).fillna(False).astype(bool)
+        kode_desa = code.where(from_code, by_name)
+    else:
+        kode_desa = by_name
+    kec_names = dict(zip(kec_table["kode"], kec_table["nama"]))
+    desa_names = dict(zip(desa_table["kode"], desa_table["nama"]))
+    out = pd.DataFrame(
+        {
+            "kode_kecamatan": kode_kec,
+            "nama_kecamatan": kode_kec.map(kec_names).astype("string"),
+            "kode_desa": kode_desa.astype("string"),
+            "nama_desa": kode_desa.map(desa_names).astype("string"),
+        },
+        index=desa.index,
+    )
+    reasons = Reasons(desa.index)
+    kec_text = kecamatan.astype("string")
+    reasons.add(kec_text.isna(), "Kecamatan kosong")
+    unknown_kec = kec_text.notna() & kode_kec.isna()
+    if unknown_kec.any():
+        messages = {
+            v: f'Kecamatan "{_quoted(v)}" tidak dikenal di {kab_name}; nama terdekat: '
+            f'"{wilayah.suggest_kecamatan(v, kode_kabupaten) or "-"}"'
+            for v in kec_text[unknown_kec].unique()
+        }
+        reasons.add(unknown_kec, kec_text.map(messages))
+    desa_text = desa.astype("string")
+    known_kec = kode_kec.notna()
+    reasons.add(known_kec & desa_text.isna() & ~from_code, "Desa/Kelurahan kosong")
+    unknown_desa = known_kec & desa_text.notna() & kode_desa.isna()
+    if unknown_desa.any():
+        pairs = pd.DataFrame({"kec": kode_kec[unknown_desa], "desa": desa_text[unknown_desa]}).drop_duplicates()
+        messages = {
+            (k, d): f'Desa "{_quoted(d)}" tidak dikenal di Kecamatan {kec_names[k]}; nama terdekat: '
+            f'"{wilayah.suggest_desa(k, d, kode_kabupaten) or "-"}"'
+            for k, d in zip(pairs["kec"], pairs["desa"])
+        }
+        keys = pd.Series(list(zip(kode_kec[unknown_desa], desa_text[unknown_desa])), index=desa.index[unknown_desa])
+        reasons.add(unknown_desa, keys.map(messages).reindex(desa.index))
+    out["alasan_wilayah"] = reasons.result()
+    out["desa_dari_kode"] = from_code
+    return out
+
+
+def region_variants(raw: pd.Series, official: pd.Series) -> dict[str, int]:
+    """``{"raw → official": rows}`` for names written differently from the gazetteer name (case ignored)."""
+    frame = pd.DataFrame({"raw": raw.astype("string"), "official": official.astype("string")}).dropna()
+    counts = frame.value_counts(["raw", "official"], sort=False)
+    out: dict[str, int] = {}
+    for (name, gazetteer), n in counts.items():
+        shown = _tidy_text(name)
+        if re.fullmatch(r"[\d.\s]+", shown) or shown.casefold() == gazetteer.casefold():
+            continue
+        key = f"{shown} → {gazetteer}"
+        out[key] = out.get(key, 0) + int(n)
+    return dict(sorted(out.items()))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Wrong-kabupaten check
+# ---------------------------------------------------------------------------------------------------------
+
+#: A file is refused when more than this share of its non-empty region values point outside the kabupaten.
+SHARE_OUTSIDE_MAX = 0.5
+
+
+@cache
+def _foreign_kecamatan(kode_kabupaten: str) -> dict[str, str]:
+    """Normalised kecamatan name -> kabupaten name, for the other kabupaten/kota of the same province."""
+    from lokal import wilayah as gazetteer
+
+    province = kode_kabupaten.split(".")[0]
+    names: dict[str, str] = {}
+    for kab in gazetteer.list_wilayah(province):
+        if kab.code == kode_kabupaten:
+            continue
+        for kec in gazetteer.list_wilayah(kab.code):
+            names.setdefault(wilayah.normalise_name(kec.name), kab.name)
+    return names
+
+
+def _outside_share(values: pd.Series, outside: Callable[[pd.Series], pd.Series]) -> tuple[float, str] | None:
+    """(share of non-empty values flagged outside, the most common such value), or None without values."""
+    present = values.dropna()
+    if present.empty:
+        return None
+    flags = outside(present)
+    common = present[flags].value_counts()
+    return float(flags.mean()), (str(common.index[0]) if not common.empty else "")
+
+
+def check_kabupaten(raw: pd.DataFrame, spec: InputSpec, kode_kabupaten: str = KODE_KABUPATEN) -> None:
+    """Raise :class:`InputError` naming the file when a file points mostly outside the kabupaten.
+
+    Each file is looked at separately: its ``Kabupaten/Kota`` values (another name or code), its
+    ``Kode Kemdagri`` values (another prefix) and its ``Kecamatan`` names (names of kecamatan of another
+    kabupaten of the province that are not kecamatan of this one; a mere typo is not counted, it is
+    quarantined row by row).
+    """
+    kab_name = wilayah.kabupaten_name(kode_kabupaten)
+    kab_key = wilayah.normalise_name(kab_name)
+    kab_digits = kode_kabupaten.replace(".", "")
+    foreign = _foreign_kecamatan(kode_kabupaten)
+
+    def kab_outside(values: pd.Series) -> pd.Series:
+        def one(value: str) -> bool:
+            return not (wilayah.normalise_name(value) == kab_key or re.sub(r"\D", "", value) == kab_digits)
+
+        return _map_unique(values, one, "boolean").fillna(False).astype(bool)
+
+    def code_outside(values: pd.Series) -> pd.Series:
+        def one(value: str) -> bool:
+            digits = re.sub(r"\D", "", value)
+            return len(digits) >= 4 and not digits.startswith(kab_digits)
+
+        return _map_unique(values, one, "boolean").fillna(False).astype(bool)
+
+    def kec_outside(values: pd.Series) -> pd.Series:
+        inside = wilayah.resolve_kecamatan(values, kode_kabupaten).notna()
+        elsewhere = _map_unique(values, lambda v: wilayah.normalise_name(v) in foreign, "boolean").fillna(False)
+        return ~inside & elsewhere.astype(bool)
+
+    checks = (("kabupaten", "Kabupaten/Kota", kab_outside), ("kode_kemendagri", "Kode Kemdagri", code_outside),
+              ("kecamatan", "Kecamatan", kec_outside))  # fmt: skip
+    for source, part in raw.groupby(SOURCE_FILE, sort=True):
+        for column, header, outside in checks:
+            if column not in part.columns:
+                continue
+            found = _outside_share(part[column].astype("string"), outside)
+            if found is None or found[0] <= SHARE_OUTSIDE_MAX:
+                continue
+            example = found[1]
+            if column == "kecamatan":
+                example += f'", kecamatan di {foreign[wilayah.normalise_name(example)]}'
+            else:
+                example += '"'
+            raise InputError(
+                f"File {source} ({spec.description}) tampaknya bukan data {kab_name}: kolom \"{header}\" "
+                f"menunjuk ke luar {kab_name} pada {round(100 * found[0])}% baris (misalnya \"{example}). "
+                f"Keluarkan file ini dari folder data/raw atau ganti dengan file {kab_name} yang benar."
+            )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Per-input cleaners
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cleaned:
+    """What a cleaner returns: the cleaned columns (same index as the input), quarantine reasons, fixes."""
+
+    data: pd.DataFrame
+    alasan: pd.Series
+    perbaikan: dict[str, Any] = field(default_factory=dict)
+
+
+def _nik_fixes(status: pd.Series, prefix: str = "nik") -> dict[str, int]:
+    counts = status.value_counts()
+    names = {
+        nikmod.NIK_DIPERBAIKI: "diperbaiki",
+        nikmod.NIK_TIDAK_DAPAT_DIPULIHKAN: "tidak_dapat_dipulihkan",
+        nikmod.NIK_TIDAK_VALID: "tidak_valid",
+        nikmod.NIK_KOSONG: "kosong",
+    }
+    return {f"{prefix}_{label}": int(counts.get(code, 0)) for code, label in names.items()}
+
+
+def _nik_mismatch(nik: pd.Series, tanggal_lahir: pd.Series, jenis_kelamin: pd.Series | None) -> dict[str, int]:
+    """Warnings only: NIKs whose encoded birth date / sex differ from the recorded ones."""
+    present = nik.dropna()  # nik_birth_info does not accept missing values
+    info = nikmod.nik_birth_info(present).reindex(nik.index)
+    known = nik.notna() & tanggal_lahir.notna()
+    differs_date = known & (
+        (info["hari"] != tanggal_lahir.dt.day)
+        | (info["bulan"] != tanggal_lahir.dt.month)
+        | (info["tahun2"] != tanggal_lahir.dt.year % 100)
+    ).fillna(False)
+    out = {"peringatan_nik_beda_tanggal_lahir": int(differs_date.sum())}
+    if jenis_kelamin is not None:
+        differs_sex = nik.notna() & jenis_kelamin.notna() & (info["jenis_kelamin"] != jenis_kelamin).fillna(False)
+        out["peringatan_nik_beda_jenis_kelamin"] = int(differs_sex.sum())
+    return out
+
+
+def _regions(raw: pd.DataFrame, kode_kabupaten: str, perbaikan: dict, use_code: bool = True) -> pd.DataFrame:
+    code = raw["kode_kemendagri"] if use_code and "kode_kemendagri" in raw.columns else None
+    regions = resolve_regions(raw["kecamatan"], raw["desa"], code, kode_kabupaten)
+    perbaikan["kecamatan_varian"] = region_variants(raw["kecamatan"], regions["nama_kecamatan"])
+    by_name = ~regions["desa_dari_kode"]
+    perbaikan["desa_varian"] = region_variants(raw["desa"][by_name], regions["nama_desa"][by_name])
+    if code is not None:
+        perbaikan["desa_dari_kode_kemdagri"] = int(regions["desa_dari_kode"].sum())
+        perbaikan["kode_kemdagri_tidak_konsisten"] = int((code.notna() & ~regions["desa_dari_kode"]).sum())
+    return regions
+
+
+def _bad_desil(raw_desil: pd.Series, desil: pd.Series, reasons: Reasons) -> None:
+    text = raw_desil.astype("string")
+    reasons.add(text.isna(), "Desil kosong")
+    reasons.add(text.notna() & desil.isna(), '"' + text.fillna("") + '" bukan desil yang sah (1 sampai 10)')
+
+
+def _text_columns(raw: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
+    return {c: tidy_text(raw[c]) for c in columns if c in raw.columns}
+
+
+def _identity(raw: pd.DataFrame, reasons: Reasons, perbaikan: dict) -> tuple[pd.DataFrame, pd.Series]:
+    """Normalised NIK (with its fixes counted) and tidied name; a row with neither is quarantined."""
+    nik = normalise_nik(raw["nik"])
+    perbaikan.update(_nik_fixes(nik["nik_status"]))
+    nama = tidy_name(raw["nama"])
+    reasons.add(nik["nik"].isna() & nama.isna(), "NIK dan nama sama-sama kosong/tidak terbaca")
+    return nik, nama
+
+
+def clean_p3ke(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
+    """P3KE individu. Quarantined: no NIK and no name, unknown kecamatan/desa, missing or bad desil.
+    A NIK that cannot be recovered is kept as missing, flagged in ``nik_status`` (name matching still works)."""
+    perbaikan: dict[str, Any] = {}
+    reasons = Reasons(raw.index)
+    nik, nama = _identity(raw, reasons, perbaikan)
+    regions = _regions(raw, kode_kabupaten, perbaikan)
+    reasons.add(regions["alasan_wilayah"].notna(), regions["alasan_wilayah"])
+    desil = parse_desil(raw["desil"])
+    _bad_desil(raw["desil"], desil, reasons)
+    tanggal_lahir = parse_dates(raw["tanggal_lahir"])
+    jenis_kelamin = parse_sex(raw["jenis_kelamin"])
+    perbaikan["tanggal_lahir_tidak_terbaca"] = int((raw["tanggal_lahir"].notna() & tanggal_lahir.isna()).sum())
+    perbaikan["jenis_kelamin_tidak_dikenal"] = int((raw["jenis_kelamin"].notna() & jenis_kelamin.isna()).sum())
+    perbaikan.update(_nik_mismatch(nik["nik"], tanggal_lahir, jenis_kelamin))
+    data = pd.DataFrame(
+        {
+            "id_keluarga": tidy_text(raw["id_keluarga"]),
+            "id_individu": tidy_text(raw["id_individu"]),
+            "nik": nik["nik"],
+            "nik_status": nik["nik_status"].astype("string"),
+            "nama": nama,
+            "nama_kunci": name_key(nama),
+            "jenis_kelamin": jenis_kelamin,
+            "tanggal_lahir": tanggal_lahir,
+            "hubungan_kk": tidy_text(raw["hubungan_kk"]),
+            **regions[["kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]],
+            "desil": desil,
+            **_text_columns(
+                raw,
+                ["kode_kemendagri", "provinsi", "kabupaten", "padan_dukcapil", "status_kawin", "pekerjaan", "pendidikan"],
+            ),
+        },
+        index=raw.index,
+    )
+    return Cleaned(data, reasons.result(), perbaikan)
+
+
+KELUARGA_DETAIL_COLUMNS = [
+    "jenis_atap", "jenis_dinding", "jenis_lantai", "sumber_penerangan", "bahan_bakar_memasak", "sumber_air_minum",
+    "fasilitas_bab", "kepemilikan_rumah", "penerima_pkh", "penerima_bpnt", "penerima_bpum", "penerima_bst",
+    "penerima_sembako", "resiko_stunting",
+]  # fmt: skip
+
+
+def clean_p3ke_keluarga(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
+    """P3KE keluarga. Quarantined: no family id, unknown kecamatan/desa, missing or bad desil."""
+    perbaikan: dict[str, Any] = {}
+    reasons = Reasons(raw.index)
+    id_keluarga = tidy_text(raw["id_keluarga"])
+    reasons.add(id_keluarga.isna(), "ID Keluarga P3KE kosong")
+    regions = _regions(raw, kode_kabupaten, perbaikan)
+    reasons.add(regions["alasan_wilayah"].notna(), regions["alasan_wilayah"])
+    desil = parse_desil(raw["desil"])
+    _bad_desil(raw["desil"], desil, reasons)
+    nik_kk = normalise_nik(raw["nik_kepala_keluarga"])
+    perbaikan.update(_nik_fixes(nik_kk["nik_status"], "nik_kepala_keluarga"))
+    data = pd.DataFrame(
+        {
+            "id_keluarga": id_keluarga,
+            **regions[["kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]],
+            "desil": desil,
+            "kepala_keluarga": tidy_name(raw["kepala_keluarga"]),
+            "nik_kepala_keluarga": nik_kk["nik"],
+            "alamat": tidy_text(raw["alamat"]),
+            **_text_columns(raw, KELUARGA_DETAIL_COLUMNS),
+        },
+        index=raw.index,
+    )
+    return Cleaned(data, reasons.result(), perbaikan)
+
+
+def clean_sk(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
+    """SK Bupati list. Always kept (a bad NIK is still matched by name) unless it has neither NIK nor name,
+    or its kecamatan/desa is unknown. ``id_sasaran`` numbers the rows read, in file order."""
+    perbaikan: dict[str, Any] = {}
+    reasons = Reasons(raw.index)
+    nik, nama = _identity(raw, reasons, perbaikan)
+    regions = _regions(raw, kode_kabupaten, perbaikan, use_code=False)
+    reasons.add(regions["alasan_wilayah"].notna(), regions["alasan_wilayah"])
+    tanggal_lahir = parse_dates(raw["tanggal_lahir"])
+    perbaikan["tanggal_lahir_tidak_terbaca"] = int((raw["tanggal_lahir"].notna() & tanggal_lahir.isna()).sum())
+    perbaikan.update(_nik_mismatch(nik["nik"], tanggal_lahir, None))
+    no_kk = normalise_nik(raw["no_kk"])
+    perbaikan.update(_nik_fixes(no_kk["nik_status"], "no_kk"))
+    data = pd.DataFrame(
+        {
+            "id_sasaran": sk_ids(raw),
+            "no": tidy_text(raw["no"]),
+            "nik": nik["nik"],
+            "nik_status": nik["nik_status"].astype("string"),
+            "nama": nama,
+            "nama_kunci": name_key(nama),
+            **regions[["kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]],
+            "alamat": tidy_text(raw["alamat"]),
+            "tanggal_lahir": tanggal_lahir,
+            "no_kk": no_kk["nik"],
+        },
+        index=raw.index,
+    )
+    return Cleaned(data, reasons.result(), perbaikan)
+
+
+def sk_ids(raw: pd.DataFrame) -> pd.Series:
+    """``SK-00001``… numbering the SK rows in file order (stable when another row is quarantined)."""
+    order = raw[[SOURCE_FILE, SOURCE_ROW]].reset_index(drop=True)
+    ranks = order.sort_values([SOURCE_FILE, SOURCE_ROW], kind="stable").index.argsort() + 1
+    return pd.Series([f"SK-{r:05d}" for r in ranks], index=raw.index, dtype="string")
+
+
+def _usable_nik(raw: pd.DataFrame, reasons: Reasons, perbaikan: dict) -> pd.DataFrame:
+    nik = normalise_nik(raw["nik"])
+    perbaikan.update(_nik_fixes(nik["nik_status"]))
+    text = raw["nik"].astype("string").fillna("")
+    messages = nik["nik_status"].map(
+        {
+            nikmod.NIK_KOSONG: "NIK kosong",
+            nikmod.NIK_TIDAK_DAPAT_DIPULIHKAN: "NIK rusak oleh Excel (digit hilang), tidak dapat dipulihkan: "
+            "minta ekspor ulang dengan kolom NIK sebagai teks",
+            nikmod.NIK_TIDAK_VALID: "NIK tidak valid (harus 16 digit dengan tanggal lahir yang mungkin)",
+        }
+    )
+    messages = messages.astype("string")
+    with_value = nik["nik_status"] != nikmod.NIK_KOSONG
+    messages = messages.where(~with_value, messages + ' ("' + text.map(mask_raw_nik).astype("string") + '")')
+    reasons.add(nik["nik"].isna(), messages)
+    return nik
+
+
+def _required_date(
+    raw: pd.Series, label: str, reasons: Reasons, mask: pd.Series | None = None, empty_message: str | None = None
+) -> pd.Series:
+    parsed = parse_dates(raw)
+    text = raw.astype("string")
+    applies = pd.Series(True, index=raw.index) if mask is None else mask
+    reasons.add(applies & text.isna(), empty_message or f"{label} kosong")
+    reasons.add(
+        applies & text.notna() & parsed.isna(),
+        f"{label} " + '"' + text.fillna("") + '" tidak dapat dibaca (gunakan TTTT-BB-HH atau HH/BB/TTTT)',
+    )
+    return parsed
+
+
+def clean_intervensi(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
+    """Intervention records. Quarantined: no usable NIK or date, or a strategy that can be neither read
+    nor derived from the programme (the message says to add the programme to ``program_strategi.csv``)."""
+    perbaikan: dict[str, Any] = {}
+    reasons = Reasons(raw.index)
+    nik = _usable_nik(raw, reasons, perbaikan)
+    tanggal = _required_date(raw["tanggal_intervensi"], "Tanggal intervensi", reasons)
+    program = tidy_text(raw["program"])
+    given = parse_strategy(raw["strategi"])
+    derived = strategy_from_programme(program)
+    strategi = given.fillna(derived)
+    strategy_text = raw["strategi"].astype("string")
+    perbaikan["strategi_dari_program"] = int((given.isna() & derived.notna()).sum())
+    perbaikan["strategi_tidak_dikenal_diganti_dari_program"] = int(
+        (strategy_text.notna() & given.isna() & derived.notna()).sum()
+    )
+    unknown = strategi.isna()
+    strategy_part = ('Strategi "' + strategy_text.fillna("") + '" tidak dikenal').where(
+        strategy_text.notna(), "kolom Strategi kosong"
+    )
+    reasons.add(
+        unknown,
+        'Program "' + program.fillna("(kosong)") + '" tidak dikenal dan ' + strategy_part
+        + f"; tambahkan program ini beserta strateginya ke {PROGRAMME_TABLE_HINT} atau isi kolom Strategi dengan "
+        + "salah satu dari: " + ", ".join(STRATEGI),
+    )  # fmt: skip
+    status = parse_status_opd(raw["status_opd"])
+    status_text = tidy_text(raw["status_opd"])
+    unreadable = status_text.notna() & status.isna()
+    perbaikan["status_opd_tidak_dikenal"] = int(unreadable.sum())
+    perbaikan["status_opd_tidak_dikenal_nilai"] = sorted(status_text[unreadable].unique().tolist())
+    data = pd.DataFrame(
+        {
+            "nik": nik["nik"],
+            "nik_status": nik["nik_status"].astype("string"),
+            "nama": tidy_name(raw["nama"]),
+            "opd": tidy_text(raw["opd"]),
+            "program": program,
+            "tanggal_intervensi": tanggal,
+            "strategi": strategi,
+            "status_opd": status,
+        },
+        index=raw.index,
+    )
+    return Cleaned(data, reasons.result(), perbaikan)
+
+
+def _normalise_status(values: pd.Series) -> pd.Series:
+    from helpers.statuses.verifikasi import normalise_status
+
+    text = values.astype("string")
+    uniques = pd.Series(text.dropna().unique(), dtype="string")
+    mapping = dict(zip(uniques, normalise_status(uniques)))
+    return text.map(mapping).astype("string")
+
+
+def _unknown_status_message(value: object) -> object:
+    from helpers.statuses.verifikasi import unknown_status_message
+
+    return pd.NA if value is None or value is pd.NA else unknown_status_message(value)
+
+
+def clean_verifikasi(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
+    """Verification records of the camat. Quarantined: no usable NIK, an unknown status, a status without a
+    date or a date without a status. A form row left empty (no status, no date) is kept: "belum diisi"."""
+    perbaikan: dict[str, Any] = {}
+    reasons = Reasons(raw.index)
+    nik = _usable_nik(raw, reasons, perbaikan)
+    status_text = tidy_text(raw["status_keberadaan"])
+    status = _normalise_status(status_text).astype("string")
+    date_text = raw["tanggal_verifikasi"].astype("string")
+    empty_form = status_text.isna() & date_text.isna()
+    tanggal = _required_date(
+        raw["tanggal_verifikasi"],
+        "Tanggal verifikasi",
+        reasons,
+        mask=status_text.notna(),
+        empty_message="Status keberadaan terisi tetapi tanggal verifikasi kosong",
+    )
+    unknown = status_text.notna() & status.isna()
+    reasons.add(unknown, status_text.map(_unknown_status_message).astype("string"))
+    reasons.add(status_text.isna() & date_text.notna(), "Tanggal verifikasi terisi tetapi status keberadaan kosong")
+    perbaikan["belum_diisi"] = int((empty_form & nik["nik"].notna()).sum())
+    kecamatan = raw["kecamatan"] if "kecamatan" in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+    regions = resolve_regions(kecamatan, raw["desa"], None, kode_kabupaten)
+    perbaikan["wilayah_tidak_dikenal"] = int((kecamatan.notna() & regions["kode_desa"].isna()).sum())
+    data = pd.DataFrame(
+        {
+            "nik": nik["nik"],
+            "nik_status": nik["nik_status"].astype("string"),
+            "status_keberadaan": status,
+            "kondisi": tidy_text(raw["kondisi"]),
+            "tanggal_verifikasi": tanggal.where(status.notna()),
+            "nama": tidy_name(raw["nama"]),
+            "kode_kecamatan": regions["kode_kecamatan"],
+            "kode_desa": regions["kode_desa"],
+            "keterangan": tidy_text(raw["keterangan"]),
+            "petugas": tidy_text(raw["petugas"]),
+        },
+        index=raw.index,
+    )
+    return Cleaned(data, reasons.result(), perbaikan)
+
+
+CLEANERS: dict[str, Callable[[pd.DataFrame, str], Cleaned]] = {
+    "p3ke": clean_p3ke,
+    "p3ke_keluarga": clean_p3ke_keluarga,
+    "sk": clean_sk,
+    "intervensi": clean_intervensi,
+    "verifikasi": clean_verifikasi,
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One input, all inputs
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CleanedInput:
+    """One input after cleaning: the processed table, its quarantine and the counts that must add up."""
+
+    name: str
+    table: str
+    data: pd.DataFrame
+    karantina: pd.DataFrame
+    baris_masuk: int
+    baris_duplikat: int
+    perbaikan: dict[str, Any]
+    contoh_nik: pd.DataFrame
+
+    @property
+    def baris_bersih(self) -> int:
+        return len(self.data)
+
+    @property
+    def baris_karantina(self) -> int:
+        return len(self.karantina)
+
+    def check_conservation(self) -> None:
+        total = self.baris_bersih + self.baris_duplikat + self.baris_karantina
+        if total != self.baris_masuk:
+            raise ConservationError(
+                f"Input {self.name}: {self.baris_masuk} baris dibaca tetapi {self.baris_bersih} bersih + "
+                f"{self.baris_duplikat} duplikat + {self.baris_karantina} karantina = {total}. Ada baris yang "
+                "hilang atau tercipta: ini kesalahan program, laporkan ke pengembang."
+            )
+
+    def ringkasan(self) -> dict[str, Any]:
+        return {
+            "baris_masuk": int(self.baris_masuk),
+            "baris_bersih": int(self.baris_bersih),
+            "baris_duplikat": int(self.baris_duplikat),
+            "baris_karantina": int(self.baris_karantina),
+            "perbaikan": _plain(self.perbaikan),
+        }
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: numpy scalars to Python, dicts sorted by key."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def data_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c not in SOURCE_COLUMNS]
+
+
+def karantina_frame(raw: pd.DataFrame, alasan: pd.Series, spec: InputSpec) -> pd.DataFrame:
+    """The quarantined rows as read (contract headers), with ``sumber_file``, ``baris_sumber`` and ``alasan``."""
+    columns = [COLUMN_NAMES[h] for h in spec.all_columns]
+    out = raw[columns + list(SOURCE_COLUMNS)].rename(columns=_HEADER_OF)
+    out["alasan"] = alasan.astype("string")
+    return out.reset_index(drop=True)
+
+
+def _nik_examples(raw: pd.DataFrame, data: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
+    """A few NIKs that were repaired or could not be recovered, masked, for the notebook."""
+    if "nik_status" not in data.columns:
+        return pd.DataFrame(columns=["nik_mentah", "nik_bersih", "nik_status"])
+    shown = []
+    for status in (nikmod.NIK_DIPERBAIKI, nikmod.NIK_TIDAK_DAPAT_DIPULIHKAN, nikmod.NIK_TIDAK_VALID):
+        rows = data.index[data["nik_status"] == status][:limit]
+        shown.append(
+            pd.DataFrame(
+                {
+                    "nik_mentah": raw.loc[rows, "nik"].map(mask_raw_nik).astype("string"),
+                    "nik_bersih": nikmod.mask_series(data.loc[rows, "nik"]),
+                    "nik_status": data.loc[rows, "nik_status"],
+                }
+            )
+        )
+    return pd.concat(shown, ignore_index=True)
+
+
+def clean_frame(raw: pd.DataFrame, spec: InputSpec, kode_kabupaten: str = KODE_KABUPATEN) -> CleanedInput:
+    """Clean one input already read by :func:`helpers.reading.readers.read_input` (used by :func:`clean_input` and tests)."""
+    from helpers.cleaning.schemas import validate
+
+    check_kabupaten(raw, spec, kode_kabupaten)
+    raw = raw.reset_index(drop=True)
+    duplicated = raw.duplicated(subset=data_columns(raw), keep="first") if len(raw) else pd.Series(dtype=bool)
+    unique = raw[~duplicated]
+    cleaned = CLEANERS[spec.name](unique, kode_kabupaten)
+    rejected = cleaned.alasan.notna()
+    table_name = TABLE_NAMES[spec.name]
+    kept = cleaned.data[~rejected].copy()
+    kept[SOURCE_FILE] = unique.loc[~rejected, SOURCE_FILE].astype("string")
+    kept[SOURCE_ROW] = unique.loc[~rejected, SOURCE_ROW].astype("Int64")
+    kept = validate(table_name, kept.reset_index(drop=True))
+    result = CleanedInput(
+        name=spec.name,
+        table=table_name,
+        data=kept,
+        karantina=karantina_frame(unique[rejected], cleaned.alasan[rejected], spec),
+        baris_masuk=len(raw),
+        baris_duplikat=int(duplicated.sum()),
+        perbaikan=cleaned.perbaikan,
+        contoh_nik=_nik_examples(unique, cleaned.data),
+    )
+    result.check_conservation()
+    return result
+
+
+def clean_input(
+    raw_dir: Path, spec: InputSpec, kode_kabupaten: str = KODE_KABUPATEN, workers: int = 1, progress: bool = False
+) -> tuple[CleanedInput, pd.DataFrame]:
+    """Read and clean one input; returns the result and the raw frame (for the naive comparison)."""
+    raw = read_input(Path(raw_dir), spec, workers=workers, progress=progress)
+    return clean_frame(raw, spec, kode_kabupaten), raw
+
+
+@dataclass
+class CleaningResult:
+    """All inputs after cleaning, and where they were written."""
+
+    inputs: dict[str, CleanedInput]
+    processed_dir: Path
+    padan_naif: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {c.table: c.data for c in self.inputs.values()}
+
+    def ringkasan(self) -> dict[str, Any]:
+        return {name: c.ringkasan() for name, c in self.inputs.items()}
+
+    def conservation_table(self) -> pd.DataFrame:
+        """One row per input: rows read, kept, duplicates, quarantined, and whether they add up."""
+        rows = []
+        for name, c in self.inputs.items():
+            rows.append(
+                {
+                    "input": name,
+                    "baris_masuk": c.baris_masuk,
+                    "baris_bersih": c.baris_bersih,
+                    "baris_duplikat": c.baris_duplikat,
+                    "baris_karantina": c.baris_karantina,
+                    "seimbang": c.baris_masuk == c.baris_bersih + c.baris_duplikat + c.baris_karantina,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def quarantine_examples(self, per_input: int = 3) -> pd.DataFrame:
+        """A few quarantined rows per input with their reason; NIKs masked, for the notebook."""
+        frames = []
+        for name, c in self.inputs.items():
+            part = c.karantina.head(per_input)
+            if part.empty:
+                continue
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "input": name,
+                        "sumber_file": part[SOURCE_FILE],
+                        "baris_sumber": part[SOURCE_ROW],
+                        "nik_tersamar": _first_nik_column(part).map(mask_raw_nik),
+                        "alasan": part["alasan"],
+                    }
+                )
+            )
+        if not frames:
+            return pd.DataFrame(columns=["input", "sumber_file", "baris_sumber", "nik_tersamar", "alasan"])
+        return pd.concat(frames, ignore_index=True)
+
+    def fixes_table(self) -> pd.DataFrame:
+        """The non-zero counts of ``perbaikan`` (``input``, ``perbaikan``, ``jumlah``); region variants summed."""
+        rows = []
+        for name, c in self.inputs.items():
+            for key, value in sorted(c.perbaikan.items()):
+                if isinstance(value, dict) and value:
+                    examples = ", ".join(list(value)[:3])
+                    label = f"{key} ({len(value)} ejaan berbeda, misalnya {examples})"
+                    rows.append((name, label, int(sum(value.values()))))
+                elif isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value:
+                    rows.append((name, key, int(value)))
+        return pd.DataFrame(rows, columns=["input", "perbaikan", "jumlah"])
+
+    def nik_examples(self) -> pd.DataFrame:
+        frames = [c.contoh_nik.assign(input=name) for name, c in self.inputs.items() if not c.contoh_nik.empty]
+        if not frames:
+            return pd.DataFrame(columns=["input", "nik_mentah", "nik_bersih", "nik_status"])
+        return pd.concat(frames, ignore_index=True)[["input", "nik_mentah", "nik_bersih", "nik_status"]]
+
+
+def _first_nik_column(karantina: pd.DataFrame) -> pd.Series:
+    for header in ("NIK", "NIK Kepala Keluarga"):
+        if header in karantina.columns:
+            return karantina[header]
+    return pd.Series(pd.NA, index=karantina.index, dtype="string")
+
+
+def write_outputs(result: CleaningResult) -> None:
+    """``<table>.parquet``, ``karantina/<input>.csv``, ``ringkasan_pembersihan.json`` (and the naive join figures)."""
+    out = Path(result.processed_dir)
+    (out / KARANTINA_DIR).mkdir(parents=True, exist_ok=True)
+    for name, c in result.inputs.items():
+        c.data.to_parquet(out / f"{c.table}.parquet", index=False)
+        c.karantina.to_csv(out / KARANTINA_DIR / f"{name}.csv", index=False, encoding="utf-8-sig")
+    (out / RINGKASAN_FILE).write_text(
+        json.dumps(result.ringkasan(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (out / NAIVE_FILE).write_text(json.dumps(_plain(result.padan_naif), indent=2) + "\n", encoding="utf-8")
+
+
+def naive_nik_join(sk_raw: pd.DataFrame, p3ke_raw: pd.DataFrame) -> dict[str, int]:
+    """What a naive join gives: raw SK NIK text equal to raw P3KE NIK text, no normalisation, no names.
+
+    Returns ``sasaran_sk``, ``padan``, ``tidak_padan``, ``keluar_desil1``, ``masih_desil1`` (desil of the
+    first P3KE row with that text)."""
+    p3ke = p3ke_raw[["nik", "desil"]].dropna(subset=["nik"]).drop_duplicates(subset="nik", keep="first")
+    desil = pd.Series(parse_desil(p3ke["desil"]).to_numpy(), index=p3ke["nik"].to_numpy())
+    found = sk_raw["nik"].map(desil)
+    matched = sk_raw["nik"].isin(desil.index)
+    return {
+        "sasaran_sk": int(len(sk_raw)),
+        "padan": int(matched.sum()),
+        "tidak_padan": int((~matched).sum()),
+        "keluar_desil1": int((matched & (found > 1)).fillna(False).sum()),
+        "masih_desil1": int((matched & (found == 1)).fillna(False).sum()),
+    }
+
+
+def clean_all(
+    raw_dir: str | Path,
+    processed_dir: str | Path,
+    kode_kabupaten: str = KODE_KABUPATEN,
+    workers: int = 1,
+    progress: bool = False,
+    write: bool = True,
+) -> CleaningResult:
+    """Clean every input of the contract and write the processed tables.
+
+    Raises :class:`InputError` (Indonesian message) for a missing required column or input, an unreadable or
+    empty file, or a file of another kabupaten; :class:`ConservationError` if rows were lost (a bug).
+    """
+    raw_dir = Path(raw_dir)
+    results: dict[str, CleanedInput] = {}
+    raws: dict[str, pd.DataFrame] = {}
+    for name, spec in INPUTS.items():
+        results[name], raw = clean_input(raw_dir, spec, kode_kabupaten, workers=workers, progress=progress)
+        if name in ("sk", "p3ke"):
+            raws[name] = raw
+    result = CleaningResult(results, Path(processed_dir), naive_nik_join(raws["sk"], raws["p3ke"]))
+    if write:
+        write_outputs(result)
+    return result
+
+
+def read_ringkasan(processed_dir: str | Path) -> dict[str, Any]:
+    """The cleaning summary written by :func:`clean_all`."""
+    path = Path(processed_dir) / RINGKASAN_FILE
+    if not path.is_file():
+        raise InputError(f"{path} tidak ditemukan: jalankan dulu notebooks/01_clean.ipynb.")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_tables(processed_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """The processed tables written by :func:`clean_all`, by table name."""
+    processed_dir = Path(processed_dir)
+    tables = {}
+    for table in TABLE_NAMES.values():
+        path = processed_dir / f"{table}.parquet"
+        if not path.is_file():
+            raise InputError(f"{path} tidak ditemukan: jalankan dulu notebooks/01_clean.ipynb.")
+        tables[table] = pd.read_parquet(path)
+    return tables

@@ -1,0 +1,554 @@
+"""Building blocks of the narrative report (``notebooks/04_report.ipynb``): charts, tables and sentences.
+
+Every function takes processed data (``status_sasaran``, ``summary.json``, P3KE tables) and returns a
+matplotlib figure or an HTML fragment in Bahasa Indonesia with Indonesian number formatting. Personal data:
+with ``mask_pii`` the NIK is always masked; names appear only in kecamatan case lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.patches import FancyBboxPatch  # noqa: E402
+
+from helpers.cleaning.nik import mask_series  # noqa: E402
+from helpers.config import DATA_PACKAGE_DIR  # noqa: E402
+from helpers.dates import to_date  # noqa: E402
+from helpers.publishing import maps
+from helpers.publishing.fmt import angka, per_seribu, persen, tanggal  # noqa: E402
+from helpers.reference.figures import poverty_context  # noqa: E402
+from helpers.reference.wilayah import kecamatan_table  # noqa: E402
+from helpers.statuses.classify import ROUNDS_FILE, headline, per_putaran, round_figures  # noqa: E402
+from helpers.vocabulary import METODE_LABELS  # noqa: E402
+
+DEPRIVATION_FILE = DATA_PACKAGE_DIR / "deprivasi.csv"
+ACCENT = "#7a1f1f"
+LABEL_INTERVENSI = {"optimal": "Optimal", "belum_optimal": "Belum optimal", "belum_intervensi": "Belum diintervensi"}
+LABEL_KEBERADAAN = {
+    "ada": "Ada",
+    "meninggal": "Meninggal",
+    "pindah": "Pindah",
+    "tidak_ditemukan": "Tidak ditemukan",
+    "belum_diverifikasi": "Belum diverifikasi",
+}
+
+
+def show(figure: plt.Figure) -> None:
+    """Embed a figure in the report as a PNG (whatever the notebook's matplotlib backend) and close it."""
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=figure.dpi, metadata={"Software": None})
+    plt.close(figure)
+    display(Image(data=buffer.getvalue(), format="png"))
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- headline figures
+
+
+def figures(status: pd.DataFrame) -> dict:
+    """Headline counts of a set of SK people (the kabupaten or one kecamatan): the ``summary.json`` keys plus
+    action, matching and verification counts."""
+    still = status["status_desil"] == "masih_desil1"
+    return {
+        **headline(status),
+        "belum_intervensi": int((still & (status["status_intervensi"] == "belum_intervensi")).sum()),
+        "perlu_tindakan": int(status["perlu_tindakan"].sum()),
+        "tidak_padan": int(status["status_desil"].isin(["tinjau_manual", "tidak_padan"]).sum()),
+        "diverifikasi": round_figures(status)["diverifikasi"],
+    }
+
+
+def cards(items: list[tuple[str, str]]) -> str:
+    """Headline cards: [(value, label)] -> HTML."""
+    parts = [
+        f'<div class="kartu"><div class="nilai">{html.escape(v)}</div><div class="label">{html.escape(k)}</div></div>'
+        for v, k in items
+    ]
+    return "<div>" + "".join(parts) + "</div>"
+
+
+def headline_cards(fig: dict) -> str:
+    return cards(
+        [
+            (angka(fig["sasaran_sk"]), "jiwa dalam SK Bupati"),
+            (angka(fig["keluar_desil1"]), "sudah keluar dari desil 1"),
+            (angka(fig["masih_desil1"]), "masih di desil 1"),
+            (angka(fig["intervensi_optimal"]), "diintervensi optimal"),
+            (angka(fig["intervensi_belum_optimal"]), "diintervensi belum optimal"),
+            (angka(fig["perlu_tindakan"]), "perlu tindakan segera"),
+        ]
+    )
+
+
+def days_left(report_date: str, target_date: str) -> int:
+    return (to_date(target_date) - to_date(report_date)).days
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _box(ax, x: float, y: float, value: int, label: str, colour: str) -> None:
+    ax.add_patch(
+        FancyBboxPatch((x - 1.15, y - 0.32), 2.3, 0.64, boxstyle="round,pad=0.02", fc=colour, ec="none", alpha=0.95)
+    )
+    ax.text(x, y + 0.08, angka(value), ha="center", va="center", fontsize=15, fontweight="bold", color="white")
+    ax.text(x, y - 0.17, label, ha="center", va="center", fontsize=8.5, color="white")
+
+
+def _arrow(ax, start: tuple[float, float], end: tuple[float, float]) -> None:
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": "#777", "lw": 1.2})
+
+
+def funnel_chart(fig: dict) -> plt.Figure:
+    """The padu padan funnel: SK → keluar / masih desil 1 → optimal / belum optimal → masih ada / meninggal."""
+    figure, ax = plt.subplots(figsize=(9.5, 4.6), dpi=110)
+    ax.set_xlim(-3.5, 5.8)
+    ax.set_ylim(-0.6, 3.6)
+    ax.axis("off")
+    levels = [
+        [(0, 3.2, fig["sasaran_sk"], "Sasaran SK Bupati", "#4d4d4d")],
+        [(-1.9, 2.2, fig["keluar_desil1"], "Keluar dari desil 1", "#2c7a4b"),
+         (1.9, 2.2, fig["masih_desil1"], "Masih di desil 1", ACCENT)],
+        [(0.6, 1.2, fig["intervensi_optimal"], "Intervensi optimal", "#2c6a9a"),
+         (3.2, 1.2, fig["intervensi_belum_optimal"], "Intervensi belum optimal", "#c0392b")],
+        [(1.9, 0.2, fig["belum_optimal_masih_ada"], "Masih hidup", "#d35400"),
+         (4.5, 0.2, fig["belum_optimal_meninggal"], "Meninggal", "#7f8c8d")],
+    ]
+    parents = {1: (0, 3.2), 2: (1.9, 2.2), 3: (3.2, 1.2)}
+    for depth, boxes in enumerate(levels):
+        for x, y, value, label, colour in boxes:
+            if depth:
+                px, py = parents[depth]
+                _arrow(ax, (px, py - 0.33), (x, y + 0.33))
+            _box(ax, x, y, value, label, colour)
+    ax.set_title("Hasil padu padan SK Bupati dengan P3KE 2024", fontsize=12, loc="left")
+    figure.tight_layout()
+    return figure
+
+
+def progress_chart(per_putaran: list[dict], report_date: str, target_date: str, total: int) -> plt.Figure:
+    """Verification rounds: people verified and people still needing action, against the target date."""
+    figure, ax = plt.subplots(figsize=(9, 3.8), dpi=110)
+    target = to_date(target_date)
+    if per_putaran:
+        rounds = pd.DataFrame(per_putaran)
+        dates = pd.to_datetime(rounds["tanggal"])
+        ax.plot(dates, rounds["diverifikasi"], marker="o", color="#2c6a9a", label="Sudah diverifikasi (kumulatif)")
+        ax.plot(dates, rounds["perlu_tindakan"], marker="s", color="#c0392b", label="Masih perlu tindakan")
+        for x, y in zip(dates, rounds["perlu_tindakan"]):
+            ax.annotate(angka(y), (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+        start = min(dates.min().date(), target) - dt.timedelta(days=3)
+    else:
+        ax.text(0.5, 0.5, "Belum ada putaran verifikasi", transform=ax.transAxes, ha="center", color="#777")
+        start = to_date(report_date) - dt.timedelta(days=30)
+    ax.axhline(total, color="#999", lw=0.8, ls=":")
+    ax.text(pd.Timestamp(start), total, f" {angka(total)} jiwa masih di desil 1", va="bottom", fontsize=8, color="#555")
+    ax.axvline(pd.Timestamp(target), color=ACCENT, ls="--", lw=1.2)
+    ax.text(pd.Timestamp(target), ax.get_ylim()[1] * 0.5, f"Target\n{tanggal(target)}", color=ACCENT, fontsize=8,
+            ha="right", va="center")
+    ax.axvline(pd.Timestamp(report_date), color="#555", lw=0.8)
+    ax.set_xlim(pd.Timestamp(start), pd.Timestamp(target + dt.timedelta(days=3)))
+    ax.set_ylim(0, max(total, 1) * 1.12)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
+    ax.yaxis.set_major_formatter(lambda v, _: angka(float(v)))
+    ax.set_ylabel("jiwa")
+    if per_putaran:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title("Kemajuan verifikasi lapangan per putaran", fontsize=11, loc="left")
+    figure.tight_layout()
+    return figure
+
+
+def poverty_chart() -> plt.Figure:
+    """BPS poverty rate of Jombang (March, 2018–2025) against Jawa Timur and Indonesia."""
+    table = poverty_context()
+    rates = table[table["indikator"] == "persentase_penduduk_miskin"]
+    figure, ax = plt.subplots(figsize=(8, 3.4), dpi=110)
+    styles = {"Kabupaten Jombang": ("#7a1f1f", "o"), "Provinsi Jawa Timur": ("#2c6a9a", "s"), "Indonesia": ("#555", "^")}
+    for name, (colour, marker) in styles.items():
+        rows = rates[rates["wilayah"] == name].sort_values("tahun")
+        ax.plot(rows["tahun"], rows["nilai"], marker=marker, color=colour, label=name)
+        for x, y in zip(rows["tahun"], rows["nilai"]):
+            ax.annotate(persen(y), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7, color=colour)
+    ax.yaxis.set_major_formatter(lambda v, _: persen(float(v), 1))
+    ax.set_ylabel("persen penduduk miskin")
+    ax.legend(fontsize=8, frameon=False, loc="lower left")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title("Persentase penduduk miskin (BPS, Maret)", fontsize=11, loc="left")
+    figure.tight_layout()
+    return figure
+
+
+def deprivation_chart(profile: pd.DataFrame) -> plt.Figure:
+    figure, ax = plt.subplots(figsize=(8.5, 0.45 * max(len(profile), 3) + 1), dpi=110)
+    ordered = profile.sort_values("persen")
+    colours = ["#2c6a9a" if s.startswith("Pengurangan") else ACCENT for s in ordered["strategi"]]
+    ax.barh(ordered["indikator"], ordered["persen"], color=colours)
+    for y, (value, count) in enumerate(zip(ordered["persen"], ordered["keluarga"])):
+        ax.text(value + 0.5, y, f"{persen(value, 1)} % ({angka(count)} KK)", va="center", fontsize=8)
+    ax.set_xlim(0, max(100, ordered["persen"].max() + 15) if len(ordered) else 100)
+    ax.xaxis.set_major_formatter(lambda v, _: persen(float(v), 0))
+    ax.set_xlabel("persen keluarga desil 1 dalam SK")
+    ax.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    return figure
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def html_table(frame: pd.DataFrame, right: tuple[str, ...] = ()) -> str:
+    """A small HTML table of already formatted text; numeric columns named in ``right`` align right."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record):
+            style = ' style="text-align:right"' if column in right else ""
+            cells.append(f"<td{style}>{html.escape('' if pd.isna(value) else str(value))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def ranking(data: dict) -> pd.DataFrame:
+    """Kecamatan ranked by people still in desil 1 per 1,000 inhabitants, or the desa of one kecamatan ranked
+    by people still in desil 1 (zeros included)."""
+    if data["kode"]:
+        metrics = maps.map_metrics(data["status_all"], "desa", data["kode"])
+        order = ["masih_desil1", "perlu_tindakan", "kode"]
+    else:
+        metrics = maps.map_metrics(data["status_all"], "kecamatan")
+        order = ["masih_desil1_per_1000", "masih_desil1", "kode"]
+    ranked = metrics.sort_values(order, ascending=[False, False, True], ignore_index=True)
+    ranked.insert(0, "peringkat", range(1, len(ranked) + 1))
+    return ranked
+
+
+def ranking_section(data: dict) -> str:
+    table = ranking(data)
+    shown = {
+        "No": table["peringkat"],
+        "Desa/Kelurahan" if data["kode"] else "Kecamatan": table["nama"],
+        "Sasaran SK": table["jumlah_sk"].map(angka),
+        "Keluar desil 1": table["keluar_desil1"].map(angka),
+        "Masih desil 1": table["masih_desil1"].map(angka),
+    }
+    if not data["kode"]:
+        shown["per 1.000 penduduk"] = table["masih_desil1_per_1000"].map(per_seribu)
+    shown["Belum optimal"] = table["belum_optimal"].map(angka)
+    shown["Perlu tindakan"] = table["perlu_tindakan"].map(angka)
+    shown["% terverifikasi"] = table["persen_terverifikasi"].map(lambda v: persen(v, 1))
+    frame = pd.DataFrame(shown)
+    note = (
+        '<p class="catatan">Diurutkan menurut jumlah sasaran yang masih di desil 1'
+        + ("" if data["kode"] else " per 1.000 penduduk (penduduk: BPS, proyeksi 2022)")
+        + ". \"Belum optimal\" mencakup sasaran desil 1 yang intervensinya belum optimal atau belum ada.</p>"
+    )
+    return html_table(frame, right=tuple(frame.columns[2:])) + note
+
+
+@cache
+def deprivation_rules() -> pd.DataFrame:
+    """The editable deprivation rules (``data/deprivasi.csv``): column, label, pattern, strategy."""
+    return pd.read_csv(DEPRIVATION_FILE)
+
+
+def deprivation_profile(keluarga: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """Share of the families of SK people still in desil 1 with each deprivation, and the strategy it calls for."""
+    rules = deprivation_rules()
+    families = status.loc[status["status_desil"] == "masih_desil1", "id_keluarga"].dropna().unique()
+    chosen = keluarga[keluarga["id_keluarga"].isin(families)]
+    rows = []
+    for rule in rules.itertuples():
+        if rule.kolom not in chosen.columns:
+            continue
+        values = chosen[rule.kolom].astype("string").str.lower()
+        bad = values.str.contains(rule.pola_buruk, regex=True, na=False)
+        known = values.notna().sum()
+        rows.append(
+            {
+                "indikator": rule.indikator,
+                "keluarga": int(bad.sum()),
+                "persen": float(bad.sum() / known * 100) if known else 0.0,
+                "strategi": rule.strategi,
+                "program_contoh": rule.program_contoh,
+            }
+        )
+    return pd.DataFrame(rows, columns=["indikator", "keluarga", "persen", "strategi", "program_contoh"])
+
+
+def format_deprivation(profile: pd.DataFrame) -> str:
+    shown = pd.DataFrame(
+        {
+            "Kondisi rumah tangga": profile["indikator"],
+            "Keluarga": profile["keluarga"].map(angka),
+            "Persen": profile["persen"].map(lambda v: persen(v, 1)),
+            "Strategi yang ditunjuk": profile["strategi"],
+            "Contoh program": profile["program_contoh"],
+        }
+    )
+    return html_table(shown, right=("Keluarga", "Persen"))
+
+
+def exclusion_candidates(individu: pd.DataFrame, status: pd.DataFrame, kode_kecamatan: str = "") -> pd.DataFrame:
+    """P3KE desil-1 people not on the SK list, by kecamatan or by desa (possible exclusion errors).
+
+    An individual is on the SK list when it was matched to an SK person (by ``id_individu`` when the P3KE
+    export has it, else by NIK)."""
+    key = "id_individu" if "id_individu" in individu.columns and individu["id_individu"].notna().all() else "nik"
+    matched = set(status[key].dropna())
+    desil1 = individu[(individu["desil"] == 1) & ~individu[key].isin(matched)]
+    by = "kode_desa" if kode_kecamatan else "kode_kecamatan"
+    if kode_kecamatan:
+        desil1 = desil1[desil1["kode_kecamatan"] == kode_kecamatan]
+    names = "nama_desa" if kode_kecamatan else "nama_kecamatan"
+    table = desil1.groupby([by, names]).size().rename("jumlah").reset_index().sort_values("jumlah", ascending=False)
+    return table.rename(columns={by: "kode", names: "nama"})
+
+
+def cases_needing_action(status: pd.DataFrame, mask_pii: bool = True) -> pd.DataFrame:
+    """People still in desil 1 that need action (not optimal, not deceased/moved), masked for sharing."""
+    cases = status[status["perlu_tindakan"]].sort_values(["nama_desa", "nama"])
+    nik = mask_series(cases["nik"]) if mask_pii else cases["nik"]
+    return pd.DataFrame(
+        {
+            "NIK": nik.to_numpy(),
+            "Nama": cases["nama"].to_numpy(),
+            "Desa/Kelurahan": cases["nama_desa"].to_numpy(),
+            "Status intervensi": cases["status_intervensi"].map(LABEL_INTERVENSI).to_numpy(),
+            "Keberadaan": cases["status_keberadaan"].map(LABEL_KEBERADAAN).to_numpy(),
+            "Program diterima": cases["program_diterima"].fillna("–").to_numpy(),
+        }
+    )
+
+
+def data_quality(summary: dict) -> pd.DataFrame:
+    inputs = list(summary["baris_masuk"])
+    return pd.DataFrame(
+        {
+            "Data": inputs,
+            "Baris dibaca": [angka(summary["baris_masuk"][i]) for i in inputs],
+            "Duplikat dibuang": [angka(summary["baris_duplikat"].get(i, 0)) for i in inputs],
+            "Dikarantina": [angka(summary["baris_karantina"].get(i, 0)) for i in inputs],
+        }
+    )
+
+
+def match_methods(padan: dict) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"Metode padan": list(METODE_LABELS.values()), "Jiwa": [angka(padan.get(k, 0)) for k in METODE_LABELS]}
+    )
+
+
+def kecamatan_label(kode: str) -> str:
+    names = dict(zip(kecamatan_table()["kode"], kecamatan_table()["nama"]))
+    return names.get(kode, kode)
+
+
+def safe_filename(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z._-]+", "_", text)
+
+
+
+# --------------------------------------------------------------------------- data and narrative
+
+_INDIVIDU_COLUMNS = ["id_individu", "nik", "desil", "kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]
+
+
+@lru_cache(maxsize=8)
+def _read_cached(path: Path, modified: int, columns: tuple[str, ...] | None) -> pd.DataFrame:
+    if columns is None:
+        return pd.read_parquet(path)
+    import pyarrow.parquet as pq
+
+    present = set(pq.read_schema(path).names)
+    return pd.read_parquet(path, columns=[c for c in columns if c in present])
+
+
+def _read_columns(path: Path, wanted: list[str] | None = None) -> pd.DataFrame:
+    """A processed table (only the ``wanted`` columns present), read once per process while the file is
+    unchanged: one rendering process serves many reports. Callers get their own copy."""
+    path = Path(path)
+    return _read_cached(path, path.stat().st_mtime_ns, tuple(wanted) if wanted else None).copy()
+
+
+def load_report_data(processed_dir: str | Path, kode: str) -> dict:
+    """Everything a report reads, for the kabupaten (``kode`` = '') or one kecamatan."""
+    processed = Path(processed_dir)
+    status_all = _read_columns(processed / "status_sasaran.parquet")
+    status = status_all[status_all["kode_kecamatan"] == kode] if kode else status_all
+    rounds_file = processed / ROUNDS_FILE
+    rounds = _read_columns(rounds_file) if rounds_file.is_file() else pd.DataFrame()
+    return {
+        "kode": kode,
+        "nama": kecamatan_label(kode) if kode else "",
+        "status_all": status_all,
+        "status": status,
+        "summary": read_json(processed / "summary.json"),
+        "run": read_json(processed / "parameter_run.json"),
+        "keluarga": _read_columns(processed / "p3ke_keluarga.parquet", ["id_keluarga", *deprivation_rules()["kolom"]]),
+        "individu": _read_columns(processed / "p3ke_individu.parquet", _INDIVIDU_COLUMNS),
+        "rounds": rounds[rounds["kode_kecamatan"] == kode] if kode and len(rounds) else rounds,
+        "angka": figures(status),
+    }
+
+
+def _share(part: int, whole: int) -> str:
+    return persen(100 * part / whole, 2) if whole else "–"
+
+
+def intro(data: dict, report_date: str, target_date: str) -> str:
+    """The opening paragraph of a report, in Indonesian with Indonesian formatting."""
+    f = data["angka"]
+    where = f"Kecamatan {data['nama']}" if data["kode"] else "Kabupaten Jombang"
+    left = days_left(report_date, target_date)
+    deadline = (
+        f"Sisa waktu menuju target nol kemiskinan ekstrem ({tanggal(target_date)}): **{angka(left)} hari**."
+        if left >= 0
+        else f"Target {tanggal(target_date)} telah lewat {angka(-left)} hari."
+    )
+    return (
+        f"Keadaan per **{tanggal(report_date)}** untuk **{where}**. Dari **{angka(f['sasaran_sk'])} jiwa** sasaran "
+        f"SK Bupati, **{angka(f['keluar_desil1'])} jiwa** ({_share(f['keluar_desil1'], f['sasaran_sk'])} persen) "
+        f"sudah tidak lagi berada di desil 1 P3KE 2024 dan **{angka(f['masih_desil1'])} jiwa** masih di desil 1. "
+        f"Dari yang masih di desil 1, **{angka(f['intervensi_optimal'])} jiwa** sudah diintervensi optimal oleh OPD "
+        f"dan **{angka(f['intervensi_belum_optimal'])} jiwa** diintervensi belum optimal — "
+        f"{angka(f['belum_optimal_masih_ada'])} jiwa masih hidup dan {angka(f['belum_optimal_meninggal'])} jiwa "
+        f"meninggal dunia. {deadline}\n\n"
+        f"**Perlu tindakan segera: {angka(f['perlu_tindakan'])} jiwa** (masih di desil 1, intervensi belum optimal "
+        "atau belum ada, dan tidak meninggal atau pindah)."
+    )
+
+
+def round_table(rounds: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rounds)
+    if frame.empty:
+        return frame
+    return pd.DataFrame(
+        {
+            "Putaran": frame["putaran"],
+            "Tanggal": frame["tanggal"].map(tanggal),
+            "Diverifikasi": frame["diverifikasi"].map(angka),
+            "Ada": frame["ada"].map(angka),
+            "Meninggal": frame["meninggal"].map(angka),
+            "Pindah": frame["pindah"].map(angka),
+            "Tidak ditemukan": frame["tidak_ditemukan"].map(angka),
+            "Perlu tindakan": frame["perlu_tindakan"].map(angka),
+        }
+    )
+
+
+def rounds_for(data: dict) -> list[dict]:
+    """Per-round figures: the summary's for the kabupaten, recounted from ``status_putaran`` for a kecamatan."""
+    if not data["kode"]:
+        return data["summary"].get("per_putaran", [])
+    return per_putaran(data["rounds"]) if len(data["rounds"]) else []
+
+
+
+def exclusion_section(data: dict) -> str:
+    table = exclusion_candidates(data["individu"], data["status_all"], data["kode"])
+    total = int(table["jumlah"].sum())
+    level = "desa/kelurahan" if data["kode"] else "kecamatan"
+    if data["kode"]:
+        shown = table.head(15)
+    else:
+        population = kecamatan_table().set_index("kode")["penduduk"]
+        shown = table.assign(per_1000=table["kode"].map(population).pipe(lambda p: table["jumlah"] / p * 1000))
+    frame = pd.DataFrame({level.capitalize(): shown["nama"], "Jiwa desil 1 di luar SK": shown["jumlah"].map(angka)})
+    if "per_1000" in shown:
+        frame["per 1.000 penduduk"] = shown["per_1000"].map(per_seribu)
+    intro_text = (
+        f"<p>Sebanyak <b>{angka(total)} jiwa</b> berada di desil 1 P3KE 2024 tetapi tidak tercantum dalam SK "
+        f"Bupati. Sebaran menurut {level}"
+        + (" (15 terbanyak)" if data["kode"] and len(table) > 15 else "")
+        + ":</p>"
+    )
+    return intro_text + html_table(frame, right=tuple(frame.columns[1:]))
+
+
+def context_text() -> str:
+    table = poverty_context()
+    rate = table[table["indikator"] == "persentase_penduduk_miskin"].set_index(["wilayah", "tahun"])["nilai"]
+    poor = table[table["indikator"] == "jumlah_penduduk_miskin"].set_index("tahun")["nilai"]
+    line = table[table["indikator"] == "garis_kemiskinan"]["nilai"].iloc[0]
+    return (
+        f"Menurut BPS (Susenas Maret), persentase penduduk miskin Kabupaten Jombang turun dari "
+        f"{persen(rate['Kabupaten Jombang', 2023])} persen (2023) menjadi {persen(rate['Kabupaten Jombang', 2024])} "
+        f"persen (2024), di bawah Jawa Timur ({persen(rate['Provinsi Jawa Timur', 2024])} persen) dan Indonesia "
+        f"({persen(rate['Indonesia', 2024])} persen). Jumlah penduduk miskin Jombang {persen(poor[2023])} ribu jiwa "
+        f"(2023) dan {persen(poor[2024])} ribu jiwa (2024); garis kemiskinan 2024 Rp{angka(line)} per kapita per "
+        f"bulan. Pada 2025 angkanya {persen(rate['Kabupaten Jombang', 2025])} persen.\n\n"
+        "*Catatan definisi:* kemiskinan ekstrem diukur BPS dengan garis pengeluaran (USD 1,9 PPP per hari hingga "
+        "2024); dalam laporan ini \"masih di desil 1 P3KE 2024\" dipakai sebagai ukuran operasional, sesuai "
+        "praktik TKPK Kabupaten Jombang."
+    )
+
+
+def cases_section(data: dict, mask_pii: bool = True) -> str:
+    """Kecamatan reports only: the list of cases needing action (NIK masked)."""
+    if not data["kode"]:
+        return ""
+    cases = cases_needing_action(data["status"], mask_pii)
+    head = "<h2>Daftar sasaran yang perlu tindakan</h2>"
+    if cases.empty:
+        return head + "<p>Tidak ada sasaran yang perlu tindakan pada tanggal laporan ini.</p>"
+    return (
+        head
+        + f"<p>{angka(len(cases))} jiwa masih di desil 1 dengan intervensi belum optimal atau belum ada, dan "
+        "tidak meninggal atau pindah. NIK disamarkan; daftar lengkap ada pada formulir verifikasi camat.</p>"
+        + html_table(cases)
+    )
+
+
+def quality_section(data: dict) -> str:
+    summary = data["summary"]
+    return (
+        "<h3>Baris data yang dibaca</h3>"
+        + html_table(data_quality(summary), right=("Baris dibaca", "Duplikat dibuang", "Dikarantina"))
+        + '<p class="catatan">Baris yang dikarantina tercatat beserta alasannya di data/processed/karantina/.</p>'
+        + "<h3>Metode padu padan (seluruh kabupaten)</h3>"
+        + html_table(match_methods(summary["padan"]), right=("Jiwa",))
+    )
+
+
+def definitions(data: dict) -> str:
+    run = data["run"]
+    return (
+        "**Definisi yang berlaku dalam laporan ini**\n\n"
+        "- *Keluar dari desil 1*: sasaran SK yang padan dengan P3KE 2024 dan berada di desil 2 atau lebih.\n"
+        "- *Masih di desil 1*: sasaran SK yang padan dengan P3KE 2024 dan berada di desil 1.\n"
+        f"- *Intervensi optimal*: {run['definisi_optimal']}\n"
+        f"- *Padan nama*: kemiripan nama minimal {persen(run['ambang_fuzzy'], 0)} (skala 0–100) di desa yang sama, "
+        "tanggal lahir sama bila keduanya tercatat; kandidat setara tidak dipadankan tetapi ditinjau manual.\n"
+        "- *Perlu tindakan*: masih di desil 1, intervensi belum optimal atau belum ada, dan tidak meninggal atau "
+        "pindah menurut verifikasi camat terakhir.\n"
+        f"- Data intervensi dan verifikasi dihitung sampai tanggal laporan ({tanggal(run['report_date'])})."
+    )
+
+
+def map_files(folder: Path, kode: str) -> list[Path]:
+    """The maps of a report that exist: kabupaten maps, or the desa maps of one kecamatan."""
+    kabupaten = [maps.map_path(folder, metric) for metric in maps.KABUPATEN_MAPS]
+    desa = [maps.map_path(folder, metric, kode) for metric in maps.DESA_MAPS] if kode else []
+    found = [p for p in desa if p.is_file()]
+    # Without desa boundaries a kecamatan report shows the kabupaten map of people still in desil 1.
+    return found or [p for p in (kabupaten[:1] if kode else kabupaten) if p.is_file()]

@@ -1,0 +1,550 @@
+"""BNBA verification workbooks for the camat: one ``.xlsx`` per kecamatan (confidential).
+
+``python -m helpers forms [--params FILE.yaml] [-p report_date 2024-11-06] [-p kecamatan Mojoagung]`` reads
+``<processed_dir>/status_sasaran.parquet`` and writes
+``<reports_dir>/<report_date>/formulir_verifikasi_RAHASIA/<kode>_<Nama>.xlsx`` plus ``BACA_DULU_RAHASIA.md``.
+
+Each workbook lists the SK people still in desil 1 in that kecamatan (full NIK: the list goes only to the camat
+and OPD, UU 27/2022). Its headers are the contract headers of the ``verifikasi`` input, so a returned form is
+read back unchanged from ``data/raw/verifikasi/`` by :func:`helpers.reading.readers.read_input`; the extra columns
+(Alamat, ID Keluarga P3KE, ...) are ignored on reading. Only the input columns are unlocked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from babel.dates import format_date
+from tqdm import tqdm
+
+from helpers import cli
+from helpers import params as run_params
+from helpers.config import KODE_KABUPATEN
+from helpers.dates import dmy, to_date
+from helpers.errors import InputError
+from helpers.reference import wilayah
+from helpers.statuses.verifikasi import KONDISI, STATUS_LABELS
+from helpers.vocabulary import BELUM_DIVERIFIKASI, INTERVENSI_LABELS, KEBERADAAN_LABELS
+
+#: Choices of the form's status dropdown.
+STATUS_CHOICES = tuple(STATUS_LABELS.values())
+
+FOLDER = "formulir_verifikasi_RAHASIA"
+README_NAME = "BACA_DULU_RAHASIA.md"
+SHEET_FORM = "Formulir"
+SHEET_HELP = "Petunjuk"
+SHEET_LISTS = "Pilihan"  # hidden, only when a dropdown list is longer than Excel's 255-character limit
+#: Row (0-based) of the header; the title block is above it.
+HEADER_ROW = 6
+#: Excel's limit for an inline dropdown list (characters, separators included).
+INLINE_LIST_LIMIT = 255
+
+REQUIRED_COLUMNS = ("nik", "nama", "kode_kecamatan", "status_desil")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    kind: str = "text"  # text | id | number | input | date
+    wrap: bool = False
+
+
+#: The form's columns, left to right. Headers of the contract (NIK, Nama, ...) are read back on ingestion.
+COLUMNS = (
+    Column("No", 4.5, "number"),
+    Column("NIK", 18, "id"),
+    Column("Nama", 20, wrap=True),
+    Column("Alamat", 22, wrap=True),
+    Column("Desa/Kelurahan", 14, wrap=True),
+    Column("Kecamatan", 12, wrap=True),
+    Column("ID Keluarga P3KE", 16, "id"),
+    Column("Status Intervensi", 12, wrap=True),
+    Column("Program Diterima", 20, wrap=True),
+    Column("Status Verifikasi Terakhir", 14, wrap=True),
+    Column("Status Keberadaan", 14, "input"),
+    Column("Kondisi", 13, "input"),
+    Column("Tanggal Verifikasi", 12, "date"),
+    Column("Keterangan", 22, "input", wrap=True),
+    Column("Petugas", 14, "input", wrap=True),
+)
+HEADERS = [c.header for c in COLUMNS]
+INPUT_HEADERS = [c.header for c in COLUMNS if c.kind in ("input", "date")]
+
+
+def col(header: str) -> int:
+    """0-based column index of a header of :data:`COLUMNS`."""
+    return HEADERS.index(header)
+
+
+# --- data ---------------------------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(str(v) for v in list(value) if str(v).strip())
+    return str(value).strip()
+
+
+def _last_verification(status: object, date: object) -> str:
+    code = _text(status) or BELUM_DIVERIFIKASI
+    label = KEBERADAAN_LABELS.get(code, code)
+    return f"{label} ({dmy(date)})" if dmy(date) else label
+
+
+def form_rows(status_sasaran: pd.DataFrame) -> pd.DataFrame:
+    """The people on the forms (still in desil 1), one row per person with the form's headers, in form order.
+
+    Keeps ``kode_kecamatan`` (not printed) to split the rows per kecamatan.
+    """
+    people = status_sasaran[status_sasaran["status_desil"] == "masih_desil1"]
+    empty = pd.Series(pd.NA, index=people.index, dtype="object")
+
+    def get(name: str) -> pd.Series:
+        return people[name] if name in people.columns else empty
+
+    rows = pd.DataFrame(
+        {
+            "kode_kecamatan": people["kode_kecamatan"].astype("string"),
+            "NIK": people["nik"].map(_text),
+            "Nama": people["nama"].map(_text),
+            "Alamat": get("alamat").map(_text),
+            "Desa/Kelurahan": get("nama_desa").map(_text),
+            "Kecamatan": get("nama_kecamatan").map(_text),
+            "ID Keluarga P3KE": get("id_keluarga").map(_text),
+            "Status Intervensi": get("status_intervensi").map(lambda s: INTERVENSI_LABELS.get(_text(s), _text(s))),
+            "Program Diterima": get("program_diterima").map(_text),
+            "Status Verifikasi Terakhir": [
+                _last_verification(s, d) for s, d in zip(get("status_keberadaan"), get("tanggal_verifikasi"))
+            ],
+        }
+    )
+    rows = rows.sort_values(["kode_kecamatan", "Desa/Kelurahan", "Nama", "NIK"], kind="stable", ignore_index=True)
+    return rows
+
+
+def check_columns(status_sasaran: pd.DataFrame) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in status_sasaran.columns]
+    if missing:
+        raise InputError(
+            f"Tabel status_sasaran tidak memuat kolom {', '.join(missing)}. Jalankan ulang pipeline (make pipeline)."
+        )
+
+
+def select_kecamatan(kecamatan: object = None, kode_kabupaten: str = KODE_KABUPATEN) -> pd.DataFrame:
+    """The kecamatan to write (``kode``, ``nama``): all of them, or those named/coded in ``kecamatan``.
+
+    ``kecamatan`` is empty/None, a name or code, a comma-separated text, or a list.
+    """
+    table = wilayah.kecamatan_table(kode_kabupaten)[["kode", "nama"]]
+    if kecamatan is None or (isinstance(kecamatan, str) and not kecamatan.strip()):
+        return table.reset_index(drop=True)
+    wanted = kecamatan.split(",") if isinstance(kecamatan, str) else list(kecamatan)
+    wanted = [str(w).strip() for w in wanted if str(w).strip()]
+    codes = wilayah.resolve_kecamatan(pd.Series(wanted, dtype="string"), kode_kabupaten)
+    unknown = [w for w, c in zip(wanted, codes) if pd.isna(c)]
+    if unknown:
+        hints = "; ".join(f'"{u}" (maksud Anda {wilayah.suggest_kecamatan(u, kode_kabupaten)}?)' for u in unknown)
+        raise InputError(f"Kecamatan tidak dikenal: {hints}. Gunakan nama atau kode Kemendagri, misalnya Mojoagung.")
+    return table[table["kode"].isin(set(codes))].reset_index(drop=True)
+
+
+def file_name(kode: str, nama: str) -> str:
+    """``35.17.06_Mojoagung.xlsx``"""
+    return f"{kode}_{re.sub(r'[^0-9A-Za-z.-]+', '_', nama).strip('_')}.xlsx"
+
+
+# --- workbook -----------------------------------------------------------------------------------------------
+
+
+def _formats(workbook) -> dict:
+    base = {"font_name": "Arial", "font_size": 9, "valign": "top", "border": 1}  # cells are locked by default
+    unlocked = {**base, "locked": False, "bg_color": "#FFF2CC"}
+    return {
+        "red": workbook.add_format({"font_name": "Arial", "bold": True, "font_size": 12, "font_color": "#C00000"}),
+        "title": workbook.add_format({"font_name": "Arial", "bold": True, "font_size": 12}),
+        "plain": workbook.add_format({"font_name": "Arial", "font_size": 10}),
+        "note": workbook.add_format({"font_name": "Arial", "font_size": 10, "italic": True}),
+        "header": workbook.add_format(
+            {**base, "bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "bg_color": "#D9E1F2"}
+        ),
+        "header_input": workbook.add_format(
+            {**base, "bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "bg_color": "#FFD966"}
+        ),
+        "text": workbook.add_format({**base, "num_format": "@"}),
+        "wrap": workbook.add_format({**base, "num_format": "@", "text_wrap": True}),
+        "id": workbook.add_format({**base, "num_format": "@"}),
+        "number": workbook.add_format({**base, "align": "right"}),
+        "input": workbook.add_format({**unlocked, "num_format": "@"}),
+        "input_wrap": workbook.add_format({**unlocked, "num_format": "@", "text_wrap": True}),
+        "date": workbook.add_format({**unlocked, "num_format": "dd/mm/yyyy", "align": "center"}),
+        "help_title": workbook.add_format({"font_name": "Arial", "bold": True, "font_size": 14}),
+        "help_head": workbook.add_format({"font_name": "Arial", "bold": True, "font_size": 11, "valign": "bottom"}),
+        "help": workbook.add_format({"font_name": "Arial", "font_size": 10, "text_wrap": True, "valign": "top"}),
+        "help_key": workbook.add_format(
+            {"font_name": "Arial", "font_size": 10, "bold": True, "valign": "top", "text_wrap": True}
+        ),
+    }
+
+
+def _cell_format(column: Column, fmt: dict):
+    if column.kind == "input":
+        return fmt["input_wrap"] if column.wrap else fmt["input"]
+    if column.kind in ("id", "number", "date"):
+        return fmt[column.kind]
+    return fmt["wrap"] if column.wrap else fmt["text"]
+
+
+def _row_height(row: pd.Series) -> float:
+    """Height (points) fitting the wrapped text, at least two handwritten lines for the input columns."""
+    lines = 1
+    for column in COLUMNS:
+        if column.wrap and column.header in row.index:
+            text = _text(row[column.header])
+            lines = max(lines, math.ceil(len(text) * 1.1 / max(column.width - 1, 1)))
+    return max(27.0, 12.0 * lines + 3)
+
+
+def _list_source(workbook, values: tuple[str, ...], column: int) -> dict:
+    """Data-validation source: the inline list, or a range of a hidden sheet when it exceeds 255 characters."""
+    if len(",".join(values)) <= INLINE_LIST_LIMIT:
+        return {"source": list(values)}
+    sheet = workbook.get_worksheet_by_name(SHEET_LISTS)
+    if sheet is None:
+        sheet = workbook.add_worksheet(SHEET_LISTS)
+        sheet.hide()
+    for row, value in enumerate(values):
+        sheet.write_string(row, column, value)
+    letter = xlsxwriter.utility.xl_col_to_name(column)
+    return {"source": f"={SHEET_LISTS}!${letter}$1:${letter}${len(values)}"}
+
+
+def _choose_message(values: tuple[str, ...], extra: str = "") -> str:
+    """Error message of a dropdown; Excel drops a validation whose message exceeds 255 characters."""
+    text = "Pilih salah satu: " + ", ".join(values) + "." + extra
+    return text if len(text) <= INLINE_LIST_LIMIT else "Pilih salah satu nilai dari daftar (lihat lembar Petunjuk)."
+
+
+def _add_validations(workbook, sheet, first: int, last: int, report_date: dt.date) -> None:
+    """Dropdowns for Status Keberadaan and Kondisi, a date check for Tanggal Verifikasi, on rows first..last."""
+    status_list = _list_source(workbook, STATUS_CHOICES, 0)
+    sheet.data_validation(
+        first, col("Status Keberadaan"), last, col("Status Keberadaan"),
+        {
+            "validate": "list",
+            **status_list,
+            "input_title": "Status Keberadaan",
+            "input_message": "Pilih dari daftar.",
+            "error_title": "Status tidak dikenal",
+            "error_message": _choose_message(STATUS_CHOICES),
+        },
+    )
+    sheet.data_validation(
+        first, col("Kondisi"), last, col("Kondisi"),
+        {
+            "validate": "list",
+            **_list_source(workbook, KONDISI, 1),
+            "input_title": "Kondisi",
+            "input_message": "Pilih dari daftar; rincian di Keterangan.",
+            "error_title": "Kondisi tidak dikenal",
+            "error_message": _choose_message(KONDISI, " Rincian ditulis di kolom Keterangan."),
+        },
+    )
+    sheet.data_validation(
+        first, col("Tanggal Verifikasi"), last, col("Tanggal Verifikasi"),
+        {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.date(report_date.year - 1, 1, 1),
+            "maximum": dt.date(report_date.year + 2, 12, 31),
+            "input_title": "Tanggal Verifikasi",
+            "input_message": "Tanggal kunjungan, format dd/mm/yyyy.",
+            "error_title": "Tanggal tidak valid",
+            "error_message": "Isi tanggal kunjungan dengan format dd/mm/yyyy, misalnya "
+            f"{report_date.strftime('%d/%m/%Y')}.",
+        },
+    )
+
+
+def _title_block(sheet, fmt: dict, kode: str, nama: str, report_date: dt.date, count: int, kabupaten: str) -> None:
+    """Rows above the header. Each line is one cell of text, so no title cell is mistaken for a header."""
+    tanggal = format_date(report_date, "d MMMM y", locale="id_ID")
+    lines = [
+        ("red", "RAHASIA — DATA PRIBADI (UU No. 27 Tahun 2022). Hanya untuk camat dan OPD; jangan disebarluaskan."),
+        ("title", "FORMULIR VERIFIKASI DAN VALIDASI LAPANGAN SASARAN MISKIN EKSTREM (BNBA)"),
+        ("plain", f"{kabupaten} — Kecamatan {nama} ({kode}) — data per {tanggal}"),
+    ]
+    if count:
+        lines.append(("plain", f"Sasaran SK Bupati yang masih berada di desil 1 P3KE 2024: {count} orang."))
+        lines.append(
+            ("note", "Isi hanya kolom berwarna kuning (Status Keberadaan s.d. Petugas). Baca lembar Petunjuk.")
+        )
+    else:
+        lines.append(
+            ("title", f"Tidak ada sasaran SK Bupati yang masih berada di desil 1 di Kecamatan {nama} per {tanggal}.")
+        )
+        lines.append(("note", "Formulir ini tidak perlu diisi maupun dikembalikan."))
+    for row, (style, text) in enumerate(lines):
+        sheet.write_string(row, 0, text, fmt[style])
+
+
+def _print_setup(sheet, last_row: int, nama: str, report_date: dt.date) -> None:
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(HEADER_ROW)
+    sheet.print_area(0, 0, last_row, len(COLUMNS) - 1)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.center_horizontally()
+    sheet.set_header('&R&"Arial,Bold"&9RAHASIA')
+    sheet.set_footer(
+        f"&L&8Formulir verifikasi Kec. {nama} — per {report_date.strftime('%d/%m/%Y')}&R&8Halaman &P dari &N"
+    )
+
+
+#: What a camat may still do on the protected form: filter, sort, resize rows and columns.
+_PROTECTION = {
+    "autofilter": True,
+    "sort": True,
+    "format_columns": True,
+    "format_rows": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
+
+
+def _write_form_sheet(
+    workbook, fmt: dict, rows: pd.DataFrame, kode: str, nama: str, report_date: dt.date, kabupaten: str
+) -> None:
+    sheet = workbook.add_worksheet(SHEET_FORM)
+    _title_block(sheet, fmt, kode, nama, report_date, len(rows), kabupaten)
+    for index, column in enumerate(COLUMNS):
+        sheet.set_column(index, index, column.width)
+        style = fmt["header_input"] if column.kind in ("input", "date") else fmt["header"]
+        sheet.write_string(HEADER_ROW, index, column.header, style)
+    sheet.set_row(HEADER_ROW, 30)
+    formats = [_cell_format(c, fmt) for c in COLUMNS]
+    for offset, (_, row) in enumerate(rows.iterrows()):
+        excel_row = HEADER_ROW + 1 + offset
+        sheet.set_row(excel_row, _row_height(row))
+        sheet.write_number(excel_row, 0, offset + 1, formats[0])
+        for index, column in enumerate(COLUMNS[1:], start=1):
+            if column.kind in ("input", "date"):
+                sheet.write_blank(excel_row, index, None, formats[index])
+            else:
+                sheet.write_string(excel_row, index, row[column.header], formats[index])
+    last_row = HEADER_ROW + len(rows)
+    if len(rows):
+        _add_validations(workbook, sheet, HEADER_ROW + 1, last_row, report_date)
+    sheet.freeze_panes(HEADER_ROW + 1, col("Nama") + 1)
+    sheet.autofilter(HEADER_ROW, 0, last_row, len(COLUMNS) - 1)
+    _print_setup(sheet, last_row, nama, report_date)
+    sheet.protect("", _PROTECTION)
+    sheet.activate()
+
+
+def _help_lines(nama: str, report_date: dt.date) -> list[tuple[str, str, str]]:
+    """(style, column A, column B) lines of the Petunjuk sheet."""
+    tanggal = report_date.strftime("%d/%m/%Y")
+    statuses = ", ".join(STATUS_CHOICES)
+    return [
+        ("help_title", "Petunjuk pengisian formulir verifikasi", ""),
+        ("plain", f"Kecamatan {nama}, data per {tanggal}.", ""),
+        ("help_head", "Kerahasiaan", ""),
+        ("help", "", "Formulir ini memuat NIK lengkap, nama dan alamat: data pribadi yang dilindungi UU No. 27 Tahun "
+         "2022. Hanya untuk camat, petugas verifikasi dan OPD terkait. Jangan diteruskan, diunggah ke grup percakapan "
+         "atau media sosial, dan musnahkan cetakan setelah selesai."),
+        ("help_head", "Yang diisi (kolom kuning)", ""),
+        ("help_key", "Status Keberadaan", f"Pilih dari daftar: {statuses}."),
+        ("help", "  Ada", "Orang tersebut masih tinggal di desa/kelurahan ini dan ditemui (atau keluarganya)."),
+        ("help", "  Meninggal", "Sudah meninggal. Tulis tanggal meninggal di Keterangan bila diketahui."),
+        ("help", "  Pindah", "Sudah pindah tempat tinggal ke luar desa/kelurahan. Tulis alamat baru di Keterangan."),
+        ("help", "  Tidak Ditemukan", "Tidak dapat ditemukan setelah dicari dan ditanyakan ke RT/RW atau tetangga."),
+        ("help_key", "Kondisi", f"Pilih dari daftar: {', '.join(KONDISI)}. Rinciannya ditulis di Keterangan."),
+        ("help_key", "Tanggal Verifikasi", f"Tanggal kunjungan lapangan, format dd/mm/yyyy (misalnya {tanggal}). "
+         "Wajib diisi bila Status Keberadaan diisi; baris tanpa tanggal tidak dihitung."),
+        ("help_key", "Keterangan", "Catatan bebas: alamat baru, tanggal meninggal, bantuan yang dibutuhkan, dll."),
+        ("help_key", "Petugas", "Nama petugas yang melakukan verifikasi."),
+        ("help_head", "Yang tidak boleh dilakukan", ""),
+        ("help", "", "Jangan mengubah NIK, Nama atau kolom lain yang judulnya berwarna biru; jangan menambah, "
+         "menghapus atau mengganti nama kolom; jangan menambah orang baru di formulir ini (laporkan terpisah kepada "
+         "Sekretariat TKPK); jangan menyalin isi ke file lain. Orang yang belum dikunjungi: biarkan barisnya "
+         "kosong (dihitung belum diverifikasi)."),
+        ("help_head", "Pengembalian", ""),
+        ("help", "", "Simpan tetap sebagai file Excel (.xlsx) dengan nama yang sama, bukan PDF atau foto, lalu kirim "
+         "kepada Sekretariat TKPK (Bappeda Kabupaten Jombang) melalui saluran resmi. Bila ada verifikasi ulang, isi "
+         "tanggal yang lebih baru: status dengan tanggal terbaru yang dipakai."),
+    ]
+
+
+def _write_help_sheet(workbook, fmt: dict, nama: str, report_date: dt.date) -> None:
+    sheet = workbook.add_worksheet(SHEET_HELP)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 95)
+    heights = {"help_title": 24, "help_head": 24, "plain": 15}
+    for row, (style, key, text) in enumerate(_help_lines(nama, report_date)):
+        if key:
+            sheet.write_string(row, 0, key, fmt[style])
+        if text:
+            sheet.write_string(row, 1, text, fmt["help"])
+        height = heights.get(style, 13.5 * max(1, math.ceil(len(text) / 95)))
+        sheet.set_row(row, height)
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date: dt.date,
+               kabupaten: str = "Kabupaten Jombang") -> Path:
+    """Write one kecamatan's workbook (``rows`` from :func:`form_rows`, already filtered to that kecamatan)."""
+    created = dt.datetime.combine(report_date, dt.time())
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with xlsxwriter.Workbook(str(path), options) as workbook:
+        workbook.set_properties(
+            {
+                "title": f"Formulir verifikasi sasaran miskin ekstrem — Kecamatan {nama}",
+                "subject": "RAHASIA: data pribadi (UU 27/2022)",
+                "author": "Sekretariat TKPK Kabupaten Jombang (Bappeda)",
+                "company": "Pemerintah Kabupaten Jombang",
+                "created": created,
+            }
+        )
+        fmt = _formats(workbook)
+        _write_form_sheet(workbook, fmt, rows, kode, nama, report_date, kabupaten)
+        _write_help_sheet(workbook, fmt, nama, report_date)
+    return path
+
+
+def readme_text(report_date: dt.date, written: list[tuple[str, str, int, str]]) -> str:
+    """``BACA_DULU_RAHASIA.md``: confidentiality and how a returned form goes back into the pipeline."""
+    tanggal = format_date(report_date, "d MMMM y", locale="id_ID")
+    table = "\n".join(f"| {kode} | {nama} | {n} | {name} |" for kode, nama, n, name in written)
+    total = sum(n for _, _, n, _ in written)
+    return f"""# BACA DULU — RAHASIA
+
+Folder ini berisi formulir verifikasi lapangan (BNBA: by name, by address) sasaran SK Bupati penduduk miskin
+ekstrem yang **masih berada di desil 1 P3KE 2024**, data per {tanggal}: satu file Excel per kecamatan.
+
+## Data pribadi (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi)
+
+- Setiap file memuat **NIK lengkap, nama dan alamat**: data pribadi yang dilindungi.
+- File hanya untuk **camat** kecamatan yang bersangkutan (setiap camat hanya menerima file kecamatannya) dan
+  **OPD** yang melaksanakan intervensi, untuk verifikasi dan validasi.
+- **Jangan diteruskan** kepada pihak lain, jangan diunggah ke grup percakapan, media sosial atau penyimpanan
+  publik, dan jangan dilampirkan pada laporan. Kirim melalui saluran resmi (surat atau email dinas).
+- Musnahkan salinan dan cetakan setelah verifikasi selesai.
+
+## Daftar file
+
+| Kode | Kecamatan | Orang | File |
+|---|---|---:|---|
+{table}
+
+Jumlah: {total} orang. Kecamatan tanpa sasaran di desil 1 tetap mendapat file yang menyatakannya.
+
+## Cara mengisi
+
+Camat/petugas mengisi hanya kolom berwarna kuning (Status Keberadaan, Kondisi, Tanggal Verifikasi, Keterangan,
+Petugas); lembar **Petunjuk** di setiap file menjelaskan setiap kolom. Baris yang dibiarkan kosong berarti
+"belum diverifikasi".
+
+## Cara memasukkan formulir yang sudah diisi
+
+1. Simpan file yang diterima **apa adanya** (jangan diubah, jangan disalin ke file lain, jangan diubah ke CSV)
+   di folder `data/raw/verifikasi/`. Jangan menimpa file yang diterima sebelumnya: bila satu kecamatan mengirim
+   lagi, beri nama baru, misalnya `35.17.06_Mojoagung_diterima_2024-11-20.xlsx`.
+2. Jalankan ulang pipeline (`make pipeline`). Untuk setiap NIK dipakai verifikasi dengan tanggal terbaru yang
+   tidak melewati tanggal laporan.
+3. Periksa daftar masalah verifikasi: baris tanpa tanggal atau tanpa status, tanggal sesudah tanggal laporan,
+   NIK yang tidak ada di formulir, dan verifikasi yang bertentangan (NIK dan tanggal sama, status berbeda) tidak
+   dipakai dan harus dikonfirmasi ke camat. Jawaban yang sama yang terkirim dua kali hanya dihitung sekali.
+
+File yang namanya diawali `_` atau `~$` di `data/raw/verifikasi/` tidak dibaca.
+"""
+
+
+def write_forms(
+    status_sasaran: pd.DataFrame,
+    out_dir: str | Path,
+    report_date: dt.date | str,
+    kecamatan: object = None,
+    kode_kabupaten: str = KODE_KABUPATEN,
+    progress: bool = True,
+) -> list[Path]:
+    """Write one verification workbook per kecamatan into ``out_dir`` (created), plus ``BACA_DULU_RAHASIA.md``.
+
+    ``out_dir`` is the folder of the files themselves (the CLI uses ``reports/<date>/formulir_verifikasi_RAHASIA``).
+    ``kecamatan``: None/"" for all kecamatan of the kabupaten, or names/codes (text, comma-separated, or a list).
+    Returns the workbook paths in kecamatan-code order. Output is byte-identical for the same input.
+    """
+    check_columns(status_sasaran)
+    report = to_date(report_date)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table = select_kecamatan(kecamatan, kode_kabupaten)
+    rows = form_rows(status_sasaran)
+    _warn_unplaced(rows, kode_kabupaten)
+    kabupaten = wilayah.kabupaten_name(kode_kabupaten)
+    groups = {kode: part for kode, part in rows.groupby("kode_kecamatan")}
+    paths, written = [], []
+    areas = list(zip(table["kode"], table["nama"]))
+    for kode, nama in tqdm(areas, desc="Formulir", unit="kecamatan", disable=not progress):
+        part = groups.get(kode, rows.iloc[0:0])
+        path = write_form(part, out / file_name(kode, nama), kode, nama, report, kabupaten)
+        paths.append(path)
+        written.append((kode, nama, len(part), path.name))
+    (out / README_NAME).write_text(readme_text(report, written), encoding="utf-8")
+    return paths
+
+
+def _warn_unplaced(rows: pd.DataFrame, kode_kabupaten: str) -> None:
+    known = set(wilayah.kecamatan_table(kode_kabupaten)["kode"])
+    unplaced = int((~rows["kode_kecamatan"].isin(known) | rows["kode_kecamatan"].isna()).sum())
+    if unplaced:
+        warnings.warn(
+            f"{unplaced} orang yang masih di desil 1 tidak memiliki kode kecamatan yang dikenal dan tidak masuk "
+            "formulir mana pun. Periksa status_sasaran (kode_kecamatan).",
+            stacklevel=2,
+        )
+
+
+def forms_dir(params: dict) -> Path:
+    """``<reports_dir>/<report_date>/formulir_verifikasi_RAHASIA``."""
+    return run_params.report_dir(params) / FOLDER
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = cli.parser(
+        "python -m helpers forms", "Menulis formulir verifikasi (RAHASIA) per kecamatan dari status_sasaran.parquet."
+    ).parse_args(argv)
+
+    def action() -> str:
+        params = run_params.resolve(args.params, args.parameter)
+        select_kecamatan(params["kecamatan"], params["kode_kabupaten"])  # a typo fails before any reading
+        source = Path(params["processed_dir"]) / "status_sasaran.parquet"
+        if not source.is_file():
+            raise InputError(f"Tabel {source} belum ada. Jalankan pipeline dulu (make pipeline).")
+        paths = write_forms(
+            pd.read_parquet(source),
+            forms_dir(params),
+            params["report_date"],
+            params["kecamatan"] or None,
+            params["kode_kabupaten"],
+        )
+        return f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME})."
+
+    return cli.guarded(action)
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Rendering the narrative reports to self-contained, offline HTML.
+
+``python -m helpers reports [--params FILE.yaml] [-p NAME VALUE ...]`` (``make reports``) renders, from the
+processed data alone, ``reports/<report_date>/laporan_kabupaten.html`` and
+``reports/<report_date>/kecamatan/<kode>_<nama>.html`` for all 21 kecamatan (or only the one given with
+``-p kecamatan NAME``), in two worker processes. Every report is ``notebooks/04_report.ipynb`` (the one
+narrative source) executed in the worker's own process, without a kernel per area
+(:mod:`helpers.publishing.inprocess`), and exported by nbconvert with the code hidden, images embedded and no
+script from any other host. The processed tables are read once per worker. A report is
+written to a temporary file and moved into place only when complete, so a failed render never leaves a
+half-written report behind.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from papermill.iorw import load_notebook_node
+from tqdm import tqdm
+
+from helpers import cli
+from helpers import params as params_mod
+from helpers.config import NAMA_KABUPATEN, NOTEBOOKS_DIR, PACKAGE_DIR
+from helpers.errors import InputError, NotebookFailed
+from helpers.notebooks import declared_parameters, render_failed
+from helpers.publishing import inprocess
+from helpers.publishing.fmt import tanggal
+from helpers.reference.wilayah import kecamatan_table, resolve_kecamatan, suggest_kecamatan
+
+REPORT_NOTEBOOK = "04_report.ipynb"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+REMOVED_TAGS = {"injected-parameters", "parameters", "sembunyikan"}
+REPORT_PARAMETERS = (
+    "raw_dir",
+    "processed_dir",
+    "reports_dir",
+    "report_date",
+    "tanggal_target",
+    "kecamatan",
+    "mask_pii",
+    "boundary_path",
+    "kode_kabupaten",
+)
+SOURCES = (
+    "SK Bupati Jombang tentang penduduk miskin ekstrem; P3KE 2024 (Kemenko PMK, BAST 14 Maret 2024); "
+    "laporan intervensi OPD; verifikasi lapangan camat; BPS"
+)
+WORKERS = 2
+
+
+def resolve_kecamatan_parameter(value: str, kode_kabupaten: str) -> str:
+    """The kecamatan code for a name or code given as a parameter ('' for the whole kabupaten)."""
+    if not str(value).strip():
+        return ""
+    code = resolve_kecamatan(pd.Series([str(value)]), kode_kabupaten).iloc[0]
+    if pd.isna(code):
+        hint = suggest_kecamatan(value, kode_kabupaten)
+        raise InputError(f'Kecamatan "{value}" tidak dikenal' + (f'; mungkin maksudnya "{hint}"?' if hint else "."))
+    return str(code)
+
+
+def report_path(parameters: dict, kode: str) -> Path:
+    out_dir = params_mod.report_dir(parameters)
+    if not kode:
+        return out_dir / "laporan_kabupaten.html"
+    names = dict(zip(kecamatan_table()["kode"], kecamatan_table()["nama"]))
+    return out_dir / "kecamatan" / f"{kode}_{names[kode]}.html"
+
+
+def _metadata(parameters: dict, kode: str) -> dict:
+    names = dict(zip(kecamatan_table()["kode"], kecamatan_table()["nama"]))
+    wilayah = f"Kecamatan {names[kode]}, {NAMA_KABUPATEN}" if kode else NAMA_KABUPATEN
+    return {
+        "instansi": "Bappeda Kabupaten Jombang · Sekretariat TKPK",
+        "judul": "Laporan Percepatan Penghapusan Kemiskinan Ekstrem",
+        "wilayah": wilayah,
+        "tanggal": tanggal(parameters["report_date"]),
+        "sumber": SOURCES,
+        "kaki": (
+            "Dokumen ini dihasilkan otomatis dari data olahan (notebook 04_report). NIK disamarkan sesuai "
+            "UU 27/2022 tentang Pelindungan Data Pribadi; daftar lengkap hanya ada pada formulir verifikasi "
+            "yang dikirim kepada camat dan OPD."
+        ),
+    }
+
+
+def export_html(executed: Path | nbformat.NotebookNode, metadata: dict) -> str:
+    """nbconvert HTML of an executed report notebook: no code, no parameters cell, offline template."""
+    nb = executed if isinstance(executed, nbformat.NotebookNode) else nbformat.read(executed, as_version=4)
+    nb.metadata["title"] = f"{metadata['judul']} — {metadata['wilayah']} — {metadata['tanggal']}"
+    nb.metadata["laporan"] = metadata
+    exporter = HTMLExporter(
+        template_name="laporan",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.language_code = "id"
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS, enabled=True), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+@lru_cache(maxsize=1)
+def _report_source(path: Path, modified: int) -> nbformat.NotebookNode:
+    return load_notebook_node(str(path))  # as papermill reads it (every cell gets a tags list)
+
+
+def render_area(parameters: dict, kode: str) -> Path:
+    """Render one report (``kode`` = '' for the kabupaten) from ``notebooks/04_report.ipynb``, executed in this
+    process (no kernel per area; see :mod:`helpers.publishing.inprocess`); returns its path."""
+    out = report_path(parameters, kode)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    notebook_params = {k: parameters[k] for k in REPORT_PARAMETERS}
+    notebook_params["kecamatan"] = kode
+    source = NOTEBOOKS_DIR / REPORT_NOTEBOOK
+    if not source.is_file():
+        raise InputError(f"Notebook {source} tidak ditemukan.")
+    missing = set(notebook_params) - declared_parameters(source)
+    if missing:
+        raise InputError(f"Notebook {REPORT_NOTEBOOK} tidak mendeklarasikan parameter {sorted(missing)}.")
+    try:
+        executed = inprocess.execute(_report_source(source, source.stat().st_mtime_ns), notebook_params, REPORT_NOTEBOOK)
+    except NotebookFailed as exc:
+        failed_dir = params_mod.report_dir(parameters) / "_gagal" / (kode or "kabupaten")
+        render_failed(exc.notebook, failed_dir, REPORT_NOTEBOOK)
+        raise
+    write_atomic(out, export_html(executed, _metadata(parameters, kode)))
+    return out
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to a temporary file beside ``path``, then move it into place: never a half-written file."""
+    partial = path.with_name(f".{path.name}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def _render_timed(parameters: dict, kode: str) -> tuple[Path, float]:
+    started = time.perf_counter()
+    return render_area(parameters, kode), time.perf_counter() - started
+
+
+def render_all(parameters: dict, workers: int = WORKERS) -> list[Path]:
+    """Render the kabupaten report and every kecamatan report (or only ``parameters['kecamatan']``).
+
+    Keeps going when one report fails, then raises :class:`NotebookFailed` listing every failure.
+    """
+    chosen = resolve_kecamatan_parameter(parameters.get("kecamatan", ""), parameters["kode_kabupaten"])
+    areas = [chosen] if chosen else [""] + list(kecamatan_table(parameters["kode_kabupaten"])["kode"])
+    done: list[Path] = []
+    failures: list[str] = []
+    with ProcessPoolExecutor(max_workers=min(workers, len(areas))) as pool:
+        futures = {pool.submit(_render_timed, parameters, kode): kode for kode in areas}
+        for future in tqdm(as_completed(futures), total=len(futures), desc="Laporan HTML", unit="laporan"):
+            try:
+                path, seconds = future.result()
+                done.append(path)
+                tqdm.write(f"  {path.name}: {seconds:.1f} detik, {path.stat().st_size / 1024:.0f} kB")
+            except (NotebookFailed, InputError) as exc:
+                failures.append(str(exc))
+    if failures:
+        raise NotebookFailed(f"{len(failures)} dari {len(areas)} laporan gagal dibuat:\n" + "\n".join(failures))
+    return sorted(done)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = cli.parser("python -m helpers reports", "Buat ulang laporan HTML.").parse_args(argv)
+
+    def action() -> str:
+        parameters = params_mod.resolve(args.params, args.parameter)
+        summary = Path(parameters["processed_dir"]) / "status_sasaran.parquet"
+        if not summary.is_file():
+            raise InputError(f"Data olahan {summary} belum ada: jalankan dulu python -m helpers pipeline.")
+        paths = render_all(parameters)
+        return f"Selesai: {len(paths)} laporan di {params_mod.report_dir(parameters)}"
+
+    return cli.guarded(action)
+
+if __name__ == "__main__":
+    sys.exit(main())

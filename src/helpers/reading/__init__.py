@@ -1,0 +1,1 @@
+"""Reading raw inputs: the raw-data contract (``contract``) and the readers of xlsx/csv/parquet (``readers``)."""

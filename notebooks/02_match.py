@@ -36,14 +36,12 @@ min_strategi = 2
 kode_kabupaten = "35.17"
 
 # %%
-from helpers import params
-from helpers.config import ROOT
+from pathlib import Path
 
-p = params.resolve(overrides=dict(raw_dir=raw_dir, processed_dir=processed_dir, reports_dir=reports_dir,
-                                  report_date=report_date, ambang_fuzzy=ambang_fuzzy, min_strategi=min_strategi,
-                                  kode_kabupaten=kode_kabupaten))
-RAW, PROCESSED = ROOT / p["raw_dir"], ROOT / p["processed_dir"]  # relative paths are taken from the repository root
-print(f"Data mentah: {RAW}\nData olahan: {PROCESSED}\nTanggal laporan: {p['report_date']}")
+from helpers import params
+
+p = params.for_notebook(globals())  # the parameters above, checked; relative paths from the repository root
+RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 
 # %% [markdown]
 # ## Padu padan dan status pada tanggal laporan

@@ -43,16 +43,7 @@ from IPython.display import Image, Markdown, display
 from helpers import params
 from helpers.publishing import boundaries, fmt, maps
 
-diberikan = {
-    "processed_dir": processed_dir,
-    "reports_dir": reports_dir,
-    "report_date": report_date,
-    "boundary_path": boundary_path,
-    "raw_dir": raw_dir,
-    "kecamatan": kecamatan,
-    "kode_kabupaten": kode_kabupaten,
-}
-p = params.resolve(overrides={k: v for k, v in diberikan.items() if v not in ("", None)})
+p = params.for_notebook(globals())  # the parameters above, checked; relative paths from the repository root
 folder_peta = params.report_dir(p) / "peta"
 display(Markdown(f"Keadaan **{fmt.tanggal(p['report_date'])}** · peta ditulis ke `{folder_peta}`"))
 

@@ -1,6 +1,7 @@
 import pytest
 
 from helpers import params
+from helpers.config import ROOT
 from helpers.errors import InputError
 
 
@@ -25,3 +26,11 @@ def test_unknown_parameter_and_bad_values():
         params.resolve(overrides={"min_strategi": "4"})
     with pytest.raises(InputError, match="ambang_fuzzy"):
         params.resolve(overrides={"ambang_fuzzy": "tinggi"})
+
+
+def test_for_notebook_takes_the_known_parameters_of_the_namespace(capsys):
+    namespace = {"report_date": "2024-11-20", "processed_dir": "data/processed", "x": 1, "__name__": "nb"}
+    resolved = params.for_notebook(namespace)
+    assert resolved["report_date"] == "2024-11-20" and resolved["min_strategi"] == params.DEFAULTS["min_strategi"]
+    assert resolved["processed_dir"] == str(ROOT / "data" / "processed")
+    assert "Tanggal laporan: 2024-11-20" in capsys.readouterr().out

@@ -109,6 +109,18 @@ def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, st
     return merged
 
 
+def for_notebook(namespace: dict) -> dict:
+    """The resolved parameters of a notebook: every known parameter defined in ``namespace`` (the notebook's
+    ``parameters`` cell, after papermill's injection) overrides its default; paths become absolute (relative
+    ones from the repository root). Prints what the notebook will read and for which date."""
+    resolved = resolve(overrides={name: namespace[name] for name in DEFAULTS if name in namespace})
+    print(
+        f"Data mentah: {resolved['raw_dir']}\nData olahan: {resolved['processed_dir']}\n"
+        f"Tanggal laporan: {resolved['report_date']}"
+    )
+    return resolved
+
+
 def report_dir(params: dict) -> Path:
     """``reports/<report_date>/``: where every output of one run goes."""
     return Path(params["reports_dir"]) / params["report_date"]

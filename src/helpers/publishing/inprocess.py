@@ -37,7 +37,8 @@ def execute(nb: nbformat.NotebookNode, parameters: dict, name: str = "notebook")
     process's IPython shell. Raises :class:`NotebookFailed` naming the cell on any error."""
     nb = parameterize_notebook(copy.deepcopy(nb), parameters, report_mode=False)
     shell = InteractiveShell.instance()
-    shell.reset(new_session=False)
+    for name in [n for n in shell.user_ns if n not in shell.user_ns_hidden and not n.startswith("_")]:
+        del shell.user_ns[name]  # a fresh namespace per notebook (shell.reset would also run a full gc)
     count = 0
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":

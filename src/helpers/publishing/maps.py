@@ -18,7 +18,9 @@ import re
 import tempfile
 import textwrap
 import warnings
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 import geopandas as gpd
@@ -719,8 +721,10 @@ def render_maps(
     kode_kabupaten: str = KODE_KABUPATEN,
     kabupaten_maps: tuple[str, ...] = KABUPATEN_MAPS,
     desa_maps: tuple[str, ...] = DESA_MAPS,
+    workers: int = 2,
 ) -> dict[str, Path]:
-    """Write every kabupaten map and, when desa polygons exist, the desa maps of each kecamatan.
+    """Write every kabupaten map and, when desa polygons exist, the desa maps of each kecamatan, drawn by
+    ``workers`` processes.
 
     Names: ``kabupaten_<metric>`` and ``desa_<kode kecamatan>_<metric>`` (files: :func:`map_path`). Without
     kecamatan polygons (or with ``schematic=True``) the schematic stand-in is used and captioned; desa maps
@@ -731,23 +735,44 @@ def render_maps(
         boundaries_kec = schematic_kecamatan(kode_kabupaten) if boundaries_kec is None else boundaries_kec.copy()
         boundaries_kec.attrs["skematis"] = True
         boundaries_desa = None
-    written: dict[str, Path] = {}
     metrics = map_metrics(status_sasaran, "kecamatan", kode_kabupaten=kode_kabupaten)
-    for metric in kabupaten_maps:
-        fig = render_kabupaten_map(metric, metrics, boundaries_kec, province, report_date, kode_kabupaten)
-        written[f"kabupaten_{metric}"] = save_figure(fig, map_path(out_dir, metric))
-    if boundaries_desa is None:
-        return written
-    for kode in selected:
-        if not boundaries_desa["kode"].str.startswith(kode + ".").any():
-            continue
-        desa_metrics = map_metrics(status_sasaran, "desa", kode, kode_kabupaten)
-        for metric in desa_maps:
-            fig = render_desa_map(
-                metric, desa_metrics, boundaries_desa, boundaries_kec, kode, report_date, kode_kabupaten
-            )
-            written[f"desa_{kode}_{metric}"] = save_figure(fig, map_path(out_dir, metric, kode))
-    return written
+    jobs: list[tuple[str, str, str]] = [(f"kabupaten_{m}", m, "") for m in kabupaten_maps]
+    desa_metrics: dict[str, pd.DataFrame] = {}
+    if boundaries_desa is not None:
+        for kode in selected:
+            if boundaries_desa["kode"].str.startswith(kode + ".").any():
+                desa_metrics[kode] = map_metrics(status_sasaran, "desa", kode, kode_kabupaten)
+                jobs += [(f"desa_{kode}_{m}", m, kode) for m in desa_maps]
+    _SHARED.update(
+        metrics=metrics, desa_metrics=desa_metrics, kec=boundaries_kec, desa=boundaries_desa, province=province,
+        report_date=report_date, kode_kabupaten=kode_kabupaten, out_dir=out_dir,
+    )
+    try:
+        if workers > 1 and len(jobs) > 1:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+                paths = list(pool.map(_draw, jobs, chunksize=4))  # the workers inherit _SHARED
+        else:
+            paths = [_draw(job) for job in jobs]
+    finally:
+        _SHARED.clear()
+    return {name: path for (name, _, _), path in zip(jobs, paths)}
+
+
+#: What :func:`render_maps` shares with its worker processes (set before they start, inherited by fork).
+_SHARED: dict = {}
+
+
+def _draw(job: tuple[str, str, str]) -> Path:
+    """Draw and save one map of :func:`render_maps` (``kode`` '' for a kabupaten map)."""
+    _, metric, kode = job
+    s = _SHARED
+    if not kode:
+        fig = render_kabupaten_map(metric, s["metrics"], s["kec"], s["province"], s["report_date"], s["kode_kabupaten"])
+    else:
+        fig = render_desa_map(
+            metric, s["desa_metrics"][kode], s["desa"], s["kec"], kode, s["report_date"], s["kode_kabupaten"]
+        )
+    return save_figure(fig, map_path(s["out_dir"], metric, kode or None))
 
 
 def load_status(processed_dir: str | Path) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import lru_cache
+from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
@@ -31,7 +32,7 @@ from helpers import params as params_mod
 from helpers.config import NAMA_KABUPATEN, NOTEBOOKS_DIR, PACKAGE_DIR
 from helpers.errors import InputError, NotebookFailed
 from helpers.notebooks import declared_parameters, render_failed
-from helpers.publishing import inprocess
+from helpers.publishing import content, inprocess
 from helpers.publishing.fmt import tanggal
 from helpers.reference.wilayah import kecamatan_table, resolve_kecamatan, suggest_kecamatan
 
@@ -92,11 +93,9 @@ def _metadata(parameters: dict, kode: str) -> dict:
     }
 
 
-def export_html(executed: Path | nbformat.NotebookNode, metadata: dict) -> str:
-    """nbconvert HTML of an executed report notebook: no code, no parameters cell, offline template."""
-    nb = executed if isinstance(executed, nbformat.NotebookNode) else nbformat.read(executed, as_version=4)
-    nb.metadata["title"] = f"{metadata['judul']} — {metadata['wilayah']} — {metadata['tanggal']}"
-    nb.metadata["laporan"] = metadata
+@lru_cache(maxsize=1)
+def _exporter() -> HTMLExporter:
+    """The report exporter (its template is loaded once per process)."""
     exporter = HTMLExporter(
         template_name="laporan",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
@@ -107,7 +106,15 @@ def export_html(executed: Path | nbformat.NotebookNode, metadata: dict) -> str:
     )
     exporter.language_code = "id"
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS, enabled=True), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
+    return exporter
+
+
+def export_html(executed: Path | nbformat.NotebookNode, metadata: dict) -> str:
+    """nbconvert HTML of an executed report notebook: no code, no parameters cell, offline template."""
+    nb = executed if isinstance(executed, nbformat.NotebookNode) else nbformat.read(executed, as_version=4)
+    nb.metadata["title"] = f"{metadata['judul']} — {metadata['wilayah']} — {metadata['tanggal']}"
+    nb.metadata["laporan"] = metadata
+    body, _ = _exporter().from_notebook_node(nb)
     return body
 
 
@@ -161,7 +168,8 @@ def render_all(parameters: dict, workers: int = WORKERS) -> list[Path]:
     areas = [chosen] if chosen else [""] + list(kecamatan_table(parameters["kode_kabupaten"])["kode"])
     done: list[Path] = []
     failures: list[str] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(areas))) as pool:
+    content.load_report_data(parameters["processed_dir"], "")  # read once here; the workers inherit the tables
+    with ProcessPoolExecutor(max_workers=min(workers, len(areas)), mp_context=get_context("fork")) as pool:
         futures = {pool.submit(_render_timed, parameters, kode): kode for kode in areas}
         for future in tqdm(as_completed(futures), total=len(futures), desc="Laporan HTML", unit="laporan"):
             try:

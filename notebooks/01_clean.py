@@ -35,8 +35,6 @@ raw_dir = "data/raw"
 processed_dir = "data/processed"
 reports_dir = "reports"
 report_date = "2024-11-06"
-ambang_fuzzy = 85.0
-min_strategi = 2
 kode_kabupaten = "35.17"
 
 # %%

@@ -16,10 +16,12 @@
 # %% [markdown]
 # # 02 — Padu padan SK Bupati × P3KE 2024 dan status sasaran
 #
-# Setiap orang dalam SK Bupati dicari di P3KE 2024:
+# Setiap orang dalam SK Bupati dicari di P3KE 2024 dengan **model padu padan probabilistik** (Fellegi–Sunter, Splink di DuckDB, dilatih pada data itu sendiri):
 #
-# 1. **NIK** yang sudah dinormalkan, sama persis;
-# 2. bila tidak ada: **nama** yang mirip (skor `token_sort_ratio` ≥ `ambang_fuzzy`) di **desa yang sama**, dengan tanggal lahir yang cocok bila keduanya ada. Bila ada beberapa kandidat dengan skor tertinggi yang sama, orang itu masuk daftar **tinjau manual** (`tinjau/padan_tinjau_manual.csv`).
+# 1. Kandidat dicari per blok: NIK yang sama, bagian wilayah+tanggal lahir NIK (menemukan NIK yang salah ketik atau terpotong Excel), dan nama di desa yang sama.
+# 2. Setiap pasangan — juga yang NIK-nya sama — dinilai atas bagian-bagian NIK, nama yang dinormalkan (ejaan lama *oe/dj/tj*, singkatan *Moch./St./Abd.*, gelar), tanggal lahir (atau tanggal dari NIK), desa dan jenis kelamin. Hasilnya **bobot padan** (bit).
+# 3. Satu orang P3KE hanya untuk satu sasaran. Padan otomatis (`nik` atau `probabilistik`) bila bobot ≥ `ambang_padan`, nama mirip, NIK atau tanggal lahir cocok, dan kandidat berikutnya jauh lebih lemah. Di antara `ambang_tinjau` dan `ambang_padan`, atau bila bukti bertentangan (NIK sama tetapi nama lain): **tinjau manual** (`tinjau/padan.csv`). Di bawah `ambang_tinjau`: **tidak padan**.
+# 4. Keputusan analis di `data/raw/keputusan_padan.xlsx` (dibuat `make forms`) diterapkan lebih dulu; keputusan yang tidak lagi cocok dicatat di `tinjau/keputusan_usang.csv`.
 #
 # Lalu untuk tanggal laporan dihitung: status desil (keluar/masih desil 1), status intervensi OPD, status keberadaan hasil verifikasi camat, dan siapa yang **perlu tindakan**. "Masih desil 1" dipakai sebagai ukuran operasional "masih miskin ekstrem" (desil adalah peringkat kesejahteraan P3KE, bukan pengeluaran yang diukur).
 
@@ -31,7 +33,8 @@ raw_dir = "data/raw"
 processed_dir = "data/processed"
 reports_dir = "reports"
 report_date = "2024-11-06"
-ambang_fuzzy = 85.0
+ambang_padan = 4.0
+ambang_tinjau = -6.0
 min_strategi = 2
 kode_kabupaten = "35.17"
 
@@ -49,17 +52,29 @@ RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 # %%
 from helpers import matching, statuses
 
-hasil = statuses.run_status(PROCESSED, p["report_date"], p["ambang_fuzzy"], p["min_strategi"],
+hasil = statuses.run_status(PROCESSED, p["report_date"], p["ambang_padan"], p["ambang_tinjau"], p["min_strategi"],
                             p["kode_kabupaten"])
 print(hasil.parameters["definisi_optimal"])
 
 # %% [markdown]
 # ## Metode padan
 #
-# Keempat angka menjumlah ke seluruh sasaran SK.
+# Kelima angka menjumlah ke seluruh sasaran SK.
 
 # %%
 matching.method_table(hasil.match)
+
+# %% [markdown]
+# ## Model padu padan
+#
+# Grafik Splink dari model run ini (disimpan sebagai gambar di `grafik_padan/`, tanpa data pribadi): parameter m dan u setiap tingkat perbandingan, sebaran bobot padan kandidat terbaik tiap sasaran dengan kedua ambang, dan rincian bobot (*waterfall*) satu kasus tinjau manual. Koreksi atas nilai m hasil pelatihan tercantum di bawahnya.
+
+# %%
+from IPython.display import Image, display
+
+for gambar in sorted((PROCESSED / matching.CHARTS_DIR).glob("*.png")):
+    display(Image(filename=str(gambar)))
+print("\n".join(hasil.match.model["koreksi_m"]) or "Tidak ada koreksi.")
 
 # %% [markdown]
 # ## Mengapa tidak cukup menggabungkan NIK apa adanya

@@ -21,6 +21,7 @@ from helpers.reading.contract import INPUTS
 from helpers.reading.readers import SOURCE_FILE, SOURCE_ROW, canonical_header, header_key, read_input
 from helpers.reference.figures import programme_strategies
 from helpers.reference.wilayah import normalise_code, resolve_desa, resolve_kecamatan
+from helpers.vocabulary import METODE_PADAN
 
 SEED = 5
 SCALE = 0.01
@@ -151,7 +152,7 @@ def test_nik_faults_are_as_recorded(generated, frames):
         assert int((status == "tidak_dapat_dipulihkan").sum()) == faults[name].get("nik_notasi_ilmiah", 0), name
         assert int((status == "kosong").sum()) == faults[name].get("nik_kosong", 0), name
     assert faults["sk"]["nik_salah_ketik"] > 0
-    assert generated["truth"]["padan_expected"]["fuzzy"] == sum(
+    assert generated["truth"]["padan_expected"]["probabilistik"] == sum(
         faults["sk"].get(k, 0) for k in ("nik_salah_ketik", "nik_notasi_ilmiah", "nik_kosong")
     )
 
@@ -295,7 +296,7 @@ def _match(sk: pd.DataFrame, p3ke: pd.DataFrame, threshold: float = 85) -> pd.Da
         elif (scores == scores.max()).sum() > 1:
             rows.append((no, None, "tinjau_manual"))
         else:
-            rows.append((no, ids[cand[int(scores.argmax())]], "fuzzy"))
+            rows.append((no, ids[cand[int(scores.argmax())]], "probabilistik"))
     return pd.DataFrame(rows, columns=["no", "id_individu", "metode"])
 
 
@@ -316,7 +317,7 @@ def _summary(clean: dict, matched: pd.DataFrame, date: str) -> dict:
     belum = masih & (status == "belum_optimal")
     return {
         "sasaran_sk": len(people),
-        "padan": {m: int((matched["metode"] == m).sum()) for m in ("nik", "fuzzy", "tinjau_manual", "tidak_padan")},
+        "padan": {m: int((matched["metode"] == m).sum()) for m in METODE_PADAN},
         "keluar_desil1": int((people["desil_n"] > 1).sum()),
         "masih_desil1": int(masih.sum()),
         "intervensi_optimal": int((masih & (status == "optimal")).sum()),

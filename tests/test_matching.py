@@ -1,185 +1,79 @@
-"""Padu padan: exact NIK, fuzzy name within the desa (+ birth date), ties to manual review."""
+"""Padu padan in the pipeline (helpers.matching.padan): the probabilistic engine behind one call, the matched
+columns, the review lists a reviewer works from, and the demo reproduced person by person.
+The engine itself is tested in test_linkage.py, the names in test_names.py."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
-from conftest import make_nik
 
+from helpers.demo.hard_cases import generate_hard_cases
 from helpers.matching import padan as matching
+from helpers.vocabulary import METODE_PADAN, TIDAK_PADAN, TINJAU_MANUAL
 
-MANCILAN = "35.17.06.2013"
-KEDUNGLUMPANG = "35.17.06.2007"
-
-
-def _p3ke(rows: list[dict]) -> pd.DataFrame:
-    base = {"id_keluarga": "K", "nik": None, "nama": None, "nama_kunci": None, "tanggal_lahir": None,
-            "kode_kecamatan": "35.17.06", "nama_kecamatan": "Mojoagung", "kode_desa": MANCILAN,
-            "nama_desa": "Mancilan", "desil": 1}  # fmt: skip
-    frame = pd.DataFrame([{**base, "id_individu": f"I{i + 1}", **r} for i, r in enumerate(rows)])
-    return _types(frame)
+NIK16 = re.compile(r"(?<!\d)\d{16}(?!\d)")
 
 
-def _sk(rows: list[dict]) -> pd.DataFrame:
-    base = {"no": None, "nik": None, "nik_status": "valid", "nama": None, "nama_kunci": None, "tanggal_lahir": None,
-            "kode_kecamatan": "35.17.06", "nama_kecamatan": "Mojoagung", "kode_desa": MANCILAN,
-            "nama_desa": "Mancilan"}  # fmt: skip
-    frame = pd.DataFrame([{**base, "id_sasaran": f"SK-{i + 1:05d}", **r} for i, r in enumerate(rows)])
-    return _types(frame)
+@pytest.fixture(scope="module")
+def hard():
+    """The hard-case benchmark (seed 21, not a tuning seed) with the region names the pipeline's tables carry."""
+    cases = generate_hard_cases(21)
+
+    def named(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(nama_kecamatan="Kec " + frame["kode_kecamatan"], nama_desa="Desa " + frame["kode_desa"])
+
+    sk = named(cases.sk).assign(no=[str(i) for i in range(1, len(cases.sk) + 1)])
+    p3ke = named(cases.p3ke)
+    return sk, p3ke, cases.kunci, matching.match_sk(sk, p3ke)
 
 
-def _types(frame: pd.DataFrame) -> pd.DataFrame:
-    for column in frame.columns:
-        if column == "tanggal_lahir":
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
-        elif column == "desil":
-            frame[column] = frame[column].astype("Int64")
-        else:
-            frame[column] = frame[column].astype("string")
-    if "nama" in frame:
-        frame["nama"] = frame["nama"].fillna(frame["nama_kunci"].str.title())
-    return frame
+def test_methods_partition_the_sk_list(hard):
+    sk, _, _, result = hard
+    table = matching.method_table(result)
+    assert len(table) == len(METODE_PADAN) and table["jumlah"].sum() == len(sk)
+    assert result.padan["id_sasaran"].tolist() == sk["id_sasaran"].tolist()
 
 
-def _methods(result: matching.MatchResult) -> dict[str, str]:
-    return dict(zip(result.padan["id_sasaran"], result.padan["metode_padan"]))
+def test_matched_frame_carries_the_register_columns_of_the_matched_person(hard):
+    sk, p3ke, _, result = hard
+    frame = matching.matched_frame(result, sk, p3ke)
+    assert len(frame) == len(sk)
+    matched = frame["p3ke_index"].notna()
+    assert (frame.loc[matched, "p3ke_nik"] == p3ke.loc[frame.loc[matched, "p3ke_index"].astype(int), "nik"].to_numpy()).all()
+    assert frame.loc[~matched, "p3ke_nik"].isna().all()
+    assert not frame.loc[matched, "p3ke_index"].duplicated().any()  # one register person, one SK person
 
 
-def _matched_individu(result, p3ke) -> dict[str, str]:
-    padan = result.padan.dropna(subset=["p3ke_index"])
-    return dict(zip(padan["id_sasaran"], p3ke.loc[padan["p3ke_index"].astype(int), "id_individu"]))
-
-
-def test_exact_nik():
-    p3ke = _p3ke([{"nik": make_nik(serial=1), "nama_kunci": "AHMAD"}, {"nik": make_nik(serial=2), "nama_kunci": "BUDI"}])
-    sk = _sk([{"nik": make_nik(serial=2), "nama_kunci": "NAMA LAIN SAMA SEKALI"}])
-    result = matching.match_sk(sk, p3ke)
-    assert _methods(result) == {"SK-00001": "nik"}
-    assert _matched_individu(result, p3ke) == {"SK-00001": "I2"}
-    assert result.padan["skor_padan"].iloc[0] == 100
-
-
-def test_fuzzy_unique_best_candidate():
-    p3ke = _p3ke([{"nama_kunci": "SITI AMINAH"}, {"nama_kunci": "SITI AMINA"}, {"nama_kunci": "BUDI SANTOSO"}])
-    sk = _sk([{"nik": make_nik(serial=9), "nama_kunci": "AMINAH SITI"}])  # order of words does not matter
-    result = matching.match_sk(sk, p3ke)
-    assert _methods(result) == {"SK-00001": "fuzzy"}
-    assert _matched_individu(result, p3ke) == {"SK-00001": "I1"}
-    assert result.padan["skor_padan"].iloc[0] == 100
-
-
-def test_threshold_is_a_parameter():
-    p3ke = _p3ke([{"nama_kunci": "SITI AMINAH"}])
-    sk = _sk([{"nama_kunci": "SITI AMINA"}])
-    assert _methods(matching.match_sk(sk, p3ke, ambang_fuzzy=85))["SK-00001"] == "fuzzy"
-    assert _methods(matching.match_sk(sk, p3ke, ambang_fuzzy=99))["SK-00001"] == "tidak_padan"
-
-
-def test_birth_date_disagreement_excludes_candidate():
-    p3ke = _p3ke(
-        [
-            {"nama_kunci": "SITI AMINAH", "tanggal_lahir": "1960-01-01"},
-            {"nama_kunci": "SITI AMINAH", "tanggal_lahir": "1985-03-12"},
-        ]
-    )
-    sk = _sk([{"nama_kunci": "SITI AMINAH", "tanggal_lahir": "1985-03-12"}, {"nama_kunci": "SITI AMINAH",
-              "tanggal_lahir": "1999-09-09"}])  # fmt: skip
-    result = matching.match_sk(sk, p3ke)
-    assert _methods(result) == {"SK-00001": "fuzzy", "SK-00002": "tidak_padan"}
-    assert _matched_individu(result, p3ke) == {"SK-00001": "I2"}
-
-
-def test_missing_birth_date_does_not_exclude():
-    p3ke = _p3ke([{"nama_kunci": "SITI AMINAH", "tanggal_lahir": None}])
-    sk = _sk([{"nama_kunci": "SITI AMINAH", "tanggal_lahir": "1985-03-12"}])
-    assert _methods(matching.match_sk(sk, p3ke))["SK-00001"] == "fuzzy"
-
-
-def test_tie_goes_to_manual_review(tmp_path):
-    p3ke = _p3ke(
-        [
-            {"nik": make_nik(serial=1), "nama_kunci": "SITI AMINAH", "id_keluarga": "K1"},
-            {"nik": make_nik(serial=2), "nama_kunci": "SITI AMINAH", "id_keluarga": "K2"},
-        ]
-    )
-    sk = _sk([{"no": "1", "nik": make_nik(serial=3), "nama_kunci": "SITI AMINAH"}])
-    result = matching.match_sk(sk, p3ke)
-    assert _methods(result) == {"SK-00001": "tinjau_manual"}
-    assert result.padan["p3ke_index"].isna().all()
-    assert len(result.kandidat) == 2
-    path = matching.write_review(result, sk, p3ke, tmp_path)[0]
-    assert path == tmp_path / "tinjau" / "padan_tinjau_manual.csv"
-    review = pd.read_csv(path, dtype=str)
-    assert review["kandidat_id_individu"].tolist() == ["I1", "I2"]
-    assert review["kandidat_nik_tersamar"].tolist() == ["3517**********01", "3517**********02"]
-    assert not review.apply(lambda c: c.str.contains(r"\d{16}", na=False)).any().any()
-
-
-def test_nik_matched_individual_is_not_a_fuzzy_candidate():
-    p3ke = _p3ke([{"nik": make_nik(serial=1), "nama_kunci": "SITI AMINAH"}, {"nama_kunci": "SITI AMINA"}])
-    sk = _sk(
-        [
-            {"nik": make_nik(serial=1), "nama_kunci": "SITI AMINAH"},  # takes I1 by NIK
-            {"nik": make_nik(serial=7), "nama_kunci": "SITI AMINAH"},  # may not take I1 again: gets I2
-        ]
-    )
-    result = matching.match_sk(sk, p3ke)
-    assert _methods(result) == {"SK-00001": "nik", "SK-00002": "fuzzy"}
-    assert _matched_individu(result, p3ke) == {"SK-00001": "I1", "SK-00002": "I2"}
-
-
-def test_blocking_by_desa():
-    p3ke = _p3ke([{"nama_kunci": "SITI AMINAH", "kode_desa": KEDUNGLUMPANG, "nama_desa": "Kedunglumpang"}])
-    sk = _sk([{"nama_kunci": "SITI AMINAH", "kode_desa": MANCILAN}])
-    assert _methods(matching.match_sk(sk, p3ke))["SK-00001"] == "tidak_padan"
-
-
-def test_duplicate_nik_in_p3ke_resolved_by_desa_else_review():
-    nik = make_nik(serial=5)
-    p3ke = _p3ke(
-        [
-            {"nik": nik, "nama_kunci": "SITI", "kode_desa": MANCILAN},
-            {"nik": nik, "nama_kunci": "SITI", "kode_desa": KEDUNGLUMPANG},
-        ]
-    )
-    sk = _sk([{"nik": nik, "nama_kunci": "SITI", "kode_desa": KEDUNGLUMPANG}])
-    result = matching.match_sk(sk, p3ke)
-    assert _matched_individu(result, p3ke) == {"SK-00001": "I2"}
-    elsewhere = _sk([{"nik": nik, "nama_kunci": "SITI", "kode_desa": "35.17.06.2001"}])
-    assert _methods(matching.match_sk(elsewhere, p3ke))["SK-00001"] == "tinjau_manual"
-
-
-def test_no_name_no_match():
-    p3ke = _p3ke([{"nama_kunci": "SITI AMINAH"}])
-    sk = _sk([{"nik": make_nik(serial=8), "nama_kunci": None, "nama": "x"}])
-    assert _methods(matching.match_sk(sk, p3ke))["SK-00001"] == "tidak_padan"
-
-
-def test_methods_partition_the_sk_list():
-    p3ke = _p3ke(
-        [{"nik": make_nik(serial=1), "nama_kunci": "A B"}, {"nama_kunci": "SITI AMINAH"}, {"nama_kunci": "SRI RAHAYU"},
-         {"nama_kunci": "SRI RAHAYU"}]
-    )  # fmt: skip
-    sk = _sk([{"nik": make_nik(serial=1), "nama_kunci": "A B"}, {"nama_kunci": "SITI AMINAH"},
-              {"nama_kunci": "SRI RAHAYU"}, {"nama_kunci": "ZZZ"}])  # fmt: skip
-    result = matching.match_sk(sk, p3ke)
-    counts = result.counts()
-    assert counts == {"nik": 1, "fuzzy": 1, "tinjau_manual": 1, "tidak_padan": 1}
-    assert sum(counts.values()) == len(sk)
-    assert result.padan["id_sasaran"].is_unique
-    assert matching.method_table(result)["jumlah"].sum() == len(sk)
-
-
-def test_unmatched_list_is_masked(tmp_path):
-    p3ke = _p3ke([{"nama_kunci": "SITI AMINAH"}])
-    sk = _sk([{"nik": make_nik(serial=4), "nama_kunci": "ZZZ"}])
-    result = matching.match_sk(sk, p3ke)
+def test_review_files_are_masked_and_complete(hard, tmp_path):
+    sk, p3ke, _, result = hard
     paths = matching.write_review(result, sk, p3ke, tmp_path)
-    unmatched = pd.read_csv(paths[1], dtype=str)
-    assert unmatched["nik_sk_tersamar"].tolist() == ["3517**********04"]
+    names = {p.name for p in paths}
+    assert {"padan.csv", "padan_tidak_padan.csv", "nik_ganda_sk.csv", "keputusan_usang.csv"} <= names
+    niks = set(sk["nik"].dropna()) | set(p3ke["nik"].dropna())
+    for path in paths:
+        if path.suffix == ".csv":
+            shown = set(NIK16.findall(path.read_text(encoding="utf-8-sig")))
+            assert not shown & niks, f"{path.name} shows full NIKs"
+    review = pd.read_csv(tmp_path / "tinjau" / "padan.csv", dtype=str)
+    in_review = set(result.padan.loc[result.padan["metode_padan"] == TINJAU_MANUAL, "id_sasaran"])
+    assert set(review["id_sasaran"]) == in_review
+    assert review.groupby("id_sasaran").size().max() <= 3
+    best = review.groupby("id_sasaran", sort=False)["bobot_padan"].first().astype(float)
+    assert best.is_monotonic_decreasing  # the likeliest matches first
+    unmatched = pd.read_csv(tmp_path / "tinjau" / "padan_tidak_padan.csv", dtype=str)
+    assert set(unmatched["id_sasaran"]) == set(result.padan.loc[result.padan["metode_padan"] == TIDAK_PADAN, "id_sasaran"])
+    candidates = pd.read_parquet(tmp_path / "kandidat_padan.parquet")
+    assert candidates["kandidat_nik"].str.fullmatch(r"\d{16}").all()  # full NIKs only in the confidential file
 
 
-# --------------------------------------------------------------------------- demo data (slow)
+def test_shared_sk_niks_are_listed(hard, tmp_path):
+    sk, p3ke, _, _ = hard
+    twin = sk.iloc[[0]].assign(id_sasaran="SK-KEMBAR", nama="NAMA LAIN")
+    result = matching.match_sk(pd.concat([sk, twin], ignore_index=True), p3ke)
+    shared = result.nik_ganda_sk
+    assert {"SK-KEMBAR", sk["id_sasaran"].iloc[0]} <= set(shared["id_sasaran"])
 
 
 @pytest.mark.slow
@@ -219,15 +113,18 @@ def test_notebooks_run_with_papermill(demo_small, tmp_path):
         "processed_dir": str(tmp_path / "processed"),
         "reports_dir": str(tmp_path / "reports"),
         "report_date": "2024-11-06",
-        "ambang_fuzzy": 85.0,
+        "ambang_padan": 4.0,
+        "ambang_tinjau": -6.0,
         "min_strategi": 2,
         "kode_kabupaten": "35.17",
     }
+    from helpers.pipeline import STEPS
+
     for name in ("01_clean.ipynb", "02_match.ipynb"):
         pm.execute_notebook(
             str(NOTEBOOKS_DIR / name),
             str(tmp_path / name),
-            parameters=parameters,
+            parameters={k: parameters[k] for k in dict(STEPS)[name]},
             kernel_name="python3",
             progress_bar=False,
             record_timing=False,
@@ -245,7 +142,8 @@ def test_notebook_parameters(name):
     from helpers.params import DEFAULTS
 
     declared = pm.inspect_notebook(str(NOTEBOOKS_DIR / name))
-    wanted = ["raw_dir", "processed_dir", "reports_dir", "report_date", "ambang_fuzzy", "min_strategi", "kode_kabupaten"]
-    assert list(declared) == wanted
-    for key in ("report_date", "ambang_fuzzy", "min_strategi", "kode_kabupaten"):
+    from helpers.pipeline import STEPS
+
+    assert list(declared) == list(dict(STEPS)[name])
+    for key in set(declared) & {"report_date", "ambang_padan", "ambang_tinjau", "min_strategi", "kode_kabupaten"}:
         assert str(declared[key]["default"]).strip("\"'") == str(DEFAULTS[key])

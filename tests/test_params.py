@@ -7,9 +7,9 @@ from helpers.errors import InputError
 
 def test_defaults_and_overrides(tmp_path):
     yaml_file = tmp_path / "p.yaml"
-    yaml_file.write_text('report_date: "2024-11-20"\nambang_fuzzy: 90\n')
+    yaml_file.write_text('report_date: "2024-11-20"\nambang_padan: 6\n')
     got = params.resolve(yaml_file, [("min_strategi", "3"), ("kecamatan", "0012")])
-    assert got["report_date"] == "2024-11-20" and got["ambang_fuzzy"] == 90.0
+    assert got["report_date"] == "2024-11-20" and got["ambang_padan"] == 6.0
     assert got["min_strategi"] == 3 and got["kecamatan"] == "0012"
 
 
@@ -24,8 +24,10 @@ def test_unknown_parameter_and_bad_values():
         params.resolve(overrides={"tanggal": "2024-11-06"})
     with pytest.raises(InputError, match="min_strategi"):
         params.resolve(overrides={"min_strategi": "4"})
-    with pytest.raises(InputError, match="ambang_fuzzy"):
-        params.resolve(overrides={"ambang_fuzzy": "tinggi"})
+    with pytest.raises(InputError, match="ambang_padan"):
+        params.resolve(overrides={"ambang_padan": "tinggi"})
+    with pytest.raises(InputError, match="ambang_tinjau.*lebih kecil"):
+        params.resolve(overrides={"ambang_tinjau": "5", "ambang_padan": "4"})
 
 
 def test_for_notebook_takes_the_known_parameters_of_the_namespace(capsys):

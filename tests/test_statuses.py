@@ -14,6 +14,7 @@ from helpers.statuses import classify as statuses
 
 REPORT_DATE = "2024-11-06"
 N = {i: make_nik(serial=i) for i in range(1, 10)}
+N[7] = make_nik(day=3, month=7, year=60, serial=77)  # Zaki: absent from P3KE, nobody born on his day
 
 
 def _p(i, nama, desil, kec="Mojoagung", desa="Mancilan"):
@@ -116,7 +117,7 @@ def test_region_and_nik_come_from_the_matched_p3ke_record(tables):
     status = _by_no(statuses.compute_status(tables, REPORT_DATE, 2), tables)
     assert status.loc["2", "nama_desa"] == "Mancilan"  # the SK says Sumbermulyo, P3KE says Mancilan
     assert status.loc["6", "nik"] == N[6] and status.loc["6", "nik_sk"] == make_nik(serial=66)
-    assert status.loc["6", "metode_padan"] == "fuzzy"
+    assert status.loc["6", "metode_padan"] == "probabilistik"
     assert status.loc["7", "nik"] == N[7] and status.loc["7", "kode_desa"] == "35.17.06.2013"
     assert status.loc["1", "alamat"] == "Dusun A"  # from the P3KE family when the SK has none
 
@@ -157,7 +158,7 @@ def test_intervention_status_same_day_conflict_is_not_optimal():
 
 
 def test_summary_keys_and_partition(processed):
-    run = statuses.run_status(processed, REPORT_DATE, 85, 2)
+    run = statuses.run_status(processed, REPORT_DATE, min_strategi=2)
     summary = json.loads((processed / "summary.json").read_text())
     assert list(summary) == list(statuses.SUMMARY_KEYS)
     assert set(summary) == {
@@ -165,12 +166,13 @@ def test_summary_keys_and_partition(processed):
         "intervensi_belum_optimal", "belum_optimal_masih_ada", "belum_optimal_meninggal", "baris_masuk",
         "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran",
     }  # fmt: skip
-    assert summary["padan"] == {"nik": 6, "fuzzy": 1, "tinjau_manual": 0, "tidak_padan": 1}
+    assert summary["padan"] == {"nik": 6, "probabilistik": 1, "keputusan_manual": 0, "tinjau_manual": 0, "tidak_padan": 1}
     assert sum(summary["padan"].values()) == summary["sasaran_sk"] == 8
     expected = {"keluar_desil1": 1, "masih_desil1": 6, "intervensi_optimal": 2, "intervensi_belum_optimal": 3,
                 "belum_optimal_masih_ada": 1, "belum_optimal_meninggal": 1}  # fmt: skip
     assert {k: summary[k] for k in expected} == expected
-    assert summary["baris_masuk"] == {"intervensi": 12, "p3ke": 7, "p3ke_keluarga": 1, "sk": 8, "verifikasi": 6}
+    assert summary["baris_masuk"] == {"intervensi": 12, "p3ke": 7, "p3ke_keluarga": 1, "sk": 8, "verifikasi": 6,
+                                      "keputusan_padan": 0}
     assert summary == run.summary
 
 
@@ -222,9 +224,10 @@ def test_summary_is_plain_and_deterministic(processed):
 
 
 def test_parameter_run(processed):
-    statuses.run_status(processed, REPORT_DATE, ambang_fuzzy=90, min_strategi=3)
+    statuses.run_status(processed, REPORT_DATE, ambang_padan=6, ambang_tinjau=-3, min_strategi=3)
     written = json.loads((processed / "parameter_run.json").read_text())
-    assert written["report_date"] == REPORT_DATE and written["ambang_fuzzy"] == 90.0 and written["min_strategi"] == 3
+    assert written["report_date"] == REPORT_DATE and written["min_strategi"] == 3
+    assert (written["ambang_padan"], written["ambang_tinjau"]) == (6.0, -3.0)
     assert "tiga (3) dari tiga strategi" in written["definisi_optimal"]
     assert written["definisi_optimal"].count(".") == 1  # one sentence
 
@@ -234,7 +237,7 @@ def test_status_table_and_review_files(processed):
     table = pd.read_parquet(processed / "status_sasaran.parquet")
     assert len(table) == 8 and table["id_sasaran"].is_unique
     assert table["perlu_tindakan"].dtype == bool
-    for name in ("padan_tinjau_manual.csv", "padan_tidak_padan.csv", "keberadaan_masalah.csv"):
+    for name in ("padan.csv", "padan_tidak_padan.csv", "nik_ganda_sk.csv", "keputusan_usang.csv", "keberadaan_masalah.csv"):
         text = (processed / "tinjau" / name).read_text()
         assert not pd.Series([text]).str.contains(r"(?<!\d)\d{16}(?!\d)").any(), name
     masalah = pd.read_csv(processed / "tinjau" / "keberadaan_masalah.csv", dtype=str)
@@ -243,9 +246,10 @@ def test_status_table_and_review_files(processed):
 
 
 def test_match_can_be_passed_in(tables):
-    tables = {**tables, "padan": match_sk(tables["sk"], tables["p3ke_individu"], ambang_fuzzy=100)}
+    tables = {**tables, "padan": match_sk(tables["sk"], tables["p3ke_individu"], ambang_padan=30)}
     status = _by_no(statuses.compute_status(tables, REPORT_DATE, 2), tables)
-    assert status.loc["6", "metode_padan"] == "fuzzy"  # identical name: score 100
+    assert status.loc["6", "metode_padan"] == "tinjau_manual"  # a threshold above every weight: nothing automatic
+    assert status.loc["6", "status_desil"] == "tinjau_manual" and pd.isna(status.loc["6", "desil"])
 
 
 # --------------------------------------------------------------------------- demo data (slow)

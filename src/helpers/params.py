@@ -30,7 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "reports_dir": str(REPORTS_DIR),
     "report_date": TANGGAL_LAPORAN_DEMO,
     "tanggal_target": TANGGAL_TARGET_DEFAULT,
-    "ambang_fuzzy": 85.0,
+    "ambang_padan": 4.0,
+    "ambang_tinjau": -6.0,
     "min_strategi": 2,
     "kecamatan": "",
     "boundary_path": "",
@@ -52,14 +53,11 @@ def resolve_path(value: str | Path) -> Path:
 def _convert(name: str, value: Any) -> Any:
     if name in _DATES:
         return to_date(value, name).isoformat()
-    if name == "ambang_fuzzy":
+    if name in ("ambang_padan", "ambang_tinjau"):
         try:
-            number = float(value)
+            return float(value)
         except (TypeError, ValueError):
-            raise InputError(f'Parameter ambang_fuzzy = "{value}" harus berupa angka antara 0 dan 100.') from None
-        if not 0 <= number <= 100:
-            raise InputError(f"Parameter ambang_fuzzy = {value} harus antara 0 dan 100.")
-        return number
+            raise InputError(f'Parameter {name} = "{value}" harus berupa angka (bobot padan, dalam bit).') from None
     if name == "min_strategi":
         try:
             number = int(str(value))
@@ -106,6 +104,11 @@ def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, st
         merged[name] = _convert(name, value)
     for name in _DATES + _PATHS:
         merged[name] = _convert(name, merged[name])
+    if merged["ambang_tinjau"] >= merged["ambang_padan"]:
+        raise InputError(
+            f"Parameter ambang_tinjau ({merged['ambang_tinjau']}) harus lebih kecil daripada ambang_padan "
+            f"({merged['ambang_padan']}): di antara keduanya sasaran masuk tinjau manual."
+        )
     return merged
 
 

@@ -24,7 +24,8 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("01_clean.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "kode_kabupaten")),
     (
         "02_match.ipynb",
-        ("raw_dir", "processed_dir", "reports_dir", "report_date", "ambang_fuzzy", "min_strategi", "kode_kabupaten"),
+        ("raw_dir", "processed_dir", "reports_dir", "report_date", "ambang_padan", "ambang_tinjau", "min_strategi",
+         "kode_kabupaten"),
     ),
     ("03_map.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "boundary_path", "kecamatan")),
 )

@@ -12,18 +12,20 @@ STRATEGI = (
     "Penurunan Kantong Kemiskinan",
 )
 
-# --- metode_padan: how an SK person was matched to the register ------------------------------------------
+# --- metode_padan: how an SK person was matched to the register (helpers.matching) -------------------------
 NIK = "nik"
-FUZZY = "fuzzy"
+PROBABILISTIK = "probabilistik"
+KEPUTUSAN_MANUAL = "keputusan_manual"
 TINJAU_MANUAL = "tinjau_manual"
 TIDAK_PADAN = "tidak_padan"
-METODE_PADAN = (NIK, FUZZY, TINJAU_MANUAL, TIDAK_PADAN)
-#: Methods that are a match (the person has a register record).
-METODE_TERPADAN = (NIK, FUZZY)
+METODE_PADAN = (NIK, PROBABILISTIK, KEPUTUSAN_MANUAL, TINJAU_MANUAL, TIDAK_PADAN)
+#: Methods the model decides alone (a ``keputusan_manual`` is a reviewer's: a match or "not in the register").
+METODE_OTOMATIS = (NIK, PROBABILISTIK)
 METODE_LABELS = {
-    NIK: "NIK sama persis (setelah dinormalkan)",
-    FUZZY: "Nama mirip dalam desa yang sama (+ tanggal lahir)",
-    TINJAU_MANUAL: "Beberapa kandidat setara: tinjau manual",
+    NIK: "NIK sama dan nama serta tanggal lahir cocok (model probabilistik)",
+    PROBABILISTIK: "Padan menurut model probabilistik (NIK rusak atau kosong; nama, tanggal lahir, desa)",
+    KEPUTUSAN_MANUAL: "Keputusan analis (keputusan_padan.xlsx)",
+    TINJAU_MANUAL: "Bukti belum cukup: tinjau manual",
     TIDAK_PADAN: "Tidak ditemukan di P3KE",
 }
 

@@ -177,6 +177,21 @@ VERIFIKASI = _schema(
     ],
 )
 
+KEPUTUSAN_PADAN = _schema(
+    "keputusan_padan",
+    {
+        "id_sasaran": _text(False),
+        "keputusan": pa.Column(TEXT, pa.Check.str_matches(r"^(\d{16}|tidak ada di P3KE)$"), nullable=True),
+        "diputuskan_oleh": _text(),
+        "tanggal": _date(),
+        "keterangan": _text(),
+        **_source(),
+    },
+)
+
+#: Evidence of the match, one readable level per compared field (see helpers.matching.linkage).
+TINGKAT_COLUMNS = ("tingkat_nik", "tingkat_nama", "tingkat_tanggal_lahir", "tingkat_wilayah", "tingkat_jenis_kelamin")
+
 STATUS_SASARAN = _schema(
     "status_sasaran",
     {
@@ -189,7 +204,10 @@ STATUS_SASARAN = _schema(
         "id_keluarga": _text(),
         "id_individu": _text(),
         "metode_padan": _isin(METODE_PADAN),
-        "skor_padan": pa.Column("Float64", pa.Check.in_range(0, 100), nullable=True),
+        "probabilitas_padan": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True),
+        "bobot_padan": pa.Column("Float64", nullable=True),
+        **{column: _text() for column in TINGKAT_COLUMNS},
+        "alasan_padan": _text(),
         "desil": _desil(nullable=True),
         "status_desil": _isin(STATUS_DESIL),
         "status_intervensi": _isin(STATUS_INTERVENSI),
@@ -203,7 +221,7 @@ STATUS_SASARAN = _schema(
 )
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    s.name: s for s in (P3KE_INDIVIDU, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, STATUS_SASARAN)
+    s.name: s for s in (P3KE_INDIVIDU, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN, STATUS_SASARAN)
 }
 
 

@@ -44,6 +44,7 @@ TABLE_NAMES = {
     "sk": "sk",
     "intervensi": "intervensi",
     "verifikasi": "verifikasi",
+    "keputusan_padan": "keputusan_padan",
 }
 PROGRAMME_TABLE_HINT = "src/helpers/data/program_strategi.csv"
 KARANTINA_DIR = "karantina"
@@ -769,12 +770,53 @@ def clean_verifikasi(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) ->
     return Cleaned(data, reasons.result(), perbaikan)
 
 
+#: The "Keputusan" choices of the decisions workbook (compared ignoring case and spaces).
+KEPUTUSAN_KANDIDAT = {f"kandidat {k}": f"nik_kandidat_{k}" for k in (1, 2, 3)}
+KEPUTUSAN_TIDAK_ADA = "tidak ada di p3ke"
+KEPUTUSAN_NIK_LAIN = "nik p3ke lain"
+
+
+def clean_keputusan_padan(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
+    """Reviewers' decisions (``keputusan_padan.xlsx``): per SK person a P3KE NIK (a candidate of the row, or
+    one written in "NIK P3KE") or "Tidak ada di P3KE". A row without a decision is kept as undecided
+    (``keputusan`` missing); quarantined: an unknown choice, a chosen candidate the row does not carry, a
+    P3KE NIK that is not 16 digits."""
+    reasons = Reasons(raw.index)
+    choice = tidy_text(raw["keputusan"]).str.lower().str.replace(r"\s+", " ", regex=True)
+    written = raw["nik_p3ke"].astype("string").str.replace(r"\D", "", regex=True).replace("", pd.NA)
+    nik = pd.Series(pd.NA, index=raw.index, dtype="string")
+    for label, column in KEPUTUSAN_KANDIDAT.items():
+        chosen = choice == label
+        nik = nik.mask(chosen, raw[column].astype("string").str.replace(r"\D", "", regex=True))
+        reasons.add(chosen & raw[column].isna(), f'Keputusan "{label.title()}" tetapi baris ini tidak punya {label}')
+    nik = nik.mask(choice == KEPUTUSAN_NIK_LAIN, written)
+    reasons.add((choice == KEPUTUSAN_NIK_LAIN) & written.isna(), 'Keputusan "NIK P3KE lain" tetapi NIK P3KE kosong')
+    reasons.add(nik.notna() & ~nik.str.fullmatch(r"\d{16}").fillna(False), "NIK P3KE harus 16 angka")
+    known = choice.isin([*KEPUTUSAN_KANDIDAT, KEPUTUSAN_TIDAK_ADA, KEPUTUSAN_NIK_LAIN]) | choice.isna()
+    reasons.add(~known, choice.map(lambda c: f'Keputusan "{c}" tidak dikenal: pilih dari daftar (Kandidat 1–3, '
+                                             '"NIK P3KE lain" atau "Tidak ada di P3KE")').astype("string"))
+    keputusan = nik.mask(choice == KEPUTUSAN_TIDAK_ADA, "tidak ada di P3KE")
+    data = pd.DataFrame(
+        {
+            "id_sasaran": tidy_text(raw["id_sasaran"]).str.upper(),
+            "keputusan": keputusan.astype("string"),
+            "diputuskan_oleh": tidy_text(raw["diputuskan_oleh"]),
+            "tanggal": parse_dates(raw["tanggal_keputusan"]),
+            "keterangan": tidy_text(raw["keterangan"]),
+        },
+        index=raw.index,
+    )
+    reasons.add(data["id_sasaran"].isna() & choice.notna(), "ID Sasaran kosong")
+    return Cleaned(data, reasons.result(), {"belum_diputuskan": int(choice.isna().sum())})
+
+
 CLEANERS: dict[str, Callable[[pd.DataFrame, str], Cleaned]] = {
     "p3ke": clean_p3ke,
     "p3ke_keluarga": clean_p3ke_keluarga,
     "sk": clean_sk,
     "intervensi": clean_intervensi,
     "verifikasi": clean_verifikasi,
+    "keputusan_padan": clean_keputusan_padan,
 }
 
 

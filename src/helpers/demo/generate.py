@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from helpers import cli, config
+from helpers import cli, config, vocabulary
 from helpers.demo.events import (
     REPORT_DATE,
     TRUTH_DATES,
@@ -169,7 +169,7 @@ def build_truth(seed: int, scale: float, pop: Population, sk: pd.DataFrame, plan
                 p3ke: dict) -> dict:  # fmt: skip
     """Everything a test needs to check the pipeline; computed from the generator's own event model."""
     fuzzy = int(plan["fuzzy"].sum())
-    padan = {"nik": len(sk) - fuzzy, "fuzzy": fuzzy, "tinjau_manual": 0, "tidak_padan": 0}
+    padan = dict.fromkeys(vocabulary.METODE_PADAN, 0) | {vocabulary.NIK: len(sk) - fuzzy, vocabulary.PROBABILISTIK: fuzzy}
     targets = sk[["no", "nik", "desil", "kode_kecamatan"]]
     kept_vf = verifications[~vf_quarantined]
     expected = {}

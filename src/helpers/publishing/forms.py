@@ -31,6 +31,7 @@ from helpers import params as run_params
 from helpers.config import KODE_KABUPATEN
 from helpers.dates import dmy, to_date
 from helpers.errors import InputError
+from helpers.publishing.keputusan import write_decisions_form
 from helpers.reference import wilayah
 from helpers.statuses.verifikasi import KONDISI, STATUS_LABELS
 from helpers.vocabulary import BELUM_DIVERIFIKASI, INTERVENSI_LABELS, KEBERADAAN_LABELS
@@ -542,7 +543,11 @@ def main(argv: list[str] | None = None) -> int:
             params["kecamatan"] or None,
             params["kode_kabupaten"],
         )
-        return f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME})."
+        decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))
+        return (
+            f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME}); "
+            f"keputusan padu padan: {decisions.name}."
+        )
 
     return cli.guarded(action)
 

@@ -82,6 +82,14 @@ COLUMN_NAMES: dict[str, str] = {
     "Tanggal Verifikasi": "tanggal_verifikasi",
     "Keterangan": "keterangan",
     "Petugas": "petugas",
+    "ID Sasaran": "id_sasaran",
+    "Keputusan": "keputusan",
+    "NIK P3KE": "nik_p3ke",
+    "NIK Kandidat 1": "nik_kandidat_1",
+    "NIK Kandidat 2": "nik_kandidat_2",
+    "NIK Kandidat 3": "nik_kandidat_3",
+    "Diputuskan Oleh": "diputuskan_oleh",
+    "Tanggal Keputusan": "tanggal_keputusan",
 }
 
 #: Header variants seen in real exports -> canonical header. Keys are compared after
@@ -223,4 +231,18 @@ VERIFIKASI = InputSpec(
     description="Hasil verifikasi lapangan (penyisiran) oleh camat",
 )
 
-INPUTS: dict[str, InputSpec] = {spec.name: spec for spec in (P3KE, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI)}
+KEPUTUSAN_PADAN = InputSpec(
+    name="keputusan_padan",
+    path="keputusan_padan",
+    is_folder=False,
+    required=("ID Sasaran", "Keputusan"),
+    optional=("NIK P3KE", "NIK Kandidat 1", "NIK Kandidat 2", "NIK Kandidat 3", "Nama", "Diputuskan Oleh",
+              "Tanggal Keputusan", "Keterangan"),  # fmt: skip
+    text_columns=("ID Sasaran", "NIK P3KE", "NIK Kandidat 1", "NIK Kandidat 2", "NIK Kandidat 3"),
+    may_be_absent=True,
+    description="Keputusan padu padan oleh analis (tinjau manual)",
+)
+
+INPUTS: dict[str, InputSpec] = {
+    spec.name: spec for spec in (P3KE, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN)
+}

@@ -26,10 +26,13 @@ import pandas as pd
 from helpers import vocabulary as v
 from helpers.cleaning import schemas
 from helpers.cleaning.nik import mask_series
+from helpers.cleaning.schemas import TINGKAT_COLUMNS
 from helpers.cleaning.tables import read_ringkasan, read_tables
 from helpers.config import KODE_KABUPATEN
 from helpers.dates import to_date, to_timestamp
-from helpers.matching.padan import DEFAULT_AMBANG, MatchResult, match_sk, matched_frame, write_review
+from helpers.matching import charts
+from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU
+from helpers.matching.padan import CHARTS_DIR, MODEL_FILE, MatchResult, match_sk, matched_frame, write_review
 from helpers.reference.wilayah import kecamatan_table
 from helpers.statuses.verifikasi import resolve_keberadaan
 from helpers.vocabulary import BELUM_DIVERIFIKASI, STRATEGI
@@ -127,7 +130,7 @@ def _match_of(tables: dict[str, Any]) -> MatchResult:
     found = tables.get("padan")
     if isinstance(found, MatchResult):
         return found
-    return match_sk(tables["sk"], tables["p3ke_individu"], DEFAULT_AMBANG)
+    return match_sk(tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"))
 
 
 def _alamat(frame: pd.DataFrame, tables: dict[str, Any]) -> pd.Series:
@@ -149,7 +152,7 @@ def compute_status_detail(
     m = tables.get(_MATCHED)
     if m is None:
         m = matched_frame(_match_of(tables), sk, tables["p3ke_individu"]).reset_index(drop=True)
-    matched = m["metode_padan"].isin(v.METODE_TERPADAN)
+    matched = m["p3ke_index"].notna()
     nik = m["p3ke_nik"].where(matched & m["p3ke_nik"].notna(), m["nik"]).astype("string")
 
     def region(column: str) -> pd.Series:
@@ -160,7 +163,7 @@ def compute_status_detail(
         np.select(
             [(matched & (desil > 1)).fillna(False).to_numpy(bool), (matched & (desil == 1)).fillna(False).to_numpy(bool)],
             ["keluar_desil1", "masih_desil1"],
-            m["metode_padan"].astype(str).to_numpy(),
+            np.where(m["metode_padan"].eq(v.TINJAU_MANUAL).to_numpy(bool), v.TINJAU_MANUAL, v.TIDAK_PADAN),
         ),
         dtype="string",
     )
@@ -184,7 +187,10 @@ def compute_status_detail(
             "id_keluarga": m["p3ke_id_keluarga"].astype("string"),
             "id_individu": m["p3ke_id_individu"].astype("string"),
             "metode_padan": m["metode_padan"].astype("string"),
-            "skor_padan": m["skor_padan"].astype("Float64"),
+            "probabilitas_padan": m["probabilitas_padan"].astype("Float64"),
+            "bobot_padan": m["bobot_padan"].astype("Float64"),
+            **{column: m[column].astype("string") for column in TINGKAT_COLUMNS},
+            "alasan_padan": m["alasan"].astype("string").replace("", pd.NA),
             "desil": desil,
             "status_desil": status_desil,
             **intervention,
@@ -201,7 +207,7 @@ def compute_status(tables: dict[str, Any], report_date: object, min_strategi: in
 
     ``tables``: the processed tables by name (``sk``, ``p3ke_individu``, ``intervensi``, ``verifikasi``,
     optionally ``p3ke_keluarga``) and, optionally, ``padan``: the :class:`~helpers.matching.MatchResult`
-    (computed with the default ``ambang_fuzzy`` when absent)."""
+    (computed with the default thresholds when absent)."""
     return compute_status_detail(tables, report_date, min_strategi)[0]
 
 
@@ -327,11 +333,12 @@ def build_summary(
     return summary
 
 
-def parameter_run(report_date: object, ambang_fuzzy: float, min_strategi: int) -> dict[str, Any]:
+def parameter_run(report_date: object, ambang_padan: float, ambang_tinjau: float, min_strategi: int) -> dict[str, Any]:
     """The parameters in force, with the definition of "optimal" that reports print."""
     return {
         "report_date": to_date(report_date).isoformat(),
-        "ambang_fuzzy": float(ambang_fuzzy),
+        "ambang_padan": float(ambang_padan),
+        "ambang_tinjau": float(ambang_tinjau),
         "min_strategi": int(min_strategi),
         "definisi_optimal": definisi_optimal(min_strategi),
     }
@@ -367,17 +374,19 @@ def naive_comparison(processed_dir: str | Path, summary: dict[str, Any]) -> pd.D
     from helpers.cleaning.tables import NAIVE_FILE
 
     naive = json.loads((Path(processed_dir) / NAIVE_FILE).read_text(encoding="utf-8"))
-    padan = summary["padan"]
     rows = {
         "Sasaran SK": (naive["sasaran_sk"], summary["sasaran_sk"]),
-        "Padan (ditemukan di P3KE)": (naive["padan"], padan["nik"] + padan["fuzzy"]),
-        "Tidak padan / perlu tinjau": (naive["tidak_padan"], padan["tinjau_manual"] + padan["tidak_padan"]),
+        "Padan (ditemukan di P3KE)": (naive["padan"], summary["keluar_desil1"] + summary["masih_desil1"]),
+        "Tidak padan / perlu tinjau": (
+            naive["tidak_padan"],
+            summary["sasaran_sk"] - summary["keluar_desil1"] - summary["masih_desil1"],
+        ),
         "Keluar dari desil 1": (naive["keluar_desil1"], summary["keluar_desil1"]),
         "Masih di desil 1": (naive["masih_desil1"], summary["masih_desil1"]),
     }
     return pd.DataFrame(
         [(k, a, b) for k, (a, b) in rows.items()],
-        columns=["uraian", "gabung NIK mentah (naif)", "padu padan (NIK dinormalkan + nama)"],
+        columns=["uraian", "gabung NIK mentah (naif)", "padu padan (model probabilistik)"],
     )
 
 
@@ -411,7 +420,8 @@ def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
 def run_status(
     processed_dir: str | Path,
     report_date: object,
-    ambang_fuzzy: float = DEFAULT_AMBANG,
+    ambang_padan: float = AMBANG_PADAN,
+    ambang_tinjau: float = AMBANG_TINJAU,
     min_strategi: int = 2,
     kode_kabupaten: str = KODE_KABUPATEN,
     tables: dict[str, pd.DataFrame] | None = None,
@@ -422,12 +432,15 @@ def run_status(
     processed_dir = Path(processed_dir)
     date = to_date(report_date)
     tables = dict(tables) if tables is not None else read_tables(processed_dir)
-    match = match_sk(tables["sk"], tables["p3ke_individu"], ambang_fuzzy)
+    model_path = processed_dir / MODEL_FILE if write else None
+    match = match_sk(
+        tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"), ambang_padan, ambang_tinjau, model_path
+    )
     tables["padan"] = match
     status, masalah = compute_status_detail(tables, date, min_strategi)
     rounds = status_per_round(tables, date, min_strategi)
     summary = build_summary(status, date, read_ringkasan(processed_dir), per_putaran(rounds), kode_kabupaten)
-    parameters = parameter_run(date, ambang_fuzzy, min_strategi)
+    parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi)
     run = StatusRun(status, summary, parameters, match, masalah)
     if write:
         status.to_parquet(processed_dir / STATUS_FILE, index=False)
@@ -436,6 +449,8 @@ def run_status(
         run.paths.append(_write_json(processed_dir / SUMMARY_FILE, summary))
         run.paths.append(_write_json(processed_dir / PARAMETER_FILE, parameters))
         run.paths.extend(write_review(match, tables["sk"], tables["p3ke_individu"], processed_dir))
+        run.paths.append(model_path)
+        run.paths.extend(charts.save_charts(match, tables["sk"], tables["p3ke_individu"], processed_dir / CHARTS_DIR))
         review = processed_dir / "tinjau" / KEBERADAAN_REVIEW_FILE
         keberadaan_review(masalah).to_csv(review, index=False, encoding="utf-8-sig")
         run.paths.append(review)

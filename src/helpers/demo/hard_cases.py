@@ -1,0 +1,276 @@
+"""Hard-case benchmark for padu padan: a small synthetic register, an SK list built from how real files and
+people break, and a per-person answer key.
+
+``generate_hard_cases(seed)`` returns both frames in the cleaned shape (``sk.parquet`` /
+``p3ke_individu.parquet`` columns the matcher needs) and ``kunci`` (``id_sasaran``, ``p3ke_index``: the true
+P3KE row label or missing when the person is not in P3KE, ``kasus``: the case type). It knows nothing of the
+matcher: the damage is written the way clerks, Excel and old identity cards produce it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+KODE_KABUPATEN = "3517"
+MALE = """SUPARDI JUMADI CIPTO SLAMET SUKARDI SUPRIADI SUTRISNO SUGENG KASMADI PAIMAN SUWARNO SUYONO SUJONO
+SUMARNO SUNARDI RUSLAN SAMSUL YUSUF KHOLIL SUROSO WAGIMAN SUBANDI TUKIMAN SALIMAN KARJO MUJIONO SUYITNO
+SUPARNO HARIYANTO BAMBANG JOKO SISWANTO MASRUKIN MUNIR ROHMAN SUNARTO TARMUJI YAHYA KASIMAN SUKIRNO""".split()
+FEMALE = """SUPARMI SUMINI SUMIATI PARTINI KASIATI JUMINAH SUNARTI SUPINAH TUMINI WARSINI SULASTRI KATMI
+SUPIATI SUKINAH JUWARIYAH MUNAWAROH SALAMAH ROFIAH SUTIAH PAINI SUKARTI MARIYAM SITI ASIYAH KHOLIFAH
+SUWARNI TARMI SRI WAHYUNI ROMLAH SUYATI MUSRIPAH NGATINI""".split()
+MALE_PREFIX = ["MUHAMMAD", "AHMAD", "ABDUL", "NUR"]
+FEMALE_PREFIX = ["SITI", "SRI", "NUR"]
+SECOND = "ARIFIN ROHMAN HIDAYAT FATIMAH AMINAH KHOIRIYAH MUSLIMAH HASAN SHOLEH ROHIM YULIANTI WAHYUNI".split()
+#: Case types and their share of the SK list (the rest is ``bersih``).
+CASES = {
+    "nik_salah_ketik": 0.06, "nik_milik_kerabat": 0.03, "nik_excel": 0.04, "tidak_ada_tetangga_mirip": 0.06,
+    "tidak_ada": 0.03, "duplikat_sk": 0.02, "ejaan_lama": 0.08, "tanggal_tertukar": 0.03,
+    "tanggal_kosong": 0.04, "nik_kosong": 0.04, "nama_salah_ketik": 0.04, "pindah_desa": 0.03,
+}  # fmt: skip
+_KEYBOARD = {"A": "S", "S": "A", "D": "F", "R": "T", "T": "R", "I": "U", "U": "I", "O": "P", "N": "M", "M": "N",
+             "K": "L", "L": "K", "E": "W", "H": "J", "Y": "U", "P": "O", "W": "E", "J": "H", "B": "V", "G": "H"}  # fmt: skip
+#: One-letter substitutions that turn a name into another real-looking name (SUPARMI -> SUPARNI).
+_NEIGHBOUR = {"M": "N", "N": "M", "R": "L", "L": "R", "T": "K", "K": "T", "P": "B"}
+
+
+@dataclass
+class HardCases:
+    sk: pd.DataFrame
+    p3ke: pd.DataFrame
+    kunci: pd.DataFrame
+
+
+def _title(name: str) -> str:
+    return name.title()
+
+
+class _Register:
+    """Builds the P3KE register family by family; NIK serials are unique per region+birth date."""
+
+    def __init__(self, rng: np.random.Generator, n_desa: int):
+        self.rng = rng
+        self.rows: list[dict] = []
+        self.serials: dict[str, int] = {}
+        self.desa = [(f"35.17.{k:02d}", f"35.17.{k:02d}.{2000 + d:04d}") for k in range(1, 1 + max(1, n_desa // 3))
+                     for d in range(1, 4)][:n_desa]  # fmt: skip
+
+    def nik(self, kecamatan: str, born: pd.Timestamp, sex: str) -> str:
+        day = born.day + (40 if sex == "P" else 0)
+        head = f"{KODE_KABUPATEN}{kecamatan[-2:]}{day:02d}{born.month:02d}{born.year % 100:02d}"
+        serial = self.serials.get(head, int(self.rng.integers(1, 40)))
+        self.serials[head] = serial + int(self.rng.integers(1, 4))
+        return f"{head}{serial:04d}"
+
+    def name(self, sex: str) -> str:
+        rng = self.rng
+        if sex == "L":
+            if rng.random() < 0.3:
+                return f"{rng.choice(MALE_PREFIX)} {rng.choice(SECOND + MALE)}"
+            return str(rng.choice(MALE))
+        if rng.random() < 0.35:
+            return f"{rng.choice(FEMALE_PREFIX)} {rng.choice(SECOND + FEMALE)}"
+        return str(rng.choice(FEMALE))
+
+    def born(self, first: int, last: int) -> pd.Timestamp:
+        return pd.Timestamp(int(self.rng.integers(first, last + 1)), int(self.rng.integers(1, 13)),
+                            int(self.rng.integers(1, 29)))  # fmt: skip
+
+    def person(self, family: str, desa: tuple[str, str], sex: str, born: pd.Timestamp, role: str, desil: int) -> None:
+        kecamatan = desa[0]
+        if self.rng.random() < 0.1:  # first registered in another kecamatan
+            kecamatan = self.desa[int(self.rng.integers(len(self.desa)))][0]
+        self.rows.append(
+            {
+                "id_keluarga": family, "id_individu": f"{family}-{len(self.rows):06d}",
+                "nik": self.nik(kecamatan, born, sex), "nama": _title(self.name(sex)), "jenis_kelamin": sex,
+                "tanggal_lahir": born, "hubungan_kk": role, "kode_kecamatan": desa[0], "kode_desa": desa[1],
+                "desil": desil,
+            }
+        )  # fmt: skip
+
+    def family(self, desa: tuple[str, str]) -> None:
+        rng = self.rng
+        family = f"P{desa[1].replace('.', '')}{len(self.rows):06d}"
+        desil = int(rng.choice([1, 1, 2, 2, 3, 4, 5, 6]))
+        head_sex = "L" if rng.random() < 0.8 else "P"
+        head_born = self.born(1935, 1995)
+        self.person(family, desa, head_sex, head_born, "Kepala Keluarga", desil)
+        if rng.random() < 0.7:
+            spouse_born = head_born + pd.Timedelta(days=int(rng.integers(-2000, 3000)))
+            self.person(family, desa, "P" if head_sex == "L" else "L", spouse_born.normalize(), "Istri/Suami", desil)
+        for _ in range(int(rng.integers(0, 4))):
+            child_year = min(head_born.year + int(rng.integers(20, 40)), 2023)
+            self.person(family, desa, str(rng.choice(["L", "P"])), self.born(child_year, child_year), "Anak", desil)
+
+
+def _old_spelling(name: str, sex: str, rng: np.random.Generator) -> str:
+    """Write a modern name as an old identity card or a clerk would (one or more changes)."""
+    text = name.upper()
+    words = []
+    for word in text.split():
+        if word == "MUHAMMAD":
+            word = str(rng.choice(["MOCH.", "MOH.", "M.", "MOCHAMMAD", "MUCHAMMAD"]))
+        elif word == "SITI":
+            word = str(rng.choice(["ST.", "SITI"]))
+        elif word == "ABDUL":
+            word = "ABD."
+        else:
+            had_j = "J" in word
+            for new, old in (("U", "OE"), ("C", "TJ"), ("SY", "SJ"), ("KH", "CH"), ("J", "DJ")):
+                word = word.replace(new, old)
+            word = word if had_j else word.replace("Y", "J")
+        words.append(word)
+    prefix = str(rng.choice(["", "", "H. ", "Bpk. "] if sex == "L" else ["", "", "Hj. ", "Ibu "]))
+    if " ".join(words) == text and not prefix:  # nothing old in the name: the card still carries a title
+        prefix = "H. " if sex == "L" else "Hj. "
+    return _title(prefix + " ".join(words))
+
+
+def _typo(name: str, rng: np.random.Generator) -> str:
+    letters = list(name.upper())
+    positions = [i for i, c in enumerate(letters) if c.isalpha() and 0 < i < len(letters) - 1]
+    i = int(rng.choice(positions))
+    if rng.random() < 0.5 and letters[i] in _KEYBOARD:
+        letters[i] = _KEYBOARD[letters[i]]
+    else:
+        del letters[i]
+    return _title("".join(letters))
+
+
+def _neighbour_name(name: str, rng: np.random.Generator) -> str | None:
+    letters = list(name.upper())
+    positions = [i for i, c in enumerate(letters) if c in _NEIGHBOUR and 2 < i < len(letters) - 1]
+    if not positions:
+        return None
+    i = int(rng.choice(positions))
+    letters[i] = _NEIGHBOUR[letters[i]]
+    return _title("".join(letters))
+
+
+def _nik_typo(nik: str, rng: np.random.Generator) -> str:
+    digits = list(nik)
+    for _ in range(20):
+        changed = digits.copy()
+        i = int(rng.integers(4, 15))
+        if rng.random() < 0.5 and changed[i] != changed[i + 1]:
+            changed[i], changed[i + 1] = changed[i + 1], changed[i]
+        else:
+            changed[i] = str((int(changed[i]) + int(rng.integers(1, 10))) % 10)
+        if "".join(changed) != nik:
+            return "".join(changed)
+    return nik
+
+
+def _name_key(name: pd.Series) -> pd.Series:
+    """Rough stand-in for the cleaning stage's ``nama_kunci`` (upper case, punctuation and titles removed)."""
+    titles = r"\b(?:H|HJ|BPK|IBU|NY|ALM|ALMH)\b"
+    key = name.str.upper().str.replace(r"[^A-Z ]", " ", regex=True).str.replace(titles, " ", regex=True)
+    return key.str.split().str.join(" ")
+
+
+def _nik_date(nik: str) -> pd.Timestamp:
+    day, month, year = int(nik[6:8]) % 40, int(nik[8:10]), int(nik[10:12])
+    return pd.Timestamp(1900 + year if year > 25 else 2000 + year, month, day)
+
+
+def generate_hard_cases(seed: int = 1, n_desa: int = 24, n_families: int = 3300, n_sk: int = 450) -> HardCases:
+    """The register (about 3 people per family), the SK list with its damage, and the answer key."""
+    rng = np.random.default_rng(seed)
+    register = _Register(rng, n_desa)
+    for i in range(n_families):
+        register.family(register.desa[i % len(register.desa)])
+    p3ke = pd.DataFrame(register.rows)
+    adults = p3ke.index[(p3ke["tanggal_lahir"].dt.year <= 2000)].to_numpy()
+    chosen = list(rng.choice(adults, size=n_sk, replace=False))
+    kinds = list(rng.choice(list(CASES) + ["bersih"], size=n_sk, p=[*CASES.values(), 1 - sum(CASES.values())]))
+    extra_p3ke: list[dict] = []
+    sk_rows, key_rows = [], []
+    by_family = p3ke.groupby("id_keluarga").groups
+    niks = set(p3ke["nik"])
+    for index, kind in zip(chosen, kinds):
+        person = p3ke.loc[index]
+        row = {"nik": person["nik"], "nik_status": "valid", "nama": person["nama"], "kode_desa": person["kode_desa"],
+               "kode_kecamatan": person["kode_kecamatan"], "tanggal_lahir": person["tanggal_lahir"]}  # fmt: skip
+        truth: int | None = int(index)
+        relatives = [r for r in by_family[person["id_keluarga"]] if r != index]
+        if kind == "nik_milik_kerabat" and not relatives:
+            kind = "nik_salah_ketik"
+        if kind == "nik_salah_ketik":
+            row["nik"] = _nik_typo(person["nik"], rng)
+        elif kind == "nik_milik_kerabat":
+            row["nik"] = p3ke.loc[int(rng.choice(relatives)), "nik"]
+        elif kind == "nik_excel":
+            row["nik"] = person["nik"][:15] + "0"
+            if row["nik"] != person["nik"] and rng.random() < 0.6 and row["nik"] not in niks:
+                holder = p3ke.loc[int(rng.choice(adults))].to_dict()
+                sex = "P" if int(row["nik"][6:8]) > 40 else "L"
+                name = person["nama"]
+                while name.split()[-1] == person["nama"].split()[-1]:  # someone else, not a namesake
+                    name = _title(register.name(sex))
+                holder.update(nik=row["nik"], jenis_kelamin=sex, tanggal_lahir=_nik_date(row["nik"]), nama=name,
+                              id_individu=f"{holder['id_individu']}X")  # fmt: skip
+                extra_p3ke.append(holder)
+                niks.add(row["nik"])
+        elif kind in ("tidak_ada_tetangga_mirip", "tidak_ada"):
+            truth = None
+            name = _neighbour_name(person["nama"], rng) if kind == "tidak_ada_tetangga_mirip" else None
+            sex = person["jenis_kelamin"]
+            row["nama"] = name or _title(register.name(sex))
+            born = register.born(1940, 1990)
+            row["nik"] = register.nik(person["kode_kecamatan"], born, sex) if rng.random() < 0.5 else pd.NA
+            row["nik_status"] = "valid" if pd.notna(row["nik"]) else "kosong"
+            row["tanggal_lahir"] = pd.NaT if kind == "tidak_ada_tetangga_mirip" else born
+        elif kind == "ejaan_lama":
+            row["nama"] = _old_spelling(person["nama"], person["jenis_kelamin"], rng)
+        elif kind == "tanggal_tertukar":
+            born = person["tanggal_lahir"]
+            row["tanggal_lahir"] = pd.Timestamp(born.year, born.day, born.month) if born.day <= 12 else born
+            kind = kind if born.day <= 12 and born.day != born.month else "bersih"
+        elif kind == "tanggal_kosong":
+            row["tanggal_lahir"] = pd.NaT
+        elif kind == "nik_kosong":
+            row["nik"], row["nik_status"] = pd.NA, str(rng.choice(["kosong", "tidak_dapat_dipulihkan"]))
+        elif kind == "nama_salah_ketik":
+            row["nama"] = _typo(person["nama"], rng)
+        elif kind == "pindah_desa":
+            others = [d for d in register.desa if d[1] != person["kode_desa"]]
+            row["kode_kecamatan"], row["kode_desa"] = others[int(rng.integers(len(others)))]
+        sk_rows.append(row)
+        key_rows.append({"p3ke_index": truth, "kasus": kind})
+        if kind == "duplikat_sk":
+            sk_rows.append({**row, "nama": _old_spelling(person["nama"], person["jenis_kelamin"], rng)})
+            key_rows.append({"p3ke_index": truth, "kasus": kind})
+    p3ke = pd.concat([p3ke, pd.DataFrame(extra_p3ke)], ignore_index=True)
+    p3ke["nik_status"] = "valid"
+    p3ke["nama_kunci"] = _name_key(p3ke["nama"]).astype("string")
+    sk = pd.DataFrame(sk_rows)
+    order = rng.permutation(len(sk))
+    sk, key = sk.iloc[order].reset_index(drop=True), pd.DataFrame(key_rows).iloc[order].reset_index(drop=True)
+    ids = pd.Series([f"SK-{i + 1:05d}" for i in range(len(sk))], dtype="string")
+    sk.insert(0, "id_sasaran", ids)
+    sk["nama_kunci"] = _name_key(sk["nama"]).astype("string")
+    sk["tanggal_lahir"] = pd.to_datetime(sk["tanggal_lahir"])
+    for frame in (sk, p3ke):
+        for column in ("nik", "nik_status", "nama", "kode_desa", "kode_kecamatan"):
+            frame[column] = frame[column].astype("string")
+    kunci = pd.DataFrame({"id_sasaran": ids, "p3ke_index": key["p3ke_index"].astype("Int64"),
+                          "kasus": key["kasus"].astype("string")})  # fmt: skip
+    return HardCases(sk, p3ke, kunci)
+
+
+def write_default_model(path: str | Path | None = None) -> dict:
+    """Train the shipped model (``helpers/data/model_padan_bawaan.json``) on the hard cases of seed 1, the way the
+    pipeline trains on real data; the pipeline uses it only for inputs too small to train on."""
+    from helpers.matching import linkage
+
+    cases = generate_hard_cases(1)
+    model = linkage.train(*linkage.prepare(cases.sk, cases.p3ke))
+    model["sumber_model"] = "bawaan: dilatih pada kasus sulit sintetis (helpers.demo.hard_cases, seed 1)"
+    target = Path(path) if path is not None else linkage.DEFAULT_MODEL_FILE
+    target.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return model

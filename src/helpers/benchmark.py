@@ -3,7 +3,8 @@
 Runs each step of the work on demo data in its own process and records wall time and peak memory
 (maximum resident set size of the process and the children it waited for, e.g. notebook kernels):
 demo generation, cleaning, matching + statuses, maps, the kabupaten report, all 22 reports, and the
-verification forms. Results go to ``<out>/benchmark.json`` and are printed as a table.
+verification forms, then the whole run from raw files to all reports, and the linkage quality of the old and new
+matcher on hard-case sets with answer keys. Results go to ``<out>/benchmark.json`` and are printed.
 """
 
 from __future__ import annotations
@@ -45,7 +46,27 @@ STEPS: tuple[tuple[str, str], ...] = (
         "'{reports}/{report_date}/formulir_verifikasi_RAHASIA', '{report_date}', progress=False)",
     ),
     ("pipeline_total", _PARAMS + "from helpers.pipeline import run; run(p)"),
+    ("kualitas_padan", "from helpers.benchmark import linkage_quality; linkage_quality('{base}/kualitas_padan.json')"),
 )
+#: Hard-case sets the matcher was never tuned on (tuning used seeds 1-3).
+QUALITY_SEEDS = (11, 12, 13)
+
+
+def linkage_quality(out: str | Path, seeds: tuple[int, ...] = QUALITY_SEEDS) -> list[dict]:
+    """Old matcher vs the probabilistic model on hard-case sets (helpers.demo.hard_cases), with their answer keys:
+    wrong automatic matches, precision, recall, review load; written as JSON to ``out``."""
+    from helpers.demo.hard_cases import generate_hard_cases
+    from helpers.matching import linkage, quality
+
+    rows = []
+    for seed in seeds:
+        cases = generate_hard_cases(seed)
+        new = linkage.link(cases.sk, cases.p3ke)
+        table = quality.compare(cases.sk, cases.p3ke, cases.kunci, new.padan)
+        rows += [{"seed": seed, **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}}
+                 for r in table.to_dict("records")]  # fmt: skip
+    Path(out).write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    return rows
 
 
 def measure(code: str) -> dict:
@@ -79,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         "boundary": args.boundary if Path(args.boundary).is_file() else "",
         "scale": args.scale,
         "report_date": REPORT_DATE,
+        "base": base,
     }
     results = {"scale": float(args.scale), "cpu": os.cpu_count(), "langkah": {}}
     for name, code in STEPS:
@@ -92,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "formulir": sizes(report_dir / "formulir_verifikasi_RAHASIA", "*.xlsx"),
         "p3ke_xlsx": sizes(paths["raw"] / "p3ke", "*.xlsx"),
     }
+    results["kualitas_padan"] = json.loads((base / "kualitas_padan.json").read_text(encoding="utf-8"))
     steps = results["langkah"]
     results["target"] = {
         "laporan_22_detik": steps["laporan_22"]["detik"],

@@ -313,10 +313,12 @@ def test_match_can_be_passed_in(tables):
 
 
 @pytest.mark.slow
-def test_demo_summary_equals_truth(demo_small, tmp_path):
+@pytest.mark.parametrize("demo", ["demo_small", "demo_hard"])
+def test_demo_summary_equals_truth(demo, tmp_path, request):
+    demo_data = request.getfixturevalue(demo)
     processed = tmp_path / "processed"
-    cleaning.clean_all(demo_small["raw"], processed)
-    truth = demo_small["truth"]
+    cleaning.clean_all(demo_data["raw"], processed)
+    truth = demo_data["truth"]
     report_date = truth["tanggal_laporan"]
     run = statuses.run_status(processed, report_date)
     expected = truth["expected"][report_date]
@@ -341,3 +343,15 @@ def test_demo_summary_equals_truth(demo_small, tmp_path):
     for entry in run.summary["per_putaran"]:
         if entry["tanggal"] in truth["expected"]:
             assert entry["perlu_tindakan"] == truth["expected"][entry["tanggal"]]["perlu_tindakan"], entry
+    rounds = [{k: r[k] for k in ("nama_putaran", "tanggal")} for r in run.summary["per_putaran"]]
+    assert rounds == truth["putaran"]
+    assert run.summary["putaran_berikutnya"] == len(rounds) + 1
+    sulit = truth["kasus_sulit"]
+    if sulit:  # deaths reported again: listed (the death and the later "Ada"), not applied
+        assert run.summary["belum_intervensi"] == len(sulit["belum_intervensi_no"]) > 0
+        listed = run.masalah[run.masalah["jenis"] == "sesudah_meninggal"]
+        assert len(listed) == sulit["baris_sesudah_meninggal"]
+        by_no = tables["sk"].set_index("no")["id_sasaran"]
+        status = run.status.set_index("id_sasaran")["status_keberadaan"]
+        for nos in sulit["meninggal_lalu"].values():
+            assert all(status[by_no[str(no)]] == "meninggal" for no in nos)

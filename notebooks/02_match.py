@@ -99,11 +99,12 @@ statuses.status_counts(hasil.status)
 # %% [markdown]
 # ## Perkembangan per putaran verifikasi
 #
-# Setiap tanggal verifikasi adalah satu putaran; angka dihitung di antara sasaran yang masih di desil 1, kumulatif sampai tanggal itu.
+# Satu putaran adalah satu masa penyisiran: nomor putaran pada formulir bila ada, selain itu minggu kalender (ISO) tanggal verifikasi. Angka dihitung di antara sasaran yang masih di desil 1, kumulatif sampai tanggal verifikasi terakhir dalam putaran itu. Formulir berikutnya memakai nomor putaran `putaran_berikutnya`.
 
 # %%
 import pandas as pd
 
+print("Putaran berikutnya:", hasil.summary["putaran_berikutnya"])
 pd.DataFrame(hasil.summary["per_putaran"])
 
 # %% [markdown]
@@ -115,7 +116,7 @@ pd.DataFrame(hasil.summary["per_kecamatan"])
 # %% [markdown]
 # ## File yang ditulis
 #
-# Daftar tinjau (`tinjau/`) hanya untuk petugas yang menindaklanjuti; NIK di dalamnya tersamar.
+# Daftar tinjau (`tinjau/`) hanya untuk petugas yang menindaklanjuti; NIK di dalamnya tersamar, kecuali NIK temuan lapangan di `tinjau/temuan_lapangan.csv` (kunci keputusan padan).
 
 # %%
 [str(path.relative_to(PROCESSED)) for path in hasil.paths]

@@ -45,7 +45,7 @@ display(HTML(rc.headline_cards(data['angka'])))
 # %% [markdown]
 # ## Alur padu padan
 #
-# Setiap jiwa dalam SK Bupati dipadankan dengan data P3KE 2024: pertama menurut NIK (setelah NIK dibersihkan), lalu — bila NIK rusak atau salah ketik — menurut kemiripan nama di desa yang sama dan tanggal lahir. Bagan berikut menunjukkan ke mana setiap sasaran berakhir.
+# Setiap jiwa dalam SK Bupati dipadankan dengan data P3KE 2024: pertama menurut NIK (setelah NIK dibersihkan), lalu — bila NIK rusak atau salah ketik — menurut kemiripan nama di desa yang sama dan tanggal lahir. Bagan berikut menunjukkan ke mana setiap sasaran berakhir; di setiap tingkat, kotak-kotak di bawah menjumlah tepat ke kotak di atasnya (masih di desil 1 = intervensi optimal + belum optimal + belum diintervensi).
 
 # %%
 rc.show(rc.funnel_chart(data['angka']))
@@ -53,7 +53,7 @@ rc.show(rc.funnel_chart(data['angka']))
 # %% [markdown]
 # ## Peta sebaran
 #
-# Peta menurut wilayah: sasaran yang masih di desil 1 (jumlah dan per 1.000 penduduk), persentase sasaran yang sudah keluar dari desil 1, sasaran desil 1 yang belum diintervensi optimal, dan cakupan verifikasi lapangan oleh camat.
+# Peta menurut wilayah: sasaran yang masih di desil 1 (jumlah dan per 1.000 penduduk), persentase sasaran yang sudah keluar dari desil 1, sasaran desil 1 yang diintervensi belum optimal (angka yang sama dengan ringkasan; yang belum diintervensi sama sekali disebut terpisah di catatan peta dan tabel peringkat), dan cakupan verifikasi lapangan oleh camat.
 
 # %%
 for path in rc.map_files(peta, kode):
@@ -68,7 +68,7 @@ display(HTML(rc.ranking_section(data)))
 # %% [markdown]
 # ## Kemajuan verifikasi lapangan
 #
-# Camat menyisir wilayahnya dan melaporkan keberadaan setiap sasaran yang masih di desil 1. Setiap tanggal laporan verifikasi dihitung sebagai satu putaran; angka bersifat kumulatif sampai tanggal tersebut.
+# Camat menyisir wilayahnya dan melaporkan keberadaan setiap sasaran yang masih di desil 1. Satu putaran adalah satu masa penyisiran, bukan satu tanggal: baris formulir yang mencantumkan nomor putaran dikelompokkan menurut nomor itu, baris lain menurut minggu kalender (Senin–Minggu) tanggal verifikasinya. Angka setiap putaran bersifat kumulatif sampai tanggal verifikasi terakhir dalam putaran itu.
 
 # %%
 rounds = rc.rounds_for(data)
@@ -100,7 +100,11 @@ display(HTML(rc.exclusion_section(data)))
 display(Markdown(rc.context_text()))
 rc.show(rc.poverty_chart())
 
+# %% [markdown]
+# ## Sasaran yang didatangi di lapangan
+
 # %%
+display(HTML(rc.field_work_section(data, mask_pii)))
 display(HTML(rc.cases_section(data, mask_pii)))
 
 # %% [markdown]

@@ -141,3 +141,13 @@ def demo_small(tmp_path_factory) -> dict:
     raw = tmp_path_factory.mktemp("demo") / "raw"
     demo.main(["--seed", str(DEMO_SEED), "--scale", str(DEMO_SCALE), "--out", str(raw)])
     return {"raw": raw, "truth": json.loads((raw / "demo_truth.json").read_text(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="session")
+def demo_hard(tmp_path_factory) -> dict:
+    """The demo with its hard cases (``--kasus-sulit``) at a small scale: ``{"raw": Path, "truth": dict}``."""
+    from helpers.demo import generate as demo
+
+    raw = tmp_path_factory.mktemp("demo_sulit") / "raw"
+    demo.main(["--seed", str(DEMO_SEED), "--scale", str(DEMO_SCALE), "--out", str(raw), "--quiet", "--kasus-sulit"])
+    return {"raw": raw, "truth": json.loads((raw / "demo_truth.json").read_text(encoding="utf-8"))}

@@ -116,7 +116,9 @@ def test_files_follow_the_contract(generated, frames):
     assert not (raw / "batas_wilayah").exists()
     names = sorted(p.name for p in (raw / "verifikasi").iterdir())
     assert all(re.fullmatch(r"2024-1[01]-\d\d_[A-Za-z]+\.xlsx", n) for n in names)
-    assert {n[:10] for n in names} == {"2024-10-07", "2024-10-21", "2024-11-04", "2024-11-18", "2024-11-28"}
+    assert {n[:10] for n in names} == {"2024-10-03", "2024-10-17", "2024-10-31", "2024-11-21", "2024-11-28"}
+    headers = {str(c) for c in frames["verifikasi"].columns}
+    assert "putaran" in headers and frames["verifikasi"]["putaran"].isna().all()  # default demo: no round numbers
 
 
 def test_xlsx_files_open_in_openpyxl(generated):
@@ -183,12 +185,13 @@ def test_truth_is_consistent(generated):
     padan = truth["padan_expected"]
     assert padan["tinjau_manual"] == padan["tidak_padan"] == 0
     assert sum(padan.values()) == 7408
-    assert set(truth["expected"]) >= {"2024-10-15", REPORT_DATE, "2024-11-20", "2024-11-30", "2024-10-07",
-                                      "2024-10-21", "2024-11-04", "2024-11-18", "2024-11-28"}  # fmt: skip
+    assert set(truth["expected"]) >= {"2024-10-15", REPORT_DATE, "2024-11-20", "2024-11-30", "2024-10-03",
+                                      "2024-10-17", "2024-10-31", "2024-11-21", "2024-11-28"}  # fmt: skip
     for date, fig in truth["expected"].items():
         assert fig["padan"] == padan, date
         assert fig["keluar_desil1"] + fig["masih_desil1"] == fig["sasaran_sk"] == 7408, date
-        assert fig["intervensi_optimal"] + fig["intervensi_belum_optimal"] == fig["masih_desil1"], date
+        parts = fig["intervensi_optimal"] + fig["intervensi_belum_optimal"] + fig["belum_intervensi"]
+        assert parts == fig["masih_desil1"] and fig["belum_intervensi"] == 0, date
         assert fig["belum_optimal_masih_ada"] + fig["belum_optimal_meninggal"] <= fig["intervensi_belum_optimal"]
         rows = fig["per_kecamatan"]
         assert len(rows) == 21 and [r["kode"] for r in rows] == sorted(r["kode"] for r in rows)
@@ -203,6 +206,54 @@ def test_truth_is_consistent(generated):
     assert expected["2024-10-15"]["intervensi_optimal"] < fig["intervensi_optimal"]
     assert fig["perlu_tindakan"] > expected["2024-11-20"]["perlu_tindakan"] > expected["2024-11-30"]["perlu_tindakan"]
     assert expected["2024-11-30"]["perlu_tindakan"] == 0
+    # each field sweep is one ISO week (Monday to Thursday): three rounds before the report date
+    assert [r["nama_putaran"] for r in truth["putaran"]] == ["Minggu 40", "Minggu 42", "Minggu 44"]
+    assert truth["kasus_sulit"] is None
+
+
+# --------------------------------------------------------------------------- hard cases (--kasus-sulit)
+
+
+@pytest.fixture(scope="module")
+def hard(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("sulit") / "raw"
+    assert demo.main(["--seed", str(SEED), "--scale", str(SCALE), "--out", str(out), "--quiet", "--kasus-sulit"]) == 0
+    truth = json.loads((out / demo.TRUTH_FILE).read_text(encoding="utf-8"))
+    return {"raw": out, "truth": truth, "verifikasi": read_input(out, INPUTS["verifikasi"], progress=False)}
+
+
+def test_hard_cases_have_people_without_intervention_and_the_funnel_adds_up(hard, generated):
+    truth = hard["truth"]
+    for date, fig in truth["expected"].items():
+        assert fig["masih_desil1"] == fig["intervensi_optimal"] + fig["intervensi_belum_optimal"] + fig["belum_intervensi"]
+        for row in fig["per_kecamatan"]:
+            parts = row["intervensi_optimal"] + row["intervensi_belum_optimal"] + row["belum_intervensi"]
+            assert row["masih_desil1"] == parts, (date, row["nama"])
+    fig = truth["expected"][REPORT_DATE]
+    sulit = truth["kasus_sulit"]
+    assert fig["belum_intervensi"] == len(sulit["belum_intervensi_no"]) == demo.KASUS_SULIT["E"]
+    default = generated["truth"]["expected"][REPORT_DATE]
+    # the same people otherwise: only the optimal count gives way to the people without intervention
+    assert fig["intervensi_optimal"] == default["intervensi_optimal"] - fig["belum_intervensi"]
+    for key in ("sasaran_sk", "keluar_desil1", "masih_desil1", "intervensi_belum_optimal", "belum_optimal_meninggal"):
+        assert fig[key] == default[key], key
+    assert fig["perlu_tindakan"] == default["perlu_tindakan"] + fig["belum_intervensi"]
+
+
+def test_hard_cases_report_deaths_again_and_forms_carry_round_numbers(hard):
+    truth, frame = hard["truth"], hard["verifikasi"]
+    sulit = truth["kasus_sulit"]
+    assert [len(v) for v in sulit["meninggal_lalu"].values()] == [1, 1]
+    by_no = {int(k): v for k, v in truth["matches"].items()}
+    assert all(no in by_no for nos in sulit["meninggal_lalu"].values() for no in nos)
+    later = frame[frame["status_keberadaan"].isin(["Tidak Ditemukan", "Ada"])]
+    assert len(later) > 0
+    numbered = frame.dropna(subset=["putaran"])
+    assert len(numbered) and set(numbered["putaran"]) == {"2", "3", "4", "5"}
+    first_round = frame[frame[SOURCE_FILE].str.startswith("verifikasi/2024-10-03")]
+    assert first_round["putaran"].isna().all()  # older forms without the column
+    assert [r["nama_putaran"] for r in sulit["putaran"]] == ["Minggu 40", "Putaran 2", "Putaran 3"]
+    assert sulit["baris_sesudah_meninggal"] == 2
 
 
 # --------------------------------------------------------------------------- an independent reference check

@@ -63,6 +63,17 @@ def test_summary_matches_truth(run):
     assert sum(summary["padan"].values()) == summary["sasaran_sk"]
 
 
+def test_rounds_are_the_field_sweeps(run):
+    """The demo's camat report on different days of each sweep: the rounds are the three sweeps (ISO weeks)."""
+    summary = json.loads((run["out"] / "summary.json").read_text())
+    assert [r["nama_putaran"] for r in summary["per_putaran"]] == ["Minggu 40", "Minggu 42", "Minggu 44"]
+    assert [(r["nama_putaran"], r["tanggal"]) for r in summary["per_putaran"]] == [
+        (r["nama_putaran"], r["tanggal"]) for r in run["truth"]["putaran"]]  # fmt: skip
+    assert summary["putaran_berikutnya"] == 4
+    text = (run["out"] / "laporan_kabupaten.html").read_text(encoding="utf-8")
+    assert "Minggu 42 (14–20 Okt 2024)" in text
+
+
 def test_executed_notebooks_are_kept(run):
     names = {p.name for p in (run["out"] / "notebook").glob("*.ipynb")}
     assert {"01_clean.ipynb", "02_match.ipynb", "03_map.ipynb"} <= names
@@ -161,7 +172,8 @@ def _fill(path: Path, answers: dict[str, tuple[str, dt.date]]) -> int:
 
 def test_forms_round_trip_moves_the_figures_exactly(run, tmp_path):
     status = pd.read_parquet(Path(run["params"]["processed_dir"]) / "status_sasaran.parquet")
-    written = forms.write_forms(status, tmp_path / "formulir", REPORT_DATE, progress=False)
+    putaran = forms.next_form_round(run["params"]["processed_dir"])
+    written = forms.write_forms(status, tmp_path / "formulir", REPORT_DATE, progress=False, putaran=putaran)
     assert len(written) == 21
     still = status[status["status_desil"] == "masih_desil1"].sort_values("id_sasaran")
     alive_not_optimal = still[(still["status_intervensi"] == "belum_optimal") & (still["status_keberadaan"] == "ada")]
@@ -197,7 +209,9 @@ def test_forms_round_trip_moves_the_figures_exactly(run, tmp_path):
         assert new.loc[nik, "status_keberadaan"] == label.lower().replace(" ", "_")
     assert int(new["perlu_tindakan"].sum()) == int(status["perlu_tindakan"].sum()) - 2
     assert after["per_putaran"][-1]["tanggal"] == day.isoformat()
+    assert after["per_putaran"][-1]["nama_putaran"] == f"Putaran {putaran}"  # the form's number, not the week
     assert len(after["per_putaran"]) == len(before["per_putaran"]) + 1
+    assert after["putaran_berikutnya"] == putaran + 1
     assert after["baris_masuk"]["verifikasi"] == before["baris_masuk"]["verifikasi"] + len(still)
 
 
@@ -211,3 +225,84 @@ def test_in_process_reports_equal_the_papermill_route(run, tmp_path):
         executed = run_notebook(render.REPORT_NOTEBOOK, notebook_params, tmp_path / f"{kode or 'kab'}.ipynb")
         via_kernel = render.export_html(executed, render._metadata(run["params"], kode))
         assert via_kernel == render.report_path(run["params"], kode).read_text(encoding="utf-8"), kode or "kabupaten"
+
+
+# --------------------------------------------------------------------------- hard cases: nothing lost, nothing double-counted
+
+FUNNEL_CARDS = {
+    "masih_desil1": "masih di desil 1",
+    "intervensi_optimal": "diintervensi optimal",
+    "intervensi_belum_optimal": "diintervensi belum optimal",
+    "belum_intervensi": "belum diintervensi",
+}
+
+
+def _number(text: str) -> int:
+    return int(text.strip().replace(".", ""))
+
+
+def report_figures(html: str) -> dict:
+    """The figures a rendered report shows: its cards, the count in its opening sentence, its ranking rows."""
+    cards = {label: _number(value) for value, label in
+             re.findall(r'<div class="nilai">([\d.]+)</div><div class="label">([^<]+)</div>', html)}  # fmt: skip
+    shown = {key: cards[label] for key, label in FUNNEL_CARDS.items()}
+    sentence = re.search(r"(?:<strong>|\*\*)([\d.]+) jiwa(?:</strong>|\*\*) belum diintervensi sama sekali", html)
+    table = next(t for t in re.findall(r"<table>.*?</table>", html, re.S) if "<th>Belum diintervensi</th>" in t)
+    header = re.findall(r"<th>(.*?)</th>", table)
+    rows = [dict(zip(header, re.findall(r"<td[^>]*>(.*?)</td>", row))) for row in re.findall(r"<tr>(.*?)</tr>", table)]
+    return {"kartu": shown, "kalimat_belum_intervensi": _number(sentence.group(1)), "peringkat": [r for r in rows if r]}
+
+
+@pytest.fixture(scope="module")
+def run_hard(demo_hard, tmp_path_factory):
+    base = tmp_path_factory.mktemp("e2e_sulit")
+    parameters = _parameters(base, demo_hard["raw"], "sulit")
+    out_dir = pipeline.run(parameters)
+    return {"truth": demo_hard["truth"], "out": out_dir, "params": parameters}
+
+
+def test_acceptance_funnel_adds_up_in_summary_and_every_report(run_hard):
+    """ACCEPTANCE: masih_desil1 = intervensi_optimal + intervensi_belum_optimal + belum_intervensi in summary.json,
+    per kecamatan, and in every report (cards, opening sentence, ranking table), with people not intervened."""
+    summary = _summary(run_hard["params"])
+    expected = run_hard["truth"]["expected"][REPORT_DATE]
+    parts = ("intervensi_optimal", "intervensi_belum_optimal", "belum_intervensi")
+    assert summary["belum_intervensi"] == expected["belum_intervensi"] > 0
+    assert summary["masih_desil1"] == sum(summary[k] for k in parts)
+    by_code = {r["kode"]: r for r in summary["per_kecamatan"]}
+    assert sum(r["belum_intervensi"] for r in by_code.values()) == summary["belum_intervensi"]
+    for row in by_code.values():
+        assert row["masih_desil1"] == sum(row[k] for k in parts), row["nama"]
+    reports = _reports(run_hard)
+    assert len(reports) == 22
+    seen_belum = 0
+    for path in reports:
+        shown = report_figures(path.read_text(encoding="utf-8"))
+        kode = path.stem.split("_")[0] if path.parent.name == "kecamatan" else ""
+        source = by_code[kode] if kode else summary
+        cards = shown["kartu"]
+        assert cards["masih_desil1"] == sum(cards[k] for k in parts), path.name
+        assert cards == {k: source[k] for k in FUNNEL_CARDS}, path.name  # the same numbers as summary.json
+        assert shown["kalimat_belum_intervensi"] == source["belum_intervensi"], path.name
+        for row in shown["peringkat"]:
+            masih = _number(row["Masih desil 1"])
+            assert masih == sum(_number(row[c]) for c in ("Optimal", "Belum optimal", "Belum diintervensi")), row
+        if not kode:  # the kabupaten ranking lists every kecamatan with the summary's numbers
+            ranked = {row["Kecamatan"]: row for row in shown["peringkat"]}
+            for entry in by_code.values():
+                assert _number(ranked[entry["nama"]]["Belum diintervensi"]) == entry["belum_intervensi"]
+                assert _number(ranked[entry["nama"]]["Belum optimal"]) == entry["intervensi_belum_optimal"]
+        seen_belum += cards["belum_intervensi"] if kode else 0
+    assert seen_belum == summary["belum_intervensi"]
+
+
+def test_hard_cases_deaths_stay_and_are_listed_rounds_follow_the_forms(run_hard):
+    processed = Path(run_hard["params"]["processed_dir"])
+    truth = run_hard["truth"]["kasus_sulit"]
+    masalah = pd.read_csv(processed / "tinjau" / "keberadaan_masalah.csv", dtype=str)
+    assert (masalah["jenis"] == "sesudah_meninggal").sum() == truth["baris_sesudah_meninggal"]
+    summary = _summary(run_hard["params"])
+    assert [r["nama_putaran"] for r in summary["per_putaran"]] == [r["nama_putaran"] for r in truth["putaran"]]
+    assert (processed / "tinjau" / "temuan_lapangan.csv").is_file()
+    text = (run_hard["out"] / "laporan_kabupaten.html").read_text(encoding="utf-8")
+    assert "Putaran 2 (14–17 Okt 2024)" in text and "bersifat final" in text

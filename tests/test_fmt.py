@@ -109,3 +109,13 @@ def test_os_locale_untouched():
     fmt.angka(7408)
     fmt.tanggal("2024-11-06")
     assert locale.setlocale(locale.LC_ALL) == before
+
+
+def test_rentang_tanggal():
+    from helpers.publishing.fmt import rentang_tanggal
+
+    assert rentang_tanggal("2024-10-07", "2024-10-13") == "7–13 Okt 2024"
+    assert rentang_tanggal("2024-10-28", "2024-11-03") == "28 Okt–3 Nov 2024"
+    assert rentang_tanggal("2024-12-30", "2025-01-05") == "30 Des 2024–5 Jan 2025"
+    assert rentang_tanggal("2024-11-05", "2024-11-05") == "5 Nov 2024"
+    assert rentang_tanggal(None, "2024-11-05") == "–"

@@ -20,12 +20,19 @@ from helpers.publishing import forms
 from helpers.reading import contract, readers
 from helpers.reference import wilayah
 from helpers.statuses import verifikasi
+from helpers.vocabulary import ALASAN_LABELS, perlu_tindakan
 
 REPORT = "2024-11-06"
 #: xlsxwriter only warns (and drops the item) when a validation or header is too long: make that a failure.
 pytestmark = pytest.mark.filterwarnings("error::UserWarning")
 #: People still in desil 1 per kecamatan (Ngusikan has none: it still gets a form).
 SIZES = {"35.17.06": 70, "35.17.01": 5, "35.17.21": 0}
+#: People without a P3KE record (tidak_padan, tinjau_manual) per kecamatan: on the form with the SK's data.
+UNMATCHED = {"35.17.01": ("tidak_padan", "tinjau_manual")}
+
+
+def on_form(kode: str) -> int:
+    return SIZES[kode] + len(UNMATCHED.get(kode, ()))
 NAMES = ["Siti Aminah", "Suparman", "Sri Wahyuni", "Ahmad Fauzi", "Tukiyem", "Mbah Paini", "Slamet", "Nur Hayati"]
 
 
@@ -62,7 +69,23 @@ def synthetic_status_sasaran(sizes: dict[str, int], seed: int = 1, keluar: int =
                     "tanggal_verifikasi": pd.Timestamp("2024-10-01") if serial % 5 == 0 else pd.NaT,
                 }
             )
-    return pd.DataFrame(rows)
+        for status_desil in UNMATCHED.get(kode, ()):
+            serial += 1
+            village = villages.iloc[0]
+            rows.append(
+                {
+                    "id_sasaran": f"SK-{serial:05d}", "nik_sk": f"{kode.replace('.', '')}010170{serial:04d}",
+                    "nik": f"{kode.replace('.', '')}010170{serial:04d}", "nama": f"Warga SK {serial}",
+                    "kode_kecamatan": kode, "nama_kecamatan": nama_kec, "kode_desa": village["kode"],
+                    "nama_desa": village["nama"], "alamat": f"Alamat SK {serial}", "id_keluarga": pd.NA,
+                    "status_desil": status_desil, "status_intervensi": "belum_intervensi", "program_diterima": "",
+                    "status_keberadaan": "belum_diverifikasi", "tanggal_verifikasi": pd.NaT,
+                }
+            )  # fmt: skip
+    frame = pd.DataFrame(rows)
+    frame["perlu_tindakan"] = perlu_tindakan(frame["status_desil"], frame["status_intervensi"],
+                                             frame["status_keberadaan"])  # fmt: skip
+    return frame
 
 
 @pytest.fixture(scope="module")
@@ -139,8 +162,8 @@ def test_headers_are_contract_headers(written):
         assert header in headers
     # the extra columns are not contract columns of the verification input, so they are ignored on reading
     extra = set(headers) - set(contract.VERIFIKASI.all_columns)
-    assert extra == {"No", "Alamat", "ID Keluarga P3KE", "Status Intervensi", "Program Diterima",
-                     "Status Verifikasi Terakhir"}
+    assert extra == {"No", "Alasan Didatangi", "Alamat", "ID Keluarga P3KE", "Status Intervensi", "Program Diterima",
+                     "Status Verifikasi Terakhir"}  # fmt: skip
     assert "RAHASIA" in sheet["A1"].value
     assert "Mojoagung" in sheet["A3"].value and "6 November 2024" in sheet["A3"].value
 
@@ -156,14 +179,49 @@ def test_rows_are_people_still_in_desil1_sorted_by_desa_then_name(written, statu
     keys = [(r[forms.col("Desa/Kelurahan")], r[forms.col("Nama")]) for r in rows]
     assert keys == sorted(keys)
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    reasons = {r[forms.col("NIK")]: r[forms.col("Alasan Didatangi")] for r in rows}
+    needs = expected.set_index("nik")["perlu_tindakan"]
+    assert all(reasons[n] == ALASAN_LABELS["perlu_tindakan" if needs[n] else "masih_desil1"] for n in needs.index)
 
+
+def test_people_without_p3ke_record_are_on_the_form_with_sk_data(written, status_sasaran):
+    sheet = form_sheet(by_code(written, "35.17.01"))
+    rows = list(sheet.iter_rows(min_row=HEADER + 1, values_only=True))
+    assert len(rows) == on_form("35.17.01")
+    unmatched = status_sasaran[status_sasaran["status_desil"].isin(["tidak_padan", "tinjau_manual"])]
+    by_nik = {r[forms.col("NIK")]: r for r in rows}
+    for person in unmatched.itertuples():
+        row = by_nik[person.nik_sk]
+        assert row[forms.col("Nama")] == person.nama and row[forms.col("Alamat")] == person.alamat
+        assert row[forms.col("Desa/Kelurahan")] == person.nama_desa
+        assert row[forms.col("Alasan Didatangi")] == ALASAN_LABELS[person.status_desil]
+        assert row[forms.col("ID Keluarga P3KE")] in (None, "")
+    titles = " ".join(str(sheet.cell(r, 1).value) for r in range(1, HEADER))
+    assert "1 belum ditemukan di p3ke" in titles and f"{on_form('35.17.01')} orang" in titles
 
 def test_nik_is_text_and_inputs_are_empty(written):
     sheet = form_sheet(by_code(written, "35.17.06"))
     cell = sheet[f"{column_letter('NIK')}{HEADER + 1}"]
     assert cell.data_type == "s" and cell.number_format == "@" and len(cell.value) == 16
     for header in forms.INPUT_HEADERS:
-        assert sheet[f"{column_letter(header)}{HEADER + 1}"].value is None
+        value = sheet[f"{column_letter(header)}{HEADER + 1}"].value
+        assert value == (1 if header == "Putaran" else None), header
+    found = sheet[f"{column_letter('NIK Temuan Lapangan')}{HEADER + 1}"]
+    assert found.number_format == "@" and not found.protection.locked
+
+
+def test_putaran_is_prefilled_with_the_given_round(tmp_path, status_sasaran):
+    path = forms.write_forms(status_sasaran, tmp_path, REPORT, kecamatan="Perak", progress=False, putaran=3)[0]
+    sheet = form_sheet(path)
+    values = {sheet.cell(r, forms.col("Putaran") + 1).value for r in range(HEADER + 1, sheet.max_row + 1)}
+    assert values == {3} and "putaran ke-3" in sheet["A3"].value
+    assert "putaran ke-3" in (tmp_path / forms.README_NAME).read_text()
+
+
+def test_next_form_round_comes_from_the_summary(tmp_path):
+    assert forms.next_form_round(tmp_path) == 1
+    (tmp_path / "summary.json").write_text('{"putaran_berikutnya": 4}')
+    assert forms.next_form_round(tmp_path) == 4
 
 
 def test_validations(written):
@@ -180,6 +238,10 @@ def test_validations(written):
     assert tanggal.type == "date" and tanggal.operator in (None, "between")  # "between" is the default
     assert tanggal.formula1 and tanggal.formula2 and tanggal.showErrorMessage
     assert sheet[f"{column_letter('Tanggal Verifikasi')}{HEADER + 1}"].number_format == "dd/mm/yyyy"
+    nik_found = found[f"{column_letter('NIK Temuan Lapangan')}{HEADER + 1}:{column_letter('NIK Temuan Lapangan')}{last}"]
+    assert nik_found.type == "textLength" and nik_found.formula1 == "16"
+    putaran = found[f"{column_letter('Putaran')}{HEADER + 1}:{column_letter('Putaran')}{last}"]
+    assert putaran.type == "whole" and (putaran.formula1, putaran.formula2) == ("1", str(forms.MAX_PUTARAN))
 
 
 def test_long_dropdown_list_goes_to_a_hidden_sheet(tmp_path, status_sasaran, monkeypatch):
@@ -193,14 +255,14 @@ def test_long_dropdown_list_goes_to_a_hidden_sheet(tmp_path, status_sasaran, mon
     raw = tmp_path / "raw"
     (raw / "verifikasi").mkdir(parents=True)
     shutil.copy(path, raw / "verifikasi" / path.name)
-    assert len(readers.read_input(raw, contract.VERIFIKASI, progress=False)) == SIZES["35.17.01"]
+    assert len(readers.read_input(raw, contract.VERIFIKASI, progress=False)) == on_form("35.17.01")
 
 
 def test_freeze_filter_print_setup(written):
     sheet = form_sheet(by_code(written, "35.17.06"))
     last = HEADER + SIZES["35.17.06"]
-    assert sheet.freeze_panes == f"{column_letter('Alamat')}{HEADER + 1}"
-    assert sheet.auto_filter.ref == f"A{HEADER}:{column_letter('Petugas')}{last}"
+    assert sheet.freeze_panes == f"{column_letter('Alasan Didatangi')}{HEADER + 1}"
+    assert sheet.auto_filter.ref == f"A{HEADER}:{column_letter('Putaran')}{last}"
     assert sheet.print_title_rows == f"${HEADER}:${HEADER}"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
@@ -362,6 +424,37 @@ def test_bad_forms(written, tmp_path, status_sasaran):
     }
     assert len(masalah[masalah["jenis"] == verifikasi.JENIS_TANGGAL_SESUDAH_LAPORAN]) == 2  # in both copies
     assert len(masalah[masalah["jenis"] == verifikasi.JENIS_TANGGAL_KOSONG]) == 2
+
+
+def test_round_trip_reads_putaran_and_nik_found_and_old_forms_still_read(written, tmp_path, status_sasaran):
+    from helpers.cleaning.tables import clean_verifikasi
+
+    path = by_code(written, "35.17.01")
+    unmatched = status_sasaran[status_sasaran["status_desil"] == "tidak_padan"].iloc[0]
+    found_nik = "3517014507800123"
+    raw_dir = tmp_path / "raw"
+    target = fill(path, raw_dir / "verifikasi" / path.name, {unmatched["nik"]: ("Ada", "Sehat", dt.datetime(2024, 11, 4),
+                                                                            None, "Sari")})  # fmt: skip
+    book = openpyxl.load_workbook(target)
+    sheet = book[forms.SHEET_FORM]
+    for row in range(HEADER + 1, sheet.max_row + 1):
+        if sheet.cell(row, forms.col("NIK") + 1).value == unmatched["nik"]:
+            sheet.cell(row, forms.col("NIK Temuan Lapangan") + 1).value = found_nik
+    book.save(target)
+    cleaned = clean_verifikasi(readers.read_input(raw_dir, contract.VERIFIKASI, progress=False)).data
+    assert cleaned["putaran"].tolist() == [1] * on_form("35.17.01")
+    row = cleaned[cleaned["status_keberadaan"].notna()].iloc[0]
+    assert (row["nik"], row["nik_temuan"], row["status_keberadaan"]) == (unmatched["nik"], found_nik, "ada")
+
+    # an old form (before the Putaran and NIK Temuan Lapangan columns) reads and cleans as before
+    for header in ("Putaran", "NIK Temuan Lapangan"):
+        sheet.delete_cols(forms.col(header) + 1)  # Putaran first: it is the last column
+    assert "Putaran" not in [c.value for c in sheet[HEADER]]
+    book.save(target)
+    old = readers.read_input(raw_dir, contract.VERIFIKASI, progress=False)
+    cleaned = clean_verifikasi(old).data
+    assert cleaned["putaran"].isna().all() and cleaned["nik_temuan"].isna().all()
+    assert cleaned["status_keberadaan"].notna().sum() == 1
 
 
 # --- command line -------------------------------------------------------------------------------------------

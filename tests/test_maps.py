@@ -78,13 +78,9 @@ def test_kecamatan_metrics_include_every_kecamatan_with_zeros(status):
     assert perak["terverifikasi"] == 3 and perak["persen_terverifikasi"] == 100.0
     assert perak["persen_keluar"] == pytest.approx(200 / 6)
     assert perak["masih_desil1_per_1000"] == pytest.approx(3 / perak["penduduk"] * 1000)
-    assert mojoagung[["jumlah_sk", "masih_desil1", "tidak_padan", "belum_optimal", "perlu_tindakan"]].tolist() == [
-        5,
-        3,
-        1,
-        1,
-        1,
-    ]
+    counts = ["jumlah_sk", "masih_desil1", "tidak_padan", "belum_optimal", "belum_intervensi", "perlu_tindakan"]
+    assert mojoagung[counts].tolist() == [5, 3, 1, 0, 1, 1]  # "belum optimal" excludes the not-yet-intervened
+    assert perak["belum_intervensi"] == 0
     assert mojoagung["persen_terverifikasi"] == pytest.approx(200 / 3)
     assert gudo[list(maps.COUNT_COLUMNS)].sum() == 0
     assert np.isnan(gudo["persen_keluar"]) and np.isnan(gudo["persen_terverifikasi"])
@@ -99,7 +95,8 @@ def test_desa_metrics_include_every_desa_of_the_kecamatan(status):
     assert list(m["kode"]) == list(expected)
     assert "penduduk" not in m.columns and "masih_desil1_per_1000" not in m.columns
     one = m.set_index("kode").loc["35.17.06.2001"]
-    assert one[["jumlah_sk", "keluar_desil1", "masih_desil1", "belum_optimal"]].tolist() == [2, 1, 1, 1]
+    assert one[["jumlah_sk", "keluar_desil1", "masih_desil1", "belum_optimal", "belum_intervensi"]].tolist() == [
+        2, 1, 1, 0, 1]  # fmt: skip
     assert m["jumlah_sk"].sum() == 4
     assert m.attrs["tanpa_wilayah"] == 1  # 35.17.06.9999; Perak's people are out of scope, not "without region"
 
@@ -336,3 +333,13 @@ def test_notebook_runs_on_synthetic_data(tmp_path):
     assert sorted(p.name for p in (peta / "desa").iterdir()) == sorted(
         Path(maps.map_path(peta, m, "35.17.21")).name for m in maps.DESA_MAPS
     )
+
+
+def test_belum_optimal_map_says_what_it_leaves_out(status):
+    """The map's "belum optimal" is the summary's (intervened, not optimally); the not-yet-intervened are named."""
+    metrics = maps.map_metrics(status)
+    notes = maps._notes(maps.SPECS["belum_optimal"], metrics, "kecamatan")
+    assert any("Tidak termasuk 1 jiwa sasaran desil 1 yang belum diintervensi" in n for n in notes)
+    assert maps.aggregate(metrics, maps.SPECS["belum_optimal"]) == 2
+    none = maps.map_metrics(status[status["status_intervensi"] != "belum_intervensi"])
+    assert not any("Tidak termasuk" in n for n in maps._notes(maps.SPECS["belum_optimal"], none, "kecamatan"))

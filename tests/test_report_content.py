@@ -45,6 +45,64 @@ def test_figures_partition_and_action():
     assert fig["intervensi_optimal"] == 1 and fig["intervensi_belum_optimal"] == 3 and fig["belum_intervensi"] == 1
     assert fig["belum_optimal_masih_ada"] == 1 and fig["belum_optimal_meninggal"] == 1
     assert fig["perlu_tindakan"] == 2 and fig["tidak_padan"] == 1 and fig["diverifikasi"] == 4
+    # the form lists every person still in desil 1 and every unmatched person, each with one reason
+    assert (fig["formulir_perlu_tindakan"], fig["formulir_masih_desil1"], fig["formulir_tidak_padan"]) == (2, 3, 1)
+    assert fig["formulir"] == 6
+
+
+def test_funnel_adds_up_at_every_level():
+    for status in (status_frame(), status_frame().iloc[[0, 2, 3]]):
+        fig = rc.figures(status)
+        boxes = rc.funnel_levels(fig)
+        value = {key: n for key, _, n, _ in boxes}
+        for parent in {p for *_, p in boxes if p}:
+            assert sum(n for _, _, n, p in boxes if p == parent) == value[parent], parent
+    # the "status lain" box appears only when the not-optimal include moved/not found/unverified people
+    assert "belum_optimal_lainnya" in {k for k, *_ in rc.funnel_levels(rc.figures(status_frame()))}
+    assert "belum_optimal_lainnya" not in {k for k, *_ in rc.funnel_levels(rc.figures(status_frame().iloc[:5]))}
+
+
+def test_intro_names_the_three_parts_of_desil1():
+    data = {"kode": "", "nama": "", "angka": rc.figures(status_frame())}
+    text = rc.intro(data, "2024-11-06", "2024-11-30")
+    assert "**1 jiwa** belum diintervensi sama sekali" in text
+    assert "1 jiwa pindah, tidak ditemukan atau belum diverifikasi" in text
+    assert rc.BELUM_INTERVENSI_SENTENCE in text
+    assert "belum diintervensi" in rc.headline_cards(rc.figures(status_frame()))
+
+
+def test_ranking_shows_the_three_parts_that_add_up():
+    status = status_frame()
+    html = rc.ranking_section({"kode": "", "status_all": status})
+    assert "<th>Optimal</th><th>Belum optimal</th><th>Belum diintervensi</th>" in html
+    table = rc.ranking({"kode": "", "status_all": status})
+    assert (table["masih_desil1"] == table["optimal"] + table["belum_optimal"] + table["belum_intervensi"]).all()
+
+
+def test_field_work_section_counts_and_lists_unmatched_people_masked():
+    status = status_frame()
+    data = {"kode": "35.17.01", "nama": "Perak", "status": status[status["kode_kecamatan"] == "35.17.01"]}
+    data["angka"] = rc.figures(data["status"])
+    html = rc.field_work_section(data)
+    assert "memuat <b>3 jiwa</b>" in html and "Belum ditemukan di P3KE" in html and "Warga Uji 8" in html
+    assert NIKS[7] not in html and "3517**********08" in html
+    kabupaten = rc.field_work_section({"kode": "", "nama": "", "angka": rc.figures(status), "status": status})
+    assert "Warga Uji" not in kabupaten and "memuat <b>6 jiwa</b>" in kabupaten
+
+
+def test_progress_chart_labels_never_overlap():
+    """Rounds a day apart (a form round next to an ISO week): no two point labels overlap."""
+    rounds = [
+        {"putaran": i + 1, "nama_putaran": f"Putaran {i + 1}", "periode_awal": d, "periode_akhir": d, "tanggal": d,
+         "diverifikasi": 10 * i, "perlu_tindakan": 80 - i}
+        for i, d in enumerate(["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-20"])
+    ]  # fmt: skip
+    figure = rc.progress_chart(rounds, "2024-11-06", "2024-11-30", 100)
+    ax = figure.axes[0]
+    renderer = figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().isdigit()]
+    assert len(boxes) >= 3
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
 
 def test_intro_is_indonesian_and_formatted():
@@ -111,10 +169,16 @@ def test_deprivation_profile_counts_families_still_in_desil1():
 
 def test_rounds_for_kecamatan_recounts_status_putaran():
     status = status_frame()
-    rounds = pd.concat([status.assign(putaran=1, tanggal="2024-10-07"), status.assign(putaran=2, tanggal="2024-11-04")])
+    week = {"putaran": 1, "nama_putaran": "Minggu 41", "periode_awal": "2024-10-07", "periode_akhir": "2024-10-13",
+            "tanggal": "2024-10-10"}
+    form = {"putaran": 2, "nama_putaran": "Putaran 2", "periode_awal": "2024-11-01", "periode_akhir": "2024-11-04",
+            "tanggal": "2024-11-04"}  # fmt: skip
+    rounds = pd.concat([status.assign(**week), status.assign(**form)])
     data = {"kode": "35.17.06", "rounds": rounds[rounds["kode_kecamatan"] == "35.17.06"], "summary": {}}
     got = rc.rounds_for(data)
     assert [r["putaran"] for r in got] == [1, 2] and got[0]["diverifikasi"] == 3 and got[0]["meninggal"] == 1
+    assert [rc.round_label(r) for r in got] == ["Minggu 41 (7–13 Okt 2024)", "Putaran 2 (1–4 Nov 2024)"]
+    assert rc.round_table(got)["Putaran"].tolist() == ["Minggu 41 (7–13 Okt 2024)", "Putaran 2 (1–4 Nov 2024)"]
     assert rc.rounds_for({"kode": "", "summary": {"per_putaran": got}}) == got
 
 

@@ -31,8 +31,8 @@ def _i(nik, program, date, status=None):
     return {"NIK": nik, "Nama": "x", "OPD": "OPD", "Program": program, "Tanggal Intervensi": date, "Status": status}
 
 
-def _v(nik, status, date):
-    return {"NIK": nik, "Status Keberadaan": status, "Tanggal Verifikasi": date}
+def _v(nik, status, date, **extra):
+    return {"NIK": nik, "Status Keberadaan": status, "Tanggal Verifikasi": date, **extra}
 
 
 def status_world() -> dict[str, list[dict]]:
@@ -66,6 +66,7 @@ def status_world() -> dict[str, list[dict]]:
             _v(N[3], "Ada", "2024-10-20"), _v(N[3], "Pindah", "2024-11-05"),
             _v(N[5], "Meninggal", "2024-11-05"), _v(N[6], "Ada", "2024-11-01"), _v(N[8], "Meninggal", "2024-11-02"),
             _v(N[1], "Ada", "2024-11-20"),
+            _v(N[7], "Ada", "2024-11-02", **{"NIK Temuan Lapangan": "'" + N[2], "Petugas": "Sari", "Putaran": None}),
         ],
     }  # fmt: skip
 
@@ -108,7 +109,7 @@ def test_status_rules(tables):
     assert status["status_keberadaan"].to_dict() == {
         "1": "belum_diverifikasi",  # verified after the report date
         "2": "belum_diverifikasi", "3": "pindah", "4": "belum_diverifikasi", "5": "meninggal", "6": "ada",
-        "7": "belum_diverifikasi", "8": "meninggal",
+        "7": "ada", "8": "meninggal",  # 7: not in P3KE, found in the field (its SK NIK is on the form)
     }  # fmt: skip
     assert status[status["perlu_tindakan"]].index.tolist() == ["6"]
 
@@ -163,16 +164,20 @@ def test_summary_keys_and_partition(processed):
     assert list(summary) == list(statuses.SUMMARY_KEYS)
     assert set(summary) == {
         "tanggal_laporan", "sasaran_sk", "padan", "keluar_desil1", "masih_desil1", "intervensi_optimal",
-        "intervensi_belum_optimal", "belum_optimal_masih_ada", "belum_optimal_meninggal", "baris_masuk",
-        "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran",
+        "intervensi_belum_optimal", "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal",
+        "baris_masuk", "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran", "putaran_berikutnya",
     }  # fmt: skip
     assert summary["padan"] == {"nik": 6, "probabilistik": 1, "keputusan_manual": 0, "tinjau_manual": 0, "tidak_padan": 1}
     assert sum(summary["padan"].values()) == summary["sasaran_sk"] == 8
     expected = {"keluar_desil1": 1, "masih_desil1": 6, "intervensi_optimal": 2, "intervensi_belum_optimal": 3,
-                "belum_optimal_masih_ada": 1, "belum_optimal_meninggal": 1}  # fmt: skip
+                "belum_intervensi": 1, "belum_optimal_masih_ada": 1, "belum_optimal_meninggal": 1}  # fmt: skip
     assert {k: summary[k] for k in expected} == expected
-    assert summary["baris_masuk"] == {"intervensi": 12, "p3ke": 7, "p3ke_keluarga": 1, "sk": 8, "verifikasi": 6,
+    assert summary["masih_desil1"] == sum(summary[k] for k in statuses.FUNNEL_PARTS)
+    for row in summary["per_kecamatan"]:
+        assert row["masih_desil1"] == sum(row[k] for k in statuses.FUNNEL_PARTS), row["nama"]
+    assert summary["baris_masuk"] == {"intervensi": 12, "p3ke": 7, "p3ke_keluarga": 1, "sk": 8, "verifikasi": 7,
                                       "keputusan_padan": 0}
+    assert summary["putaran_berikutnya"] == 4  # three ISO-week rounds so far
     assert summary == run.summary
 
 
@@ -192,15 +197,71 @@ def test_per_kecamatan_covers_all_21_with_zeros(processed):
 def test_per_putaran_equals_status_at_each_date(processed, tables):
     summary = statuses.run_status(processed, REPORT_DATE).summary
     rounds = summary["per_putaran"]
-    assert [r["tanggal"] for r in rounds] == ["2024-10-20", "2024-11-01", "2024-11-02", "2024-11-05"]
-    assert [r["putaran"] for r in rounds] == [1, 2, 3, 4]
+    # 20 Oct (Sunday, week 42); 1 and 2 Nov (week 44: one round); 5 Nov (week 45)
+    assert [r["tanggal"] for r in rounds] == ["2024-10-20", "2024-11-02", "2024-11-05"]
+    assert [r["putaran"] for r in rounds] == [1, 2, 3]
+    assert [r["nama_putaran"] for r in rounds] == ["Minggu 42", "Minggu 44", "Minggu 45"]
+    assert (rounds[1]["periode_awal"], rounds[1]["periode_akhir"]) == ("2024-10-28", "2024-11-03")
     assert all(list(r) == list(statuses.PUTARAN_KEYS) for r in rounds)
     for entry in rounds:
         status = statuses.compute_status(tables, entry["tanggal"], 2)
-        assert {k: entry[k] for k in entry if k not in ("putaran", "tanggal")} == statuses.round_figures(status)
+        assert {k: entry[k] for k in entry if k not in statuses.ROUND_KEYS} == statuses.round_figures(status)
     last = rounds[-1]
     assert (last["diverifikasi"], last["ada"], last["meninggal"], last["pindah"], last["perlu_tindakan"]) == (4, 1, 2, 1, 1)
     assert rounds[0]["perlu_tindakan"] == 4
+
+
+def _records(rows: list[tuple]) -> pd.DataFrame:
+    """Cleaned verification rows: (status, date, putaran)."""
+    return pd.DataFrame(
+        {
+            "status_keberadaan": pd.array([r[0] for r in rows], dtype="string"),
+            "tanggal_verifikasi": pd.to_datetime([r[1] for r in rows]),
+            "putaran": pd.array([r[2] for r in rows], dtype="Int64"),
+        }
+    )
+
+
+def test_rounds_are_form_numbers_else_iso_weeks():
+    records = _records(
+        [
+            ("ada", "2024-10-04", None), ("ada", "2024-10-07", None),  # weeks 40 and 41
+            ("ada", "2024-10-14", 2), ("pindah", "2024-10-22", 2),  # form round 2 spans two weeks
+            ("ada", "2024-10-23", None),  # week 43
+            (None, None, 3),  # an empty form row: no round
+            ("ada", "2024-11-20", 4),  # after the report date
+        ]
+    )  # fmt: skip
+    rounds = statuses.verification_rounds(records, REPORT_DATE)
+    assert rounds["nama_putaran"].tolist() == ["Minggu 40", "Minggu 41", "Putaran 2", "Minggu 43"]
+    assert rounds["putaran"].tolist() == [1, 2, 3, 4]
+    assert rounds["tanggal"].tolist() == ["2024-10-04", "2024-10-07", "2024-10-22", "2024-10-23"]
+    assert rounds.iloc[2][["periode_awal", "periode_akhir"]].tolist() == ["2024-10-14", "2024-10-22"]
+    assert rounds.iloc[0][["periode_awal", "periode_akhir"]].tolist() == ["2024-09-30", "2024-10-06"]
+    assert statuses.next_round(records, REPORT_DATE) == 5
+    assert statuses.next_round(records, "2024-11-30") == 6  # five rounds, the highest form number 4
+    assert statuses.next_round(records.iloc[0:0], REPORT_DATE) == 1
+    without = records.drop(columns="putaran")  # old forms: ISO weeks only
+    weeks = statuses.verification_rounds(without, REPORT_DATE)["nama_putaran"].tolist()
+    assert weeks == ["Minggu 40", "Minggu 41", "Minggu 42", "Minggu 43"]
+
+
+def test_field_findings_list_a_found_unmatched_person(processed):
+    run = statuses.run_status(processed, REPORT_DATE)
+    found = pd.read_csv(processed / "tinjau" / statuses.FIELD_FINDINGS_FILE, dtype=str)
+    assert list(found.columns) == statuses.FIELD_FINDINGS_COLUMNS
+    assert len(found) == 1 and len(run.temuan) == 1
+    row = found.iloc[0]
+    assert (row["nama_sk"], row["nik_sk"], row["nik_temuan"]) == ("Zaki", N[7], N[2])
+    assert (row["metode_padan"], row["petugas"], row["tanggal_verifikasi"]) == ("tidak_padan", "Sari", "2024-11-02")
+    assert (row["nik_temuan_di_p3ke"], row["nama_p3ke"]) == ("True", "Budi")
+    assert row["sumber_file"].startswith("verifikasi/") and int(row["baris_sumber"]) >= 2
+
+
+def test_funnel_gap_detects_a_lost_person(processed):
+    summary = statuses.run_status(processed, REPORT_DATE, write=False).summary
+    assert statuses.funnel_gap(summary) == 0
+    assert statuses.funnel_gap({**summary, "belum_intervensi": 0}) == 1
 
 
 def test_summary_is_plain_and_deterministic(processed):
@@ -256,10 +317,12 @@ def test_match_can_be_passed_in(tables):
 
 
 @pytest.mark.slow
-def test_demo_summary_equals_truth(demo_small, tmp_path):
+@pytest.mark.parametrize("demo", ["demo_small", "demo_hard"])
+def test_demo_summary_equals_truth(demo, tmp_path, request):
+    demo_data = request.getfixturevalue(demo)
     processed = tmp_path / "processed"
-    cleaning.clean_all(demo_small["raw"], processed)
-    truth = demo_small["truth"]
+    cleaning.clean_all(demo_data["raw"], processed)
+    truth = demo_data["truth"]
     report_date = truth["tanggal_laporan"]
     run = statuses.run_status(processed, report_date)
     expected = truth["expected"][report_date]
@@ -284,3 +347,15 @@ def test_demo_summary_equals_truth(demo_small, tmp_path):
     for entry in run.summary["per_putaran"]:
         if entry["tanggal"] in truth["expected"]:
             assert entry["perlu_tindakan"] == truth["expected"][entry["tanggal"]]["perlu_tindakan"], entry
+    rounds = [{k: r[k] for k in ("nama_putaran", "tanggal")} for r in run.summary["per_putaran"]]
+    assert rounds == truth["putaran"]
+    assert run.summary["putaran_berikutnya"] == len(rounds) + 1
+    sulit = truth["kasus_sulit"]
+    if sulit:  # deaths reported again: listed (the death and the later "Ada"), not applied
+        assert run.summary["belum_intervensi"] == len(sulit["belum_intervensi_no"]) > 0
+        listed = run.masalah[run.masalah["jenis"] == "sesudah_meninggal"]
+        assert len(listed) == sulit["baris_sesudah_meninggal"]
+        by_no = tables["sk"].set_index("no")["id_sasaran"]
+        status = run.status.set_index("id_sasaran")["status_keberadaan"]
+        for nos in sulit["meninggal_lalu"].values():
+            assert all(status[by_no[str(no)]] == "meninggal" for no in nos)

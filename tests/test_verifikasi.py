@@ -232,3 +232,68 @@ def test_missing_optional_columns_and_empty_input():
     per_nik, masalah = v.resolve_keberadaan(rows.iloc[0:0], REPORT)
     assert per_nik.empty and masalah.empty
     assert masalah.columns.tolist() == v.MASALAH_COLUMNS
+
+
+# --- deaths and moves are final unless contradicted on purpose ----------------------------------------------
+
+
+def test_death_followed_by_not_found_stays_a_death_without_message():
+    rows = frame([(NIK_A, "meninggal", "2024-10-03", "a.xlsx", 8), (NIK_A, "tidak_ditemukan", "2024-10-31", "b.xlsx", 8)])
+    per_nik, masalah = v.resolve_keberadaan(rows, REPORT)
+    assert status_of(per_nik) == {NIK_A: "meninggal"}
+    assert per_nik.iloc[0]["tanggal_verifikasi"] == pd.Timestamp("2024-10-03")
+    assert masalah.empty
+
+
+def test_death_followed_by_ada_is_listed_with_both_records_not_applied():
+    rows = frame(
+        [
+            (NIK_A, "ada", "2024-09-20", "a.xlsx", 7),
+            (NIK_A, "meninggal", "2024-10-03", "a.xlsx", 8),
+            (NIK_A, "ada", "2024-10-31", "b.xlsx", 9),
+            (NIK_B, "ada", "2024-10-31", "b.xlsx", 10),
+        ]
+    )
+    per_nik, masalah = v.resolve_keberadaan(rows, REPORT)
+    assert status_of(per_nik) == {NIK_A: "meninggal", NIK_B: "ada"}
+    listed = masalah[masalah["jenis"] == v.JENIS_SESUDAH_MENINGGAL]
+    assert list(zip(listed["sumber_file"], listed["baris_sumber"])) == [("a.xlsx", 8), ("b.xlsx", 9)]
+    assert listed["pesan"].str.contains("03/10/2024").all() and listed["pesan"].str.contains("31/10/2024").all()
+    assert len(masalah) == 2
+
+
+def test_pindah_after_death_is_listed_and_death_stays():
+    rows = frame([(NIK_A, "meninggal", "2024-10-03", "a.xlsx", 8), (NIK_A, "pindah", "2024-10-31", "b.xlsx", 8)])
+    per_nik, masalah = v.resolve_keberadaan(rows, REPORT)
+    assert status_of(per_nik) == {NIK_A: "meninggal"}
+    assert set(masalah["jenis"]) == {v.JENIS_SESUDAH_MENINGGAL}
+
+
+def test_move_is_final_against_not_found_but_not_against_ada():
+    rows = frame(
+        [
+            (NIK_A, "pindah", "2024-10-03", "a.xlsx", 8),
+            (NIK_A, "tidak_ditemukan", "2024-10-17", "b.xlsx", 8),
+            (NIK_B, "pindah", "2024-10-03", "a.xlsx", 9),
+            (NIK_B, "tidak_ditemukan", "2024-10-17", "b.xlsx", 9),
+            (NIK_B, "ada", "2024-10-31", "c.xlsx", 9),
+            (NIK_C, "ada", "2024-10-03", "a.xlsx", 10),
+            (NIK_C, "tidak_ditemukan", "2024-10-17", "b.xlsx", 10),
+        ]
+    )
+    per_nik, masalah = v.resolve_keberadaan(rows, REPORT)
+    assert status_of(per_nik) == {NIK_A: "pindah", NIK_B: "ada", NIK_C: "tidak_ditemukan"}
+    assert masalah["jenis"].tolist() == [v.JENIS_KEMBALI_SESUDAH_PINDAH]
+    assert masalah["nik"].tolist() == [NIK_B]
+
+
+def test_a_later_death_applies_after_a_move():
+    rows = frame([(NIK_A, "pindah", "2024-10-03", "a.xlsx", 8), (NIK_A, "meninggal", "2024-10-31", "b.xlsx", 8)])
+    per_nik, masalah = v.resolve_keberadaan(rows, REPORT)
+    assert status_of(per_nik) == {NIK_A: "meninggal"} and masalah.empty
+
+
+def test_death_reported_after_the_report_date_is_not_final_yet():
+    rows = frame([(NIK_A, "ada", "2024-10-03", "a.xlsx", 8), (NIK_A, "meninggal", "2024-11-20", "b.xlsx", 8)])
+    per_nik, _ = v.resolve_keberadaan(rows, REPORT)
+    assert status_of(per_nik) == {NIK_A: "ada"}

@@ -67,6 +67,24 @@ KEBERADAAN_LABELS = {
 }
 #: Presence statuses that take a person out of the field work (no intervention can reach them here).
 TIDAK_DAPAT_DIJANGKAU = (MENINGGAL, PINDAH)
+#: Final presence statuses: a later "tidak_ditemukan" does not overwrite them (see
+#: :func:`helpers.statuses.verifikasi.resolve_keberadaan`). A death is also not undone by a later "ada" or
+#: "pindah" (listed for review instead); a move is undone by a later "ada" (the person came back).
+STATUS_FINAL = (MENINGGAL, PINDAH)
+
+# --- alasan_didatangi: why a person is on the camat's verification form --------------------------------
+ALASAN_PERLU_TINDAKAN = "perlu_tindakan"
+ALASAN_MASIH_DESIL1 = "masih_desil1"
+ALASAN_TIDAK_PADAN = TIDAK_PADAN
+ALASAN_TINJAU_MANUAL = TINJAU_MANUAL
+#: In the order a form explains them.
+ALASAN_DIDATANGI = (ALASAN_PERLU_TINDAKAN, ALASAN_MASIH_DESIL1, ALASAN_TIDAK_PADAN, ALASAN_TINJAU_MANUAL)
+ALASAN_LABELS = {
+    ALASAN_PERLU_TINDAKAN: "Masih desil 1, intervensi belum optimal atau belum ada",
+    ALASAN_MASIH_DESIL1: "Masih desil 1: pastikan keberadaan dan kondisi",
+    ALASAN_TIDAK_PADAN: "Belum ditemukan di P3KE: pastikan keberadaan dan NIK",
+    ALASAN_TINJAU_MANUAL: "Padanan P3KE perlu ditinjau: pastikan identitas dan NIK",
+}
 
 
 def perlu_tindakan(status_desil: pd.Series, status_intervensi: pd.Series, status_keberadaan: pd.Series) -> pd.Series:
@@ -79,3 +97,19 @@ def perlu_tindakan(status_desil: pd.Series, status_intervensi: pd.Series, status
         & ~keberadaan.isin(TIDAK_DAPAT_DIJANGKAU).fillna(False)
     )
     return needs.fillna(False).astype(bool)
+
+
+def alasan_didatangi(status_desil: pd.Series, perlu: pd.Series) -> pd.Series:
+    """Why each SK person is on the camat's verification form (an :data:`ALASAN_DIDATANGI` code), or missing
+    when the field has nothing to check (the person left desil 1).
+
+    Everyone still in desil 1 is on the form (the BNBA of the people still in desil 1), those who need action
+    first; so is everyone without a P3KE record (``tidak_padan``) or with an undecided match (``tinjau_manual``):
+    the field confirms that they exist and what their NIK is."""
+    desil = pd.Series(status_desil, dtype="string")
+    needs = pd.Series(perlu, index=desil.index).fillna(False).astype(bool)
+    out = pd.Series(pd.NA, index=desil.index, dtype="string")
+    out = out.mask(desil.eq(MASIH_DESIL1).fillna(False), ALASAN_MASIH_DESIL1)
+    out = out.mask(desil.eq(MASIH_DESIL1).fillna(False) & needs, ALASAN_PERLU_TINDAKAN)
+    out = out.mask(desil.eq(TIDAK_PADAN).fillna(False), ALASAN_TIDAK_PADAN)
+    return out.mask(desil.eq(TINJAU_MANUAL).fillna(False), ALASAN_TINJAU_MANUAL)

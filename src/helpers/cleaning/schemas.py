@@ -167,6 +167,8 @@ VERIFIKASI = _schema(
         "kode_desa": pa.Column(TEXT, pa.Check.str_matches(KODE_DESA_PATTERN), nullable=True),
         "keterangan": _text(),
         "petugas": _text(),
+        "putaran": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        "nik_temuan": _nik(),
         **_source(),
     },
     [

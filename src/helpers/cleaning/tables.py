@@ -728,9 +728,31 @@ def _unknown_status_message(value: object) -> object:
     return pd.NA if value is None or value is pd.NA else unknown_status_message(value)
 
 
+def _putaran(raw: pd.DataFrame, perbaikan: dict) -> pd.Series:
+    """The optional form round number (``Putaran``): a whole number >= 1, else missing (counted, not quarantined:
+    the record then falls into the round of its ISO week)."""
+    text = tidy_text(raw["putaran"]) if "putaran" in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+    number = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    whole = number.notna() & (number >= 1) & (number == number.round())
+    perbaikan["putaran_tidak_terbaca"] = int((text.notna() & ~whole).sum())
+    return number.where(whole).astype("Int64")
+
+
+def _nik_temuan(raw: pd.DataFrame, perbaikan: dict) -> pd.Series:
+    """The optional NIK written in the field for a person without a P3KE record (``NIK Temuan Lapangan``),
+    normalised; an unusable one becomes missing (counted)."""
+    if "nik_temuan" not in raw.columns:
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    found = normalise_nik(raw["nik_temuan"])
+    filled = found["nik_status"] != nikmod.NIK_KOSONG
+    perbaikan["nik_temuan_tidak_valid"] = int((filled & found["nik"].isna()).sum())
+    return found["nik"].astype("string")
+
+
 def clean_verifikasi(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
     """Verification records of the camat. Quarantined: no usable NIK, an unknown status, a status without a
-    date or a date without a status. A form row left empty (no status, no date) is kept: "belum diisi"."""
+    date or a date without a status. A form row left empty (no status, no date) is kept: "belum diisi".
+    The optional ``Putaran`` and ``NIK Temuan Lapangan`` columns are kept when readable (older forms lack them)."""
     perbaikan: dict[str, Any] = {}
     reasons = Reasons(raw.index)
     nik = _usable_nik(raw, reasons, perbaikan)
@@ -764,6 +786,8 @@ def clean_verifikasi(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) ->
             "kode_desa": regions["kode_desa"],
             "keterangan": tidy_text(raw["keterangan"]),
             "petugas": tidy_text(raw["petugas"]),
+            "putaran": _putaran(raw, perbaikan),
+            "nik_temuan": _nik_temuan(raw, perbaikan),
         },
         index=raw.index,
     )

@@ -20,8 +20,9 @@ from helpers.vocabulary import STRATEGI
 
 S1, S2, S3 = STRATEGI
 REPORT_DATE = np.datetime64(TANGGAL_LAPORAN_DEMO)
-#: Field-sweep rounds of the camat (one file per kecamatan per round).
-ROUNDS = tuple(np.datetime64(d) for d in ("2024-10-07", "2024-10-21", "2024-11-04", "2024-11-18", "2024-11-28"))
+#: Field-sweep rounds of the camat (one file per kecamatan per round): the last day of each sweep, a Thursday; the
+#: camat report from Monday to Thursday of that week, so each sweep is one ISO week.
+ROUNDS = tuple(np.datetime64(d) for d in ("2024-10-03", "2024-10-17", "2024-10-31", "2024-11-21", "2024-11-28"))
 TRUTH_DATES = tuple(sorted({"2024-10-15", TANGGAL_LAPORAN_DEMO, "2024-11-20", "2024-11-30"} | {str(d) for d in ROUNDS}))
 #: What Bappeda reported on 6 November 2024.
 TARGETS = {
@@ -47,6 +48,15 @@ PLAN = {
     "A_lambat": 0.30,  # share of A whose second strategy arrives in October/early November
     "B_lambat": 0.35,  # share of B whose explicit "Optimal" arrives in October/early November
     "C_tidak_ditemukan_dulu": 8,  # living belum-optimal people first found "Tidak Ditemukan", then "Ada"
+}
+#: Hard cases (``--kasus-sulit``, off by default): people of type A who receive no intervention at all (type E,
+#: ``belum_intervensi``), deaths later reported "Tidak Ditemukan" / "Ada" (not applied), and forms that carry a
+#: round number from this round index on.
+KASUS_SULIT = {
+    "E": 14,
+    "meninggal_lalu_tidak_ditemukan": 1,
+    "meninggal_lalu_ada": 1,
+    "putaran_dari": 1,
 }
 
 OPD_PROGRAMMES = {
@@ -116,6 +126,19 @@ def assign_types(seed: int, sk: pd.DataFrame) -> pd.DataFrame:
         susulan[alive[:early]] = "awal"
         susulan[alive[early:]] = "akhir"
     sk["tipe"], sk["meninggal"], sk["susulan"] = tipe, meninggal, susulan
+    return sk
+
+
+def add_hard_types(seed: int, sk: pd.DataFrame) -> pd.DataFrame:
+    """``--kasus-sulit``: turn :data:`KASUS_SULIT` ``["E"]`` people of type A into type E (still in desil 1, no
+    intervention recorded). Their random draws are made as for type A, so nobody else's records change."""
+    rng = rng_for(seed, "sk-types-hard")
+    sk = sk.copy()
+    a_rows = np.flatnonzero((sk["tipe"] == "A").to_numpy())
+    chosen = np.sort(rng.choice(a_rows, KASUS_SULIT["E"], replace=False))
+    tipe = sk["tipe"].to_numpy().copy()
+    tipe[chosen] = "E"
+    sk["tipe"] = tipe
     return sk
 
 
@@ -249,8 +272,10 @@ def sk_interventions(seed: int, pop: Population, sk: pd.DataFrame, catalogue: pd
     status_capable = dict(zip(catalogue["program"], catalogue["status_opd"]))
     rows = []
     for no, tipe, susulan in zip(sk["no"].tolist(), sk["tipe"].tolist(), sk["susulan"].tolist()):
-        if tipe == "A":
+        if tipe in ("A", "E"):
             records = _records_a(rng, picker)
+            if tipe == "E":  # hard case: drawn as type A, then none recorded
+                records = []
         elif tipe == "B":
             records = _records_b(rng, picker)
         elif tipe == "C":
@@ -388,13 +413,31 @@ def _text_for(rng, status: str, kondisi_pick: int) -> tuple[str | None, str]:
     return None, KETERANGAN_TD[int(rng.integers(0, len(KETERANGAN_TD)))]
 
 
-def verification_records(seed: int, pop: Population, sk: pd.DataFrame) -> pd.DataFrame:
-    """Field-sweep records of the people still in desil 1, one row per visit."""
+def _visits_after_death(seed: int, visits: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool, bool]]:
+    """``--kasus-sulit``: later visits of people reported "Meninggal" in an early round (both before the report
+    date): "Tidak Ditemukan" for some, "Ada" for others. Neither changes the truth (deaths are final); the fifth
+    field ``berlaku`` says whether a visit counts."""
+    rng = rng_for(seed, "verification-hard")
+    early = sorted({no for no, r, status, _ in visits if status == "Meninggal" and r <= 1})
+    later = {no: r for no, r, status, _ in visits if status == "Meninggal"}
+    n_td, n_ada = KASUS_SULIT["meninggal_lalu_tidak_ditemukan"], KASUS_SULIT["meninggal_lalu_ada"]
+    chosen = rng.choice(early, n_td + n_ada, replace=False).tolist()
+    extra = [(no, later[no] + 1, "Tidak Ditemukan", False, False) for no in chosen[:n_td]]
+    return extra + [(no, later[no] + 1, "Ada", False, False) for no in chosen[n_td:]]
+
+
+def verification_records(seed: int, pop: Population, sk: pd.DataFrame, kasus_sulit: bool = False) -> pd.DataFrame:
+    """Field-sweep records of the people still in desil 1, one row per visit. ``berlaku``: whether the visit
+    counts for the truth (False only for the hard cases' reports after a death); ``nomor_putaran``: the round
+    number the form carries (hard cases only, from round index ``KASUS_SULIT["putaran_dari"]``), else missing."""
     rng = rng_for(seed, "verification")
     masih = sk[sk["masih"]]
     belum = masih[masih["tipe"].isin(["C", "D"])]
-    visits = _visits_belum(rng, belum) + _visits_optimal(rng, masih[masih["tipe"].isin(["A", "B"])])
-    frame = pd.DataFrame(visits, columns=["sk_no", "putaran", "status", "redundan"])
+    visits = _visits_belum(rng, belum) + _visits_optimal(rng, masih[masih["tipe"].isin(["A", "B", "E"])])
+    visits = [(*visit, True) for visit in visits]
+    if kasus_sulit:
+        visits += _visits_after_death(seed, [visit[:4] for visit in visits])
+    frame = pd.DataFrame(visits, columns=["sk_no", "putaran", "status", "redundan", "berlaku"])
     frame = frame.sort_values(["sk_no", "putaran"], kind="stable", ignore_index=True)
     frame["tanggal"] = np.array(ROUNDS)[frame["putaran"].to_numpy()] - rng.integers(0, 4, len(frame)).astype(
         "timedelta64[D]"
@@ -413,6 +456,9 @@ def verification_records(seed: int, pop: Population, sk: pd.DataFrame) -> pd.Dat
     officers = {k: officer_names(rng, 2) for k in sorted(pop.kecamatan["kode"])}
     pick = rng.integers(0, 2, len(frame))
     frame["petugas"] = [officers[k][p] for k, p in zip(frame["kode_kecamatan"], pick)]
+    numbered = kasus_sulit & (frame["putaran"] >= KASUS_SULIT["putaran_dari"])
+    frame["nomor_putaran"] = pd.array(np.where(numbered, frame["putaran"] + 1, 0), dtype="Int64")
+    frame.loc[~numbered, "nomor_putaran"] = pd.NA
     if frame.duplicated(["nik", "tanggal"]).any():
         raise AssertionError("two visits of one person on one day in the event model")
     return frame
@@ -448,8 +494,10 @@ def status_table(
 
 
 def keberadaan_at(date: str, nik: pd.Series, verifications: pd.DataFrame) -> pd.Series:
-    """Status of presence per NIK at ``date``: the latest verification on or before it."""
-    vf = verifications[verifications["tanggal"] <= np.datetime64(date)]
+    """Status of presence per NIK at ``date``: the latest verification on or before it that counts (the plan
+    marks the hard cases' reports after a death as not counting)."""
+    counts = verifications["berlaku"] if "berlaku" in verifications.columns else True
+    vf = verifications[(verifications["tanggal"] <= np.datetime64(date)) & counts]
     codes = {label: code for code, label in v.KEBERADAAN_LABELS.items()}
     latest = _latest(vf, "tanggal")["status"].map(codes)
     return nik.map(latest).fillna(v.BELUM_DIVERIFIKASI)
@@ -475,6 +523,7 @@ def summarise(table: pd.DataFrame, kecamatan: pd.DataFrame, padan: dict[str, int
                 "masih_desil1": int((here & masih).sum()),
                 "intervensi_optimal": int((here & optimal).sum()),
                 "intervensi_belum_optimal": int((here & belum).sum()),
+                "belum_intervensi": int((here & masih & (table["status_intervensi"] == "belum_intervensi")).sum()),
                 # context columns, as summary.json carries them
                 "penduduk": int(penduduk),
                 "masih_desil1_per_1000": round(1000 * int((here & masih).sum()) / int(penduduk), 3),

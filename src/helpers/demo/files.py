@@ -640,6 +640,10 @@ def verifikasi_file_plan(seed: int, records: pd.DataFrame) -> pd.DataFrame:
     files["date_style"] = rng.choice([DATE_CELL, DATE_DMY_SLASH, DATE_ISO], n, p=[0.6, 0.3, 0.1])
     files["kec_variant"] = [int(rng.integers(0, len(kecamatan_variants(k)))) for k in files["kode_kecamatan"]]
     files["header"] = [file_headers(rng, VERIFIKASI_COLUMNS, a) for a in files["alias"]]
+    # forms that carry a round number (hard cases only) have one more column, "Putaran"
+    numbered = records.groupby(_file_keys(records))["nomor_putaran"].apply(lambda n: bool(n.notna().any()))
+    files["bernomor"] = files["key"].map(numbered).fillna(False).astype(bool)
+    files["header"] = [h + ["Putaran"] if n else h for h, n in zip(files["header"], files["bernomor"])]
     return files
 
 
@@ -657,6 +661,7 @@ def verifikasi_jobs(records: pd.DataFrame, codes: dict, log: InputLog) -> Iterat
         "Tanggal Verifikasi": render_dates(records["tanggal"].to_numpy(), codes["dates"]),
         "Keterangan": records["keterangan"].to_numpy().astype(object),
         "Petugas": records["petugas"].to_numpy().astype(object),
+        "Putaran": np.array([None if pd.isna(n) else int(n) for n in records["nomor_putaran"]], dtype=object),
     }
     order = with_duplicates(len(records), codes["duplicate"])
     key_of_order = key[order]
@@ -668,7 +673,7 @@ def verifikasi_jobs(records: pd.DataFrame, codes: dict, log: InputLog) -> Iterat
         yield FileJob(
             relpath=row.path,
             header=row.header,
-            columns=[cells[c][idx].tolist() for c in VERIFIKASI_COLUMNS],
+            columns=[cells[c][idx].tolist() for c in VERIFIKASI_COLUMNS + (["Putaran"] if row.bernomor else [])],
             title_rows=[
                 f"HASIL PENYISIRAN LAPANGAN KECAMATAN {names[row.kode_kecamatan].upper()}",
                 f"PUTARAN {row.putaran + 1}, {round_date}",

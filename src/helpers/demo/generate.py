@@ -9,6 +9,10 @@ give byte-identical files):
 - ``verifikasi/``: the camat's field sweeps, one xlsx per kecamatan per round;
 - ``demo_truth.json``: what a correct pipeline must compute (for tests only; the pipeline never reads it).
 
+``--kasus-sulit`` (off by default, so that the default demo reproduces the figures of 6 November 2024) adds hard
+cases (:data:`helpers.demo.events.KASUS_SULIT`): people still in desil 1 with no intervention recorded, a death
+later reported "Tidak Ditemukan" and one later reported "Ada", and returned forms that carry a round number.
+
 Faults that real exports carry are injected at documented rates (``data/raw/README.md``), never where they
 could change a truth figure. ``--scale`` shrinks only the background population; the SK people and their
 families are always complete. Nothing in the data is a real person.
@@ -31,8 +35,11 @@ from tqdm import tqdm
 
 from helpers import cli, config, vocabulary
 from helpers.demo.events import (
+    KASUS_SULIT,
     REPORT_DATE,
+    ROUNDS,
     TRUTH_DATES,
+    add_hard_types,
     assign_types,
     background_interventions,
     check_report_date,
@@ -164,9 +171,37 @@ def prepare_output(out: Path) -> None:
 # --- truth -----------------------------------------------------------------------------------------------
 
 
+def _rounds_truth(verifications: pd.DataFrame, date: np.datetime64) -> list[dict]:
+    """The verification rounds up to ``date`` as the plan made them: one per sweep (round index), named by the
+    number its forms carry, else by the ISO week of the sweep (all its visits fall in that week)."""
+    visits = verifications[verifications["tanggal"] <= date]
+    out = []
+    for index, group in visits.groupby("putaran", sort=True):
+        week = pd.Timestamp(ROUNDS[index]).isocalendar().week
+        numbered = group["nomor_putaran"].notna().all()
+        name = f"Putaran {int(group['nomor_putaran'].iloc[0])}" if numbered else f"Minggu {int(week)}"
+        out.append({"nama_putaran": name, "tanggal": pd.Timestamp(group["tanggal"].max()).date().isoformat()})
+    return out
+
+
+def _hard_truth(sk: pd.DataFrame, verifications: pd.DataFrame) -> dict:
+    """What the hard cases must produce (from the plan)."""
+    later = verifications[~verifications["berlaku"]]
+    return {
+        "belum_intervensi_no": sorted(int(n) for n in sk.loc[sk["tipe"] == "E", "no"]),
+        "meninggal_lalu": {
+            status: sorted(int(n) for n in later.loc[later["status"] == status, "sk_no"])
+            for status in ("Tidak Ditemukan", "Ada")
+        },
+        # the death and the later "Ada" are both listed in tinjau/keberadaan_masalah.csv
+        "baris_sesudah_meninggal": 2 * int((later["status"] != "Tidak Ditemukan").sum()),
+        "putaran": _rounds_truth(verifications, REPORT_DATE),
+    }
+
+
 def build_truth(seed: int, scale: float, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame,
                 interventions: pd.DataFrame, verifications: pd.DataFrame, vf_quarantined: np.ndarray,
-                p3ke: dict) -> dict:  # fmt: skip
+                p3ke: dict, kasus_sulit: bool = False) -> dict:  # fmt: skip
     """Everything a test needs to check the pipeline; computed from the generator's own event model."""
     fuzzy = int(plan["fuzzy"].sum())
     padan = dict.fromkeys(vocabulary.METODE_PADAN, 0) | {vocabulary.NIK: len(sk) - fuzzy, vocabulary.PROBABILISTIK: fuzzy}
@@ -179,7 +214,8 @@ def build_truth(seed: int, scale: float, pop: Population, sk: pd.DataFrame, plan
         if not table["status_keberadaan"].equals(unchanged):
             raise AssertionError(f"quarantined verification rows would change the truth at {date}")
         expected[date] = summarise(table, pop.kecamatan, padan)
-    check_report_date(expected[str(REPORT_DATE)])
+    if not kasus_sulit:
+        check_report_date(expected[str(REPORT_DATE)])
     core = int(pop.individuals["core"].sum())
     families = pop.families
     unknown = [
@@ -214,6 +250,8 @@ def build_truth(seed: int, scale: float, pop: Population, sk: pd.DataFrame, plan
         "wilayah_tidak_dikenal": unknown,
         "expected": expected,
         "matches": {str(no): str(i) for no, i in zip(sk["no"], sk["id_individu"])},
+        "kasus_sulit": _hard_truth(sk, verifications) if kasus_sulit else None,
+        "putaran": _rounds_truth(verifications, REPORT_DATE),
     }
 
 
@@ -263,8 +301,9 @@ def _interventions(seed: int, pop: Population, sk: pd.DataFrame, scale: float, t
 
 
 def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: int = MAX_WORKERS,
-             progress: bool = True) -> dict:  # fmt: skip
-    """Write the demo files and ``demo_truth.json`` into ``out``; returns the truth."""
+             progress: bool = True, kasus_sulit: bool = False) -> dict:  # fmt: skip
+    """Write the demo files and ``demo_truth.json`` into ``out``; returns the truth. ``kasus_sulit`` adds the
+    hard cases (see the module docstring)."""
     if not 0 < scale <= 1:
         raise InputError(f"--scale {scale} tidak valid: gunakan angka lebih dari 0 dan paling besar 1 (mis. 0.02).")
     out = Path(out)
@@ -277,6 +316,8 @@ def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: i
     stages.step("Populasi P3KE")
     pop = build_population(seed, scale)
     sk = assign_types(seed, number_sk(pop))
+    if kasus_sulit:
+        sk = add_hard_types(seed, sk)
     taken = set(pop.individuals["nik"].tolist())
     logs = {name: InputLog() for name in INPUTS}
     stages.step("Kesalahan data P3KE dan SK")
@@ -286,12 +327,12 @@ def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: i
     plan = sk_plan(seed, pop, sk, p3ke["birth"] == DATE_EMPTY, p3ke["no_id"], taken)
     stages.step("Intervensi dan verifikasi")
     interventions = _interventions(seed, pop, sk, scale, taken)
-    verifications = verification_records(seed, pop, sk)
+    verifications = verification_records(seed, pop, sk, kasus_sulit)
     iv_codes = intervensi_codes(seed, interventions, logs["intervensi"])
     vf_codes = verifikasi_codes(seed, verifications, logs["verifikasi"])
     kel_codes = keluarga_codes(seed, pop, files, p3ke, logs["p3ke_keluarga"])
     stages.step("Kunci jawaban")
-    truth = build_truth(seed, scale, pop, sk, plan, interventions, verifications, vf_codes["sci"], p3ke)
+    truth = build_truth(seed, scale, pop, sk, plan, interventions, verifications, vf_codes["sci"], p3ke, kasus_sulit)
     stages.close()
 
     jobs = chain(
@@ -331,6 +372,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=config.RAW_DIR, help=f"folder tujuan (bawaan {config.RAW_DIR})")
     parser.add_argument("--workers", type=int, default=MAX_WORKERS, help="jumlah proses penulis, paling banyak 2")
     parser.add_argument("--quiet", action="store_true", help="tanpa pesan dan bilah kemajuan")
+    parser.add_argument("--kasus-sulit", action="store_true",
+                        help=f"tambahkan kasus sulit: {KASUS_SULIT['E']} sasaran desil 1 tanpa intervensi, kematian "
+                        "yang kemudian dilaporkan Tidak Ditemukan/Ada, formulir bernomor putaran (bawaan: tidak, "
+                        "agar angka 6 November 2024 tetap)")  # fmt: skip
     return parser
 
 
@@ -338,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
 
     def action() -> str | None:
-        truth = generate(args.out, args.seed, args.scale, args.workers, progress=not args.quiet)
+        truth = generate(args.out, args.seed, args.scale, args.workers, progress=not args.quiet,
+                         kasus_sulit=args.kasus_sulit)  # fmt: skip
         if args.quiet:
             return None
         fig = truth["expected"][truth["tanggal_laporan"]]

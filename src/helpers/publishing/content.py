@@ -23,26 +23,26 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
+from helpers import vocabulary as v  # noqa: E402
 from helpers.cleaning.nik import mask_series  # noqa: E402
 from helpers.config import DATA_PACKAGE_DIR  # noqa: E402
 from helpers.dates import to_date  # noqa: E402
 from helpers.publishing import maps
-from helpers.publishing.fmt import angka, per_seribu, persen, tanggal  # noqa: E402
+from helpers.publishing.fmt import angka, per_seribu, persen, rentang_tanggal, tanggal  # noqa: E402
 from helpers.reference.figures import poverty_context  # noqa: E402
 from helpers.reference.wilayah import kecamatan_table  # noqa: E402
 from helpers.statuses.classify import ROUNDS_FILE, headline, per_putaran, round_figures  # noqa: E402
-from helpers.vocabulary import METODE_LABELS  # noqa: E402
+from helpers.statuses.verifikasi import ATURAN_FINAL  # noqa: E402
+from helpers.vocabulary import (  # noqa: E402
+    ALASAN_LABELS,
+    INTERVENSI_LABELS,
+    KEBERADAAN_LABELS,
+    METODE_LABELS,
+    alasan_didatangi,
+)
 
 DEPRIVATION_FILE = DATA_PACKAGE_DIR / "deprivasi.csv"
 ACCENT = "#7a1f1f"
-LABEL_INTERVENSI = {"optimal": "Optimal", "belum_optimal": "Belum optimal", "belum_intervensi": "Belum diintervensi"}
-LABEL_KEBERADAAN = {
-    "ada": "Ada",
-    "meninggal": "Meninggal",
-    "pindah": "Pindah",
-    "tidak_ditemukan": "Tidak ditemukan",
-    "belum_diverifikasi": "Belum diverifikasi",
-}
 
 
 def show(figure: plt.Figure) -> None:
@@ -62,16 +62,28 @@ def read_json(path: Path) -> dict:
 # --------------------------------------------------------------------------- headline figures
 
 
+def field_work(status: pd.DataFrame) -> dict[str, int]:
+    """People on the camat's verification form per reason (:data:`helpers.vocabulary.ALASAN_DIDATANGI`)."""
+    alasan = alasan_didatangi(status["status_desil"], status["perlu_tindakan"]).value_counts()
+    return {code: int(alasan.get(code, 0)) for code in v.ALASAN_DIDATANGI}
+
+
 def figures(status: pd.DataFrame) -> dict:
     """Headline counts of a set of SK people (the kabupaten or one kecamatan): the ``summary.json`` keys plus
-    action, matching and verification counts."""
-    still = status["status_desil"] == "masih_desil1"
+    action, matching, verification and field-work counts. ``belum_optimal_lainnya``: the not-optimal who are
+    neither "ada" nor "meninggal" (moved, not found, not yet verified), so that the funnel adds up."""
+    fig = headline(status)
+    work = field_work(status)
     return {
-        **headline(status),
-        "belum_intervensi": int((still & (status["status_intervensi"] == "belum_intervensi")).sum()),
+        **fig,
+        "belum_optimal_lainnya": fig["intervensi_belum_optimal"] - fig["belum_optimal_masih_ada"]
+        - fig["belum_optimal_meninggal"],
         "perlu_tindakan": int(status["perlu_tindakan"].sum()),
-        "tidak_padan": int(status["status_desil"].isin(["tinjau_manual", "tidak_padan"]).sum()),
+        "tidak_padan": int((status["status_desil"] == v.TIDAK_PADAN).sum()),
+        "tinjau_manual": int((status["status_desil"] == v.TINJAU_MANUAL).sum()),
         "diverifikasi": round_figures(status)["diverifikasi"],
+        "formulir": sum(work.values()),
+        **{f"formulir_{code}": n for code, n in work.items()},
     }
 
 
@@ -92,6 +104,7 @@ def headline_cards(fig: dict) -> str:
             (angka(fig["masih_desil1"]), "masih di desil 1"),
             (angka(fig["intervensi_optimal"]), "diintervensi optimal"),
             (angka(fig["intervensi_belum_optimal"]), "diintervensi belum optimal"),
+            (angka(fig["belum_intervensi"]), "belum diintervensi"),
             (angka(fig["perlu_tindakan"]), "perlu tindakan segera"),
         ]
     )
@@ -116,64 +129,130 @@ def _arrow(ax, start: tuple[float, float], end: tuple[float, float]) -> None:
     ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": "#777", "lw": 1.2})
 
 
+#: Colours of the funnel boxes.
+_FUNNEL_COLOURS = {
+    "sasaran_sk": "#4d4d4d", "keluar_desil1": "#2c7a4b", "masih_desil1": ACCENT, "intervensi_optimal": "#2c6a9a",
+    "intervensi_belum_optimal": "#c0392b", "belum_intervensi": "#8e44ad", "belum_optimal_masih_ada": "#d35400",
+    "belum_optimal_meninggal": "#7f8c8d", "belum_optimal_lainnya": "#95a5a6", "belum_padan": "#b7950b",
+}  # fmt: skip
+
+
+def funnel_levels(fig: dict) -> list[tuple[str, str, int, str]]:
+    """The funnel's boxes (key, label, value, parent key), level by level. The children of a box add up to it:
+    SK = keluar + masih (+ belum padan); masih = optimal + belum optimal + belum diintervensi; belum optimal =
+    masih ada + meninggal (+ status lain). Boxes in brackets are shown only when they are not zero."""
+    unmatched = fig["sasaran_sk"] - fig["keluar_desil1"] - fig["masih_desil1"]
+    boxes = [
+        ("sasaran_sk", "Sasaran SK Bupati", fig["sasaran_sk"], ""),
+        ("keluar_desil1", "Keluar dari desil 1", fig["keluar_desil1"], "sasaran_sk"),
+        ("masih_desil1", "Masih di desil 1", fig["masih_desil1"], "sasaran_sk"),
+        *([("belum_padan", "Belum padan P3KE", unmatched, "sasaran_sk")] if unmatched else []),
+        ("intervensi_optimal", "Intervensi optimal", fig["intervensi_optimal"], "masih_desil1"),
+        ("intervensi_belum_optimal", "Intervensi belum optimal", fig["intervensi_belum_optimal"], "masih_desil1"),
+        ("belum_intervensi", "Belum diintervensi", fig["belum_intervensi"], "masih_desil1"),
+        ("belum_optimal_masih_ada", "Masih ada", fig["belum_optimal_masih_ada"], "intervensi_belum_optimal"),
+        ("belum_optimal_meninggal", "Meninggal", fig["belum_optimal_meninggal"], "intervensi_belum_optimal"),
+    ]
+    other = fig["intervensi_belum_optimal"] - fig["belum_optimal_masih_ada"] - fig["belum_optimal_meninggal"]
+    if other:
+        boxes.append(("belum_optimal_lainnya", "Status lain*", other, "intervensi_belum_optimal"))
+    return boxes
+
+
 def funnel_chart(fig: dict) -> plt.Figure:
-    """The padu padan funnel: SK → keluar / masih desil 1 → optimal / belum optimal → masih ada / meninggal."""
-    figure, ax = plt.subplots(figsize=(9.5, 4.6), dpi=110)
-    ax.set_xlim(-3.5, 5.8)
+    """The padu padan funnel (:func:`funnel_levels`): SK → keluar / masih desil 1 → optimal / belum optimal /
+    belum diintervensi → masih ada / meninggal (/ status lain)."""
+    boxes = funnel_levels(fig)
+    figure, ax = plt.subplots(figsize=(10.5, 4.6), dpi=110)
+    ax.set_xlim(-3.8, 6.6)
     ax.set_ylim(-0.6, 3.6)
     ax.axis("off")
-    levels = [
-        [(0, 3.2, fig["sasaran_sk"], "Sasaran SK Bupati", "#4d4d4d")],
-        [(-1.9, 2.2, fig["keluar_desil1"], "Keluar dari desil 1", "#2c7a4b"),
-         (1.9, 2.2, fig["masih_desil1"], "Masih di desil 1", ACCENT)],
-        [(0.6, 1.2, fig["intervensi_optimal"], "Intervensi optimal", "#2c6a9a"),
-         (3.2, 1.2, fig["intervensi_belum_optimal"], "Intervensi belum optimal", "#c0392b")],
-        [(1.9, 0.2, fig["belum_optimal_masih_ada"], "Masih hidup", "#d35400"),
-         (4.5, 0.2, fig["belum_optimal_meninggal"], "Meninggal", "#7f8c8d")],
-    ]
-    parents = {1: (0, 3.2), 2: (1.9, 2.2), 3: (3.2, 1.2)}
-    for depth, boxes in enumerate(levels):
-        for x, y, value, label, colour in boxes:
-            if depth:
-                px, py = parents[depth]
-                _arrow(ax, (px, py - 0.33), (x, y + 0.33))
-            _box(ax, x, y, value, label, colour)
+    children: dict[str, list[tuple[str, str, int]]] = {}
+    for key, label, value, parent in boxes:
+        children.setdefault(parent, []).append((key, label, value))
+    place = {"sasaran_sk": (0.0, 3.2)}
+    spread = {2: (-1.9, 1.9), 3: (-2.5, 0.0, 2.5)}
+    for parent in ("sasaran_sk", "masih_desil1", "intervensi_belum_optimal"):
+        px, py = place[parent]
+        kids = children.get(parent, [])
+        centre = px if parent == "sasaran_sk" else min(px + 0.8, 6.6 - 1.2 - spread[len(kids)][-1])
+        for (key, _, _), dx in zip(kids, spread[len(kids)]):
+            place[key] = (centre + dx, py - 1.0)
+    for key, label, value, parent in boxes:
+        x, y = place[key]
+        if parent:
+            px, py = place[parent]
+            _arrow(ax, (px, py - 0.33), (x, y + 0.33))
+        _box(ax, x, y, value, label, _FUNNEL_COLOURS[key])
+    if any(key == "belum_optimal_lainnya" for key, *_ in boxes):
+        ax.text(6.6, -0.55, "* pindah, tidak ditemukan atau belum diverifikasi", ha="right", fontsize=8, color="#555")
     ax.set_title("Hasil padu padan SK Bupati dengan P3KE 2024", fontsize=12, loc="left")
     figure.tight_layout()
     return figure
 
 
+def round_label(entry: dict) -> str:
+    """A round as the field knows it: ``"Minggu 41 (7–13 Okt 2024)"`` or ``"Putaran 4 (1–5 Nov 2024)"``."""
+    name = entry.get("nama_putaran") or f"Putaran {entry['putaran']}"
+    start, end = entry.get("periode_awal", entry["tanggal"]), entry.get("periode_akhir", entry["tanggal"])
+    return f"{name} ({rentang_tanggal(start, end)})"
+
+
+def _place_labels(ax, labels: list) -> None:
+    """Keep point labels from overlapping: a label that touches an earlier one moves below its point, and is
+    dropped if it still touches one (the round table below the chart has every value)."""
+    renderer = ax.figure.canvas.get_renderer()
+    kept: list = []
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        if any(box.overlaps(k) for k in kept):
+            label.set_position((0, -14))
+            box = label.get_window_extent(renderer)
+            if any(box.overlaps(k) for k in kept):
+                label.remove()
+                continue
+        kept.append(box)
+
+
 def progress_chart(per_putaran: list[dict], report_date: str, target_date: str, total: int) -> plt.Figure:
-    """Verification rounds: people verified and people still needing action, against the target date."""
+    """Verification rounds (sweep windows, shaded): people verified and people still needing action at the end of
+    each round, against the target date."""
     figure, ax = plt.subplots(figsize=(9, 3.8), dpi=110)
     target = to_date(target_date)
+    labels = []
     if per_putaran:
         rounds = pd.DataFrame(per_putaran)
         dates = pd.to_datetime(rounds["tanggal"])
+        starts = pd.to_datetime(rounds["periode_awal"]) if "periode_awal" in rounds else dates
+        ends = pd.to_datetime(rounds["periode_akhir"]) if "periode_akhir" in rounds else dates
+        for start, end in zip(starts, ends):
+            ax.axvspan(start, end + pd.Timedelta(days=1), color="#2c6a9a", alpha=0.07, lw=0)
         ax.plot(dates, rounds["diverifikasi"], marker="o", color="#2c6a9a", label="Sudah diverifikasi (kumulatif)")
         ax.plot(dates, rounds["perlu_tindakan"], marker="s", color="#c0392b", label="Masih perlu tindakan")
         for x, y in zip(dates, rounds["perlu_tindakan"]):
-            ax.annotate(angka(y), (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
-        start = min(dates.min().date(), target) - dt.timedelta(days=3)
+            labels.append(ax.annotate(angka(y), (x, y), textcoords="offset points", xytext=(0, 7), ha="center",
+                                      fontsize=8))  # fmt: skip
+        start = min(starts.min().date(), target) - dt.timedelta(days=3)
     else:
         ax.text(0.5, 0.5, "Belum ada putaran verifikasi", transform=ax.transAxes, ha="center", color="#777")
         start = to_date(report_date) - dt.timedelta(days=30)
     ax.axhline(total, color="#999", lw=0.8, ls=":")
     ax.text(pd.Timestamp(start), total, f" {angka(total)} jiwa masih di desil 1", va="bottom", fontsize=8, color="#555")
     ax.axvline(pd.Timestamp(target), color=ACCENT, ls="--", lw=1.2)
+    ax.set_xlim(pd.Timestamp(start), pd.Timestamp(target + dt.timedelta(days=3)))
+    ax.set_ylim(0, max(total, 1) * 1.12)
     ax.text(pd.Timestamp(target), ax.get_ylim()[1] * 0.5, f"Target\n{tanggal(target)}", color=ACCENT, fontsize=8,
             ha="right", va="center")
     ax.axvline(pd.Timestamp(report_date), color="#555", lw=0.8)
-    ax.set_xlim(pd.Timestamp(start), pd.Timestamp(target + dt.timedelta(days=3)))
-    ax.set_ylim(0, max(total, 1) * 1.12)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
     ax.yaxis.set_major_formatter(lambda v, _: angka(float(v)))
     ax.set_ylabel("jiwa")
     if per_putaran:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title("Kemajuan verifikasi lapangan per putaran", fontsize=11, loc="left")
+    ax.set_title("Kemajuan verifikasi lapangan per putaran (arsiran: masa penyisiran)", fontsize=11, loc="left")
     figure.tight_layout()
+    _place_labels(ax, labels)
     return figure
 
 
@@ -253,14 +332,18 @@ def ranking_section(data: dict) -> str:
     }
     if not data["kode"]:
         shown["per 1.000 penduduk"] = table["masih_desil1_per_1000"].map(per_seribu)
+    shown["Optimal"] = table["optimal"].map(angka)
     shown["Belum optimal"] = table["belum_optimal"].map(angka)
+    shown["Belum diintervensi"] = table["belum_intervensi"].map(angka)
     shown["Perlu tindakan"] = table["perlu_tindakan"].map(angka)
     shown["% terverifikasi"] = table["persen_terverifikasi"].map(lambda v: persen(v, 1))
     frame = pd.DataFrame(shown)
     note = (
         '<p class="catatan">Diurutkan menurut jumlah sasaran yang masih di desil 1'
         + ("" if data["kode"] else " per 1.000 penduduk (penduduk: BPS, proyeksi 2022)")
-        + ". \"Belum optimal\" mencakup sasaran desil 1 yang intervensinya belum optimal atau belum ada.</p>"
+        + ". Masih desil 1 = Optimal + Belum optimal + Belum diintervensi. \"Belum optimal\": sudah diintervensi "
+        "tetapi belum optimal (termasuk yang meninggal atau pindah); \"Belum diintervensi\": belum tercatat "
+        "menerima intervensi apa pun.</p>"
     )
     return html_table(frame, right=tuple(frame.columns[2:])) + note
 
@@ -333,8 +416,8 @@ def cases_needing_action(status: pd.DataFrame, mask_pii: bool = True) -> pd.Data
             "NIK": nik.to_numpy(),
             "Nama": cases["nama"].to_numpy(),
             "Desa/Kelurahan": cases["nama_desa"].to_numpy(),
-            "Status intervensi": cases["status_intervensi"].map(LABEL_INTERVENSI).to_numpy(),
-            "Keberadaan": cases["status_keberadaan"].map(LABEL_KEBERADAAN).to_numpy(),
+            "Status intervensi": cases["status_intervensi"].map(INTERVENSI_LABELS).to_numpy(),
+            "Keberadaan": cases["status_keberadaan"].map(KEBERADAAN_LABELS).to_numpy(),
             "Program diterima": cases["program_diterima"].fillna("–").to_numpy(),
         }
     )
@@ -415,6 +498,20 @@ def _share(part: int, whole: int) -> str:
     return persen(100 * part / whole, 2) if whole else "–"
 
 
+#: How ``belum_intervensi`` relates to the seed's "belum optimal" (one sentence, in the intro and definitions).
+BELUM_INTERVENSI_SENTENCE = (
+    "\"Belum optimal\" berarti sudah menerima intervensi tetapi belum optimal, sedangkan \"belum diintervensi\" "
+    "berarti masih di desil 1 tanpa satu pun intervensi tercatat sampai tanggal laporan; keduanya tidak tumpang "
+    "tindih (pada paparan 6 November 2024 seluruh 7.408 sasaran sudah menerima intervensi, sehingga angka belum "
+    "diintervensi saat itu 0)."
+)
+
+
+def _other_presence(f: dict) -> str:
+    other = f["intervensi_belum_optimal"] - f["belum_optimal_masih_ada"] - f["belum_optimal_meninggal"]
+    return f", {angka(other)} jiwa pindah, tidak ditemukan atau belum diverifikasi" if other else ""
+
+
 def intro(data: dict, report_date: str, target_date: str) -> str:
     """The opening paragraph of a report, in Indonesian with Indonesian formatting."""
     f = data["angka"]
@@ -429,10 +526,11 @@ def intro(data: dict, report_date: str, target_date: str) -> str:
         f"Keadaan per **{tanggal(report_date)}** untuk **{where}**. Dari **{angka(f['sasaran_sk'])} jiwa** sasaran "
         f"SK Bupati, **{angka(f['keluar_desil1'])} jiwa** ({_share(f['keluar_desil1'], f['sasaran_sk'])} persen) "
         f"sudah tidak lagi berada di desil 1 P3KE 2024 dan **{angka(f['masih_desil1'])} jiwa** masih di desil 1. "
-        f"Dari yang masih di desil 1, **{angka(f['intervensi_optimal'])} jiwa** sudah diintervensi optimal oleh OPD "
-        f"dan **{angka(f['intervensi_belum_optimal'])} jiwa** diintervensi belum optimal — "
-        f"{angka(f['belum_optimal_masih_ada'])} jiwa masih hidup dan {angka(f['belum_optimal_meninggal'])} jiwa "
-        f"meninggal dunia. {deadline}\n\n"
+        f"Dari yang masih di desil 1, **{angka(f['intervensi_optimal'])} jiwa** sudah diintervensi optimal oleh OPD, "
+        f"**{angka(f['intervensi_belum_optimal'])} jiwa** diintervensi belum optimal — "
+        f"{angka(f['belum_optimal_masih_ada'])} jiwa masih ada dan {angka(f['belum_optimal_meninggal'])} jiwa "
+        f"meninggal dunia{_other_presence(f)} — dan **{angka(f['belum_intervensi'])} jiwa** belum diintervensi "
+        f"sama sekali. {BELUM_INTERVENSI_SENTENCE} {deadline}\n\n"
         f"**Perlu tindakan segera: {angka(f['perlu_tindakan'])} jiwa** (masih di desil 1, intervensi belum optimal "
         "atau belum ada, dan tidak meninggal atau pindah)."
     )
@@ -444,8 +542,9 @@ def round_table(rounds: list[dict]) -> pd.DataFrame:
         return frame
     return pd.DataFrame(
         {
-            "Putaran": frame["putaran"],
-            "Tanggal": frame["tanggal"].map(tanggal),
+            "No": frame["putaran"],
+            "Putaran": [round_label(r) for r in rounds],
+            "Keadaan per": frame["tanggal"].map(tanggal),
             "Diverifikasi": frame["diverifikasi"].map(angka),
             "Ada": frame["ada"].map(angka),
             "Meninggal": frame["meninggal"].map(angka),
@@ -503,6 +602,40 @@ def context_text() -> str:
     )
 
 
+def field_work_section(data: dict, mask_pii: bool = True) -> str:
+    """Who the camat's verification forms list and why (counts; for a kecamatan also the people without a
+    P3KE record, NIK masked)."""
+    f = data["angka"]
+    where = f"Kecamatan {data['nama']}" if data["kode"] else "seluruh kecamatan"
+    parts = [
+        f"{angka(f['formulir_' + code])} jiwa: {ALASAN_LABELS[code].lower()}" for code in v.ALASAN_DIDATANGI
+    ]
+    text = (
+        f"<p>Formulir verifikasi lapangan {where} memuat <b>{angka(f['formulir'])} jiwa</b>: "
+        + "; ".join(parts)
+        + ". Kolom \"Alasan Didatangi\" pada formulir menyebut alasan setiap orang. Sasaran yang belum ditemukan "
+        "di P3KE didatangi dengan data SK (nama, NIK SK, desa, alamat); bila ditemukan, petugas menulis NIK-nya "
+        "di kolom \"NIK Temuan Lapangan\" dan temuan itu ditinjau Sekretariat TKPK sebelum dipadankan.</p>"
+    )
+    if not data["kode"]:
+        return text
+    status = data["status"]
+    unmatched = status[status["status_desil"].isin((v.TIDAK_PADAN, v.TINJAU_MANUAL))].sort_values(["nama_desa", "nama"])
+    if unmatched.empty:
+        return text
+    nik = mask_series(unmatched["nik"]) if mask_pii else unmatched["nik"]
+    table = pd.DataFrame(
+        {
+            "NIK (SK)": nik.to_numpy(),
+            "Nama": unmatched["nama"].to_numpy(),
+            "Desa/Kelurahan": unmatched["nama_desa"].to_numpy(),
+            "Alasan didatangi": unmatched["status_desil"].map(ALASAN_LABELS).to_numpy(),
+            "Keberadaan": unmatched["status_keberadaan"].map(KEBERADAAN_LABELS).to_numpy(),
+        }
+    )
+    return text + html_table(table)
+
+
 def cases_section(data: dict, mask_pii: bool = True) -> str:
     """Kecamatan reports only: the list of cases needing action (NIK masked)."""
     if not data["kode"]:
@@ -546,6 +679,15 @@ def definitions(data: dict) -> str:
         "untuk satu sasaran.\n"
         "- *Perlu tindakan*: masih di desil 1, intervensi belum optimal atau belum ada, dan tidak meninggal atau "
         "pindah menurut verifikasi camat terakhir.\n"
+        "- *Masih di desil 1* = *intervensi optimal* + *intervensi belum optimal* + *belum diintervensi*. "
+        f"{BELUM_INTERVENSI_SENTENCE}\n"
+        f"- *Keberadaan*: status verifikasi camat terakhir sampai tanggal laporan. {ATURAN_FINAL}\n"
+        "- *Putaran verifikasi*: satu masa penyisiran, bukan satu tanggal. Baris formulir yang mencantumkan nomor "
+        "putaran dikelompokkan menurut nomor itu; baris tanpa nomor dikelompokkan menurut minggu kalender (ISO, "
+        "Senin–Minggu) tanggal verifikasinya. Angka setiap putaran adalah keadaan kumulatif pada tanggal verifikasi "
+        "terakhir dalam putaran tersebut.\n"
+        "- *Formulir verifikasi*: memuat semua sasaran yang masih di desil 1 (yang perlu tindakan lebih dulu "
+        "disebut), semua sasaran yang belum ditemukan di P3KE, dan semua sasaran yang padanannya perlu ditinjau.\n"
         f"- Data intervensi dan verifikasi dihitung sampai tanggal laporan ({tanggal(run['report_date'])})."
     )
 

@@ -112,3 +112,21 @@ def tanggal_pendek(value: object) -> str:
     if is_missing(value):
         return KOSONG
     return format_date(to_date(value, 'tanggal'), "dd/MM/y", locale=LOCALE)
+
+
+def rentang_tanggal(awal: object, akhir: object) -> str:
+    """A period in short words: ``("2024-10-07", "2024-10-13")`` -> ``"7–13 Okt 2024"``,
+    ``("2024-10-28", "2024-11-03")`` -> ``"28 Okt–3 Nov 2024"``, one day -> ``"5 Nov 2024"``."""
+    if is_missing(awal) or is_missing(akhir):
+        return KOSONG
+    start, end = to_date(awal, "tanggal"), to_date(akhir, "tanggal")
+    last = format_date(end, "d MMM y", locale=LOCALE)
+    if start == end:
+        return last
+    if (start.year, start.month) == (end.year, end.month):
+        first = format_date(start, "d", locale=LOCALE)
+    elif start.year == end.year:
+        first = format_date(start, "d MMM", locale=LOCALE)
+    else:
+        first = format_date(start, "d MMM y", locale=LOCALE)
+    return f"{first}–{last}"

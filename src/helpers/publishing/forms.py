@@ -4,15 +4,20 @@
 ``<processed_dir>/status_sasaran.parquet`` and writes
 ``<reports_dir>/<report_date>/formulir_verifikasi_RAHASIA/<kode>_<Nama>.xlsx`` plus ``BACA_DULU_RAHASIA.md``.
 
-Each workbook lists the SK people still in desil 1 in that kecamatan (full NIK: the list goes only to the camat
-and OPD, UU 27/2022). Its headers are the contract headers of the ``verifikasi`` input, so a returned form is
-read back unchanged from ``data/raw/verifikasi/`` by :func:`helpers.reading.readers.read_input`; the extra columns
-(Alamat, ID Keluarga P3KE, ...) are ignored on reading. Only the input columns are unlocked.
+Each workbook lists the SK people of that kecamatan the field must see (:func:`helpers.vocabulary.alasan_didatangi`:
+everyone still in desil 1, those needing action first, and everyone without a P3KE record or with an undecided
+match), with the reason in "Alasan Didatangi" (full NIK: the list goes only to the camat and OPD, UU 27/2022).
+People without a P3KE record are shown with the SK's data (name, SK NIK, desa, address). Its headers are the
+contract headers of the ``verifikasi`` input, so a returned form is read back unchanged from
+``data/raw/verifikasi/`` by :func:`helpers.reading.readers.read_input`; the extra columns (Alasan Didatangi,
+Alamat, ID Keluarga P3KE, ...) are ignored on reading. Only the input columns are unlocked; "Putaran" is pre-filled
+with the round number of this sending (``putaran_berikutnya`` of ``summary.json``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 import sys
@@ -34,7 +39,14 @@ from helpers.errors import InputError
 from helpers.publishing.keputusan import write_decisions_form
 from helpers.reference import wilayah
 from helpers.statuses.verifikasi import KONDISI, STATUS_LABELS
-from helpers.vocabulary import BELUM_DIVERIFIKASI, INTERVENSI_LABELS, KEBERADAAN_LABELS
+from helpers.vocabulary import (
+    ALASAN_DIDATANGI,
+    ALASAN_LABELS,
+    BELUM_DIVERIFIKASI,
+    INTERVENSI_LABELS,
+    KEBERADAAN_LABELS,
+    alasan_didatangi,
+)
 
 #: Choices of the form's status dropdown.
 STATUS_CHOICES = tuple(STATUS_LABELS.values())
@@ -49,14 +61,16 @@ HEADER_ROW = 6
 #: Excel's limit for an inline dropdown list (characters, separators included).
 INLINE_LIST_LIMIT = 255
 
-REQUIRED_COLUMNS = ("nik", "nama", "kode_kecamatan", "status_desil")
+REQUIRED_COLUMNS = ("nik", "nama", "kode_kecamatan", "status_desil", "perlu_tindakan")
+#: Largest round number the form's "Putaran" column accepts.
+MAX_PUTARAN = 99
 
 
 @dataclass(frozen=True)
 class Column:
     header: str
     width: float
-    kind: str = "text"  # text | id | number | input | date
+    kind: str = "text"  # text | id | number | input | date | round (an input pre-filled with the round number)
     wrap: bool = False
 
 
@@ -65,6 +79,7 @@ COLUMNS = (
     Column("No", 4.5, "number"),
     Column("NIK", 18, "id"),
     Column("Nama", 20, wrap=True),
+    Column("Alasan Didatangi", 20, wrap=True),
     Column("Alamat", 22, wrap=True),
     Column("Desa/Kelurahan", 14, wrap=True),
     Column("Kecamatan", 12, wrap=True),
@@ -75,11 +90,14 @@ COLUMNS = (
     Column("Status Keberadaan", 14, "input"),
     Column("Kondisi", 13, "input"),
     Column("Tanggal Verifikasi", 12, "date"),
+    Column("NIK Temuan Lapangan", 18, "input"),
     Column("Keterangan", 22, "input", wrap=True),
     Column("Petugas", 14, "input", wrap=True),
+    Column("Putaran", 8, "round"),
 )
 HEADERS = [c.header for c in COLUMNS]
-INPUT_HEADERS = [c.header for c in COLUMNS if c.kind in ("input", "date")]
+INPUT_KINDS = ("input", "date", "round")
+INPUT_HEADERS = [c.header for c in COLUMNS if c.kind in INPUT_KINDS]
 
 
 def col(header: str) -> int:
@@ -105,11 +123,14 @@ def _last_verification(status: object, date: object) -> str:
 
 
 def form_rows(status_sasaran: pd.DataFrame) -> pd.DataFrame:
-    """The people on the forms (still in desil 1), one row per person with the form's headers, in form order.
+    """The people on the forms (:func:`helpers.vocabulary.alasan_didatangi`), one row per person with the form's
+    headers, in form order.
 
-    Keeps ``kode_kecamatan`` (not printed) to split the rows per kecamatan.
+    Keeps ``kode_kecamatan`` and ``alasan`` (the code; not printed) to split and count the rows per kecamatan.
     """
-    people = status_sasaran[status_sasaran["status_desil"] == "masih_desil1"]
+    alasan = alasan_didatangi(status_sasaran["status_desil"], status_sasaran["perlu_tindakan"])
+    people = status_sasaran[alasan.notna().to_numpy(bool)]
+    alasan = alasan[alasan.notna()]
     empty = pd.Series(pd.NA, index=people.index, dtype="object")
 
     def get(name: str) -> pd.Series:
@@ -118,8 +139,10 @@ def form_rows(status_sasaran: pd.DataFrame) -> pd.DataFrame:
     rows = pd.DataFrame(
         {
             "kode_kecamatan": people["kode_kecamatan"].astype("string"),
+            "alasan": alasan.to_numpy(),
             "NIK": people["nik"].map(_text),
             "Nama": people["nama"].map(_text),
+            "Alasan Didatangi": alasan.map(ALASAN_LABELS).to_numpy(),
             "Alamat": get("alamat").map(_text),
             "Desa/Kelurahan": get("nama_desa").map(_text),
             "Kecamatan": get("nama_kecamatan").map(_text),
@@ -190,6 +213,7 @@ def _formats(workbook) -> dict:
         "input": workbook.add_format({**unlocked, "num_format": "@"}),
         "input_wrap": workbook.add_format({**unlocked, "num_format": "@", "text_wrap": True}),
         "date": workbook.add_format({**unlocked, "num_format": "dd/mm/yyyy", "align": "center"}),
+        "round": workbook.add_format({**unlocked, "num_format": "0", "align": "center"}),
         "help_title": workbook.add_format({"font_name": "Arial", "bold": True, "font_size": 14}),
         "help_head": workbook.add_format({"font_name": "Arial", "bold": True, "font_size": 11, "valign": "bottom"}),
         "help": workbook.add_format({"font_name": "Arial", "font_size": 10, "text_wrap": True, "valign": "top"}),
@@ -200,6 +224,8 @@ def _formats(workbook) -> dict:
 
 
 def _cell_format(column: Column, fmt: dict):
+    if column.kind == "round":
+        return fmt["round"]
     if column.kind == "input":
         return fmt["input_wrap"] if column.wrap else fmt["input"]
     if column.kind in ("id", "number", "date"):
@@ -238,7 +264,8 @@ def _choose_message(values: tuple[str, ...], extra: str = "") -> str:
 
 
 def _add_validations(workbook, sheet, first: int, last: int, report_date: dt.date) -> None:
-    """Dropdowns for Status Keberadaan and Kondisi, a date check for Tanggal Verifikasi, on rows first..last."""
+    """Dropdowns for Status Keberadaan and Kondisi, a date check for Tanggal Verifikasi, a 16-character check for
+    NIK Temuan Lapangan and a whole-number check for Putaran, on rows first..last."""
     status_list = _list_source(workbook, STATUS_CHOICES, 0)
     sheet.data_validation(
         first, col("Status Keberadaan"), last, col("Status Keberadaan"),
@@ -276,24 +303,59 @@ def _add_validations(workbook, sheet, first: int, last: int, report_date: dt.dat
             f"{report_date.strftime('%d/%m/%Y')}.",
         },
     )
+    sheet.data_validation(
+        first, col("NIK Temuan Lapangan"), last, col("NIK Temuan Lapangan"),
+        {
+            "validate": "length",
+            "criteria": "==",
+            "value": 16,
+            "input_title": "NIK Temuan Lapangan",
+            "input_message": "Hanya untuk sasaran yang belum ditemukan di P3KE: NIK (16 angka) dari KTP/KK bila "
+            "orangnya ditemukan.",
+            "error_title": "NIK tidak valid",
+            "error_message": "NIK harus 16 angka, diketik sebagai teks (tanpa spasi atau titik).",
+        },
+    )
+    sheet.data_validation(
+        first, col("Putaran"), last, col("Putaran"),
+        {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 1,
+            "maximum": MAX_PUTARAN,
+            "input_title": "Putaran",
+            "input_message": "Sudah terisi nomor putaran penyisiran ini; ubah hanya bila diminta Sekretariat TKPK.",
+            "error_title": "Putaran tidak valid",
+            "error_message": f"Isi nomor putaran: bilangan bulat 1 sampai {MAX_PUTARAN}.",
+        },
+    )
 
 
-def _title_block(sheet, fmt: dict, kode: str, nama: str, report_date: dt.date, count: int, kabupaten: str) -> None:
+def reason_counts(rows: pd.DataFrame) -> str:
+    """``"70 orang: 20 masih desil 1, intervensi belum optimal atau belum ada; ..."`` (reasons present only)."""
+    counts = rows["alasan"].value_counts()
+    parts = [f"{int(counts[code])} {ALASAN_LABELS[code].lower()}" for code in ALASAN_DIDATANGI
+             if code in counts.index]  # fmt: skip
+    return f"{len(rows)} orang ({'; '.join(parts)})"
+
+
+def _title_block(sheet, fmt: dict, kode: str, nama: str, report_date: dt.date, rows: pd.DataFrame, kabupaten: str,
+                 putaran: int) -> None:  # fmt: skip
     """Rows above the header. Each line is one cell of text, so no title cell is mistaken for a header."""
     tanggal = format_date(report_date, "d MMMM y", locale="id_ID")
     lines = [
         ("red", "RAHASIA — DATA PRIBADI (UU No. 27 Tahun 2022). Hanya untuk camat dan OPD; jangan disebarluaskan."),
         ("title", "FORMULIR VERIFIKASI DAN VALIDASI LAPANGAN SASARAN MISKIN EKSTREM (BNBA)"),
-        ("plain", f"{kabupaten} — Kecamatan {nama} ({kode}) — data per {tanggal}"),
+        ("plain", f"{kabupaten} — Kecamatan {nama} ({kode}) — data per {tanggal} — putaran ke-{putaran}"),
     ]
-    if count:
-        lines.append(("plain", f"Sasaran SK Bupati yang masih berada di desil 1 P3KE 2024: {count} orang."))
+    if len(rows):
+        lines.append(("plain", f"Sasaran SK Bupati yang perlu didatangi: {reason_counts(rows)}."))
         lines.append(
-            ("note", "Isi hanya kolom berwarna kuning (Status Keberadaan s.d. Petugas). Baca lembar Petunjuk.")
+            ("note", "Isi hanya kolom berwarna kuning (Status Keberadaan s.d. Putaran). Baca lembar Petunjuk.")
         )
     else:
         lines.append(
-            ("title", f"Tidak ada sasaran SK Bupati yang masih berada di desil 1 di Kecamatan {nama} per {tanggal}.")
+            ("title", f"Tidak ada sasaran SK Bupati yang perlu didatangi di Kecamatan {nama} per {tanggal}.")
         )
         lines.append(("note", "Formulir ini tidak perlu diisi maupun dikembalikan."))
     for row, (style, text) in enumerate(lines):
@@ -326,13 +388,13 @@ _PROTECTION = {
 
 
 def _write_form_sheet(
-    workbook, fmt: dict, rows: pd.DataFrame, kode: str, nama: str, report_date: dt.date, kabupaten: str
+    workbook, fmt: dict, rows: pd.DataFrame, kode: str, nama: str, report_date: dt.date, kabupaten: str, putaran: int
 ) -> None:
     sheet = workbook.add_worksheet(SHEET_FORM)
-    _title_block(sheet, fmt, kode, nama, report_date, len(rows), kabupaten)
+    _title_block(sheet, fmt, kode, nama, report_date, rows, kabupaten, putaran)
     for index, column in enumerate(COLUMNS):
         sheet.set_column(index, index, column.width)
-        style = fmt["header_input"] if column.kind in ("input", "date") else fmt["header"]
+        style = fmt["header_input"] if column.kind in INPUT_KINDS else fmt["header"]
         sheet.write_string(HEADER_ROW, index, column.header, style)
     sheet.set_row(HEADER_ROW, 30)
     formats = [_cell_format(c, fmt) for c in COLUMNS]
@@ -341,7 +403,9 @@ def _write_form_sheet(
         sheet.set_row(excel_row, _row_height(row))
         sheet.write_number(excel_row, 0, offset + 1, formats[0])
         for index, column in enumerate(COLUMNS[1:], start=1):
-            if column.kind in ("input", "date"):
+            if column.kind == "round":
+                sheet.write_number(excel_row, index, putaran, formats[index])
+            elif column.kind in ("input", "date"):
                 sheet.write_blank(excel_row, index, None, formats[index])
             else:
                 sheet.write_string(excel_row, index, row[column.header], formats[index])
@@ -366,6 +430,10 @@ def _help_lines(nama: str, report_date: dt.date) -> list[tuple[str, str, str]]:
         ("help", "", "Formulir ini memuat NIK lengkap, nama dan alamat: data pribadi yang dilindungi UU No. 27 Tahun "
          "2022. Hanya untuk camat, petugas verifikasi dan OPD terkait. Jangan diteruskan, diunggah ke grup percakapan "
          "atau media sosial, dan musnahkan cetakan setelah selesai."),
+        ("help_key", "Alasan Didatangi", "Mengapa orang ini ada di formulir: masih desil 1 (yang perlu tindakan "
+         "disebut lebih dulu), belum ditemukan di P3KE (pastikan keberadaan dan NIK), atau padanan P3KE perlu "
+         "ditinjau (pastikan identitas dan NIK). Untuk yang belum ditemukan di P3KE, nama, NIK, desa dan alamat "
+         "diambil dari SK Bupati."),
         ("help_head", "Yang diisi (kolom kuning)", ""),
         ("help_key", "Status Keberadaan", f"Pilih dari daftar: {statuses}."),
         ("help", "  Ada", "Orang tersebut masih tinggal di desa/kelurahan ini dan ditemui (atau keluarganya)."),
@@ -375,8 +443,16 @@ def _help_lines(nama: str, report_date: dt.date) -> list[tuple[str, str, str]]:
         ("help_key", "Kondisi", f"Pilih dari daftar: {', '.join(KONDISI)}. Rinciannya ditulis di Keterangan."),
         ("help_key", "Tanggal Verifikasi", f"Tanggal kunjungan lapangan, format dd/mm/yyyy (misalnya {tanggal}). "
          "Wajib diisi bila Status Keberadaan diisi; baris tanpa tanggal tidak dihitung."),
+        ("help_key", "NIK Temuan Lapangan", "Hanya untuk orang yang belum ditemukan di P3KE atau padanannya perlu "
+         "ditinjau: bila orangnya ditemukan (Status Keberadaan Ada), tulis NIK dari KTP/KK (16 angka). Temuan ini "
+         "ditinjau Sekretariat TKPK sebelum dipadankan."),
         ("help_key", "Keterangan", "Catatan bebas: alamat baru, tanggal meninggal, bantuan yang dibutuhkan, dll."),
         ("help_key", "Petugas", "Nama petugas yang melakukan verifikasi."),
+        ("help_key", "Putaran", "Sudah terisi nomor putaran penyisiran ini. Jangan diubah kecuali diminta "
+         "Sekretariat TKPK; verifikasi dihitung per putaran."),
+        ("help_key", "Status final", "Meninggal dan Pindah bersifat final: laporan Tidak Ditemukan sesudahnya tidak "
+         "mengubahnya, dan laporan Ada sesudah Meninggal tidak dipakai tetapi ditinjau. Bila kematian keliru dicatat, "
+         "beri tahu Sekretariat TKPK."),
         ("help_head", "Yang tidak boleh dilakukan", ""),
         ("help", "", "Jangan mengubah NIK, Nama atau kolom lain yang judulnya berwarna biru; jangan menambah, "
          "menghapus atau mengganti nama kolom; jangan menambah orang baru di formulir ini (laporkan terpisah kepada "
@@ -407,7 +483,7 @@ def _write_help_sheet(workbook, fmt: dict, nama: str, report_date: dt.date) -> N
 
 
 def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date: dt.date,
-               kabupaten: str = "Kabupaten Jombang") -> Path:
+               kabupaten: str = "Kabupaten Jombang", putaran: int = 1) -> Path:
     """Write one kecamatan's workbook (``rows`` from :func:`form_rows`, already filtered to that kecamatan)."""
     created = dt.datetime.combine(report_date, dt.time())
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -422,12 +498,12 @@ def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date
             }
         )
         fmt = _formats(workbook)
-        _write_form_sheet(workbook, fmt, rows, kode, nama, report_date, kabupaten)
+        _write_form_sheet(workbook, fmt, rows, kode, nama, report_date, kabupaten, putaran)
         _write_help_sheet(workbook, fmt, nama, report_date)
     return path
 
 
-def readme_text(report_date: dt.date, written: list[tuple[str, str, int, str]]) -> str:
+def readme_text(report_date: dt.date, written: list[tuple[str, str, int, str]], putaran: int = 1) -> str:
     """``BACA_DULU_RAHASIA.md``: confidentiality and how a returned form goes back into the pipeline."""
     tanggal = format_date(report_date, "d MMMM y", locale="id_ID")
     table = "\n".join(f"| {kode} | {nama} | {n} | {name} |" for kode, nama, n, name in written)
@@ -435,7 +511,10 @@ def readme_text(report_date: dt.date, written: list[tuple[str, str, int, str]]) 
     return f"""# BACA DULU — RAHASIA
 
 Folder ini berisi formulir verifikasi lapangan (BNBA: by name, by address) sasaran SK Bupati penduduk miskin
-ekstrem yang **masih berada di desil 1 P3KE 2024**, data per {tanggal}: satu file Excel per kecamatan.
+ekstrem yang perlu didatangi, data per {tanggal}, putaran ke-{putaran}: satu file Excel per kecamatan. Formulir
+memuat semua sasaran yang **masih berada di desil 1 P3KE 2024** (yang perlu tindakan disebut lebih dulu di kolom
+Alasan Didatangi), semua sasaran yang **belum ditemukan di P3KE** dan semua sasaran yang **padanannya perlu
+ditinjau**; yang belum ditemukan di P3KE tercantum dengan data SK (nama, NIK SK, desa, alamat).
 
 ## Data pribadi (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi)
 
@@ -452,13 +531,13 @@ ekstrem yang **masih berada di desil 1 P3KE 2024**, data per {tanggal}: satu fil
 |---|---|---:|---|
 {table}
 
-Jumlah: {total} orang. Kecamatan tanpa sasaran di desil 1 tetap mendapat file yang menyatakannya.
+Jumlah: {total} orang. Kecamatan tanpa sasaran yang perlu didatangi tetap mendapat file yang menyatakannya.
 
 ## Cara mengisi
 
-Camat/petugas mengisi hanya kolom berwarna kuning (Status Keberadaan, Kondisi, Tanggal Verifikasi, Keterangan,
-Petugas); lembar **Petunjuk** di setiap file menjelaskan setiap kolom. Baris yang dibiarkan kosong berarti
-"belum diverifikasi".
+Camat/petugas mengisi hanya kolom berwarna kuning (Status Keberadaan, Kondisi, Tanggal Verifikasi, NIK Temuan
+Lapangan, Keterangan, Petugas; Putaran sudah terisi); lembar **Petunjuk** di setiap file menjelaskan setiap kolom.
+Baris yang dibiarkan kosong berarti "belum diverifikasi".
 
 ## Cara memasukkan formulir yang sudah diisi
 
@@ -470,6 +549,9 @@ Petugas); lembar **Petunjuk** di setiap file menjelaskan setiap kolom. Baris yan
 3. Periksa daftar masalah verifikasi: baris tanpa tanggal atau tanpa status, tanggal sesudah tanggal laporan,
    NIK yang tidak ada di formulir, dan verifikasi yang bertentangan (NIK dan tanggal sama, status berbeda) tidak
    dipakai dan harus dikonfirmasi ke camat. Jawaban yang sama yang terkirim dua kali hanya dihitung sekali.
+   Laporan Ada atau Pindah sesudah Meninggal juga masuk daftar itu dan tidak dipakai.
+4. Periksa `data/processed/tinjau/temuan_lapangan.csv`: sasaran yang belum ditemukan di P3KE tetapi ditemukan
+   petugas dengan NIK Temuan Lapangan; putuskan padanannya sebelum dipakai.
 
 File yang namanya diawali `_` atau `~$` di `data/raw/verifikasi/` tidak dibaca.
 """
@@ -482,8 +564,11 @@ def write_forms(
     kecamatan: object = None,
     kode_kabupaten: str = KODE_KABUPATEN,
     progress: bool = True,
+    putaran: int = 1,
 ) -> list[Path]:
     """Write one verification workbook per kecamatan into ``out_dir`` (created), plus ``BACA_DULU_RAHASIA.md``.
+
+    ``putaran``: the round number pre-filled in every row (see :func:`next_form_round`).
 
     ``out_dir`` is the folder of the files themselves (the CLI uses ``reports/<date>/formulir_verifikasi_RAHASIA``).
     ``kecamatan``: None/"" for all kecamatan of the kabupaten, or names/codes (text, comma-separated, or a list).
@@ -502,10 +587,10 @@ def write_forms(
     areas = list(zip(table["kode"], table["nama"]))
     for kode, nama in tqdm(areas, desc="Formulir", unit="kecamatan", disable=not progress):
         part = groups.get(kode, rows.iloc[0:0])
-        path = write_form(part, out / file_name(kode, nama), kode, nama, report, kabupaten)
+        path = write_form(part, out / file_name(kode, nama), kode, nama, report, kabupaten, putaran)
         paths.append(path)
         written.append((kode, nama, len(part), path.name))
-    (out / README_NAME).write_text(readme_text(report, written), encoding="utf-8")
+    (out / README_NAME).write_text(readme_text(report, written, putaran), encoding="utf-8")
     return paths
 
 
@@ -514,10 +599,20 @@ def _warn_unplaced(rows: pd.DataFrame, kode_kabupaten: str) -> None:
     unplaced = int((~rows["kode_kecamatan"].isin(known) | rows["kode_kecamatan"].isna()).sum())
     if unplaced:
         warnings.warn(
-            f"{unplaced} orang yang masih di desil 1 tidak memiliki kode kecamatan yang dikenal dan tidak masuk "
+            f"{unplaced} orang yang perlu didatangi tidak memiliki kode kecamatan yang dikenal dan tidak masuk "
             "formulir mana pun. Periksa status_sasaran (kode_kecamatan).",
             stacklevel=2,
         )
+
+
+def next_form_round(processed_dir: str | Path) -> int:
+    """The round number of the next forms: ``putaran_berikutnya`` of ``summary.json`` (1 without it)."""
+    from helpers.statuses.classify import SUMMARY_FILE
+
+    path = Path(processed_dir) / SUMMARY_FILE
+    if not path.is_file():
+        return 1
+    return int(json.loads(path.read_text(encoding="utf-8")).get("putaran_berikutnya", 1))
 
 
 def forms_dir(params: dict) -> Path:
@@ -542,6 +637,7 @@ def main(argv: list[str] | None = None) -> int:
             params["report_date"],
             params["kecamatan"] or None,
             params["kode_kabupaten"],
+            putaran=next_form_round(params["processed_dir"]),
         )
         decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))
         return (

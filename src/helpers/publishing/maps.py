@@ -55,7 +55,9 @@ COUNT_COLUMNS = (
     "masih_desil1",
     "tinjau_manual",
     "tidak_padan",
+    "optimal",
     "belum_optimal",
+    "belum_intervensi",
     "perlu_tindakan",
     "terverifikasi",
 )
@@ -118,7 +120,7 @@ SPECS: dict[str, MapSpec] = {
             skala=100.0,
             label_kosong="Tidak ada sasaran SK",
         ),
-        MapSpec("belum_optimal", "Sasaran desil 1 yang belum diintervensi optimal", "Jumlah (jiwa)", "OrRd"),
+        MapSpec("belum_optimal", "Sasaran desil 1 yang diintervensi belum optimal", "Jumlah (jiwa)", "OrRd"),
         MapSpec(
             "persen_terverifikasi",
             "Cakupan verifikasi lapangan sasaran desil 1",
@@ -162,7 +164,7 @@ def _indicators(status: pd.DataFrame) -> pd.DataFrame:
     """One 0/1 column per counted category, one row per SK person."""
     desil = status["status_desil"].astype(str)
     still = desil.eq(v.MASIH_DESIL1)
-    not_optimal = still & status["status_intervensi"].ne(v.OPTIMAL)
+    intervensi = status["status_intervensi"].astype(str)
     presence = status["status_keberadaan"].astype("string").fillna(v.BELUM_DIVERIFIKASI)
     return pd.DataFrame(
         {
@@ -171,7 +173,9 @@ def _indicators(status: pd.DataFrame) -> pd.DataFrame:
             "masih_desil1": still,
             "tinjau_manual": desil.eq("tinjau_manual"),
             "tidak_padan": desil.eq("tidak_padan"),
-            "belum_optimal": not_optimal,
+            "optimal": still & intervensi.eq(v.OPTIMAL),
+            "belum_optimal": still & intervensi.eq(v.BELUM_OPTIMAL),
+            "belum_intervensi": still & intervensi.eq(v.BELUM_INTERVENSI),
             "perlu_tindakan": v.perlu_tindakan(desil, status["status_intervensi"], presence),
             "terverifikasi": still & presence.ne(v.BELUM_DIVERIFIKASI),
         },
@@ -628,7 +632,10 @@ def _notes(spec: MapSpec, metrics: pd.DataFrame, level: str) -> tuple[str, ...]:
     else:
         notes.append(VERIFIED_NOTE)
     if spec.kolom == "belum_optimal":
-        notes.append("Termasuk yang belum menerima intervensi dan yang sudah meninggal atau pindah.")
+        notes.append("Termasuk yang sudah meninggal atau pindah.")
+        belum = int(metrics["belum_intervensi"].sum()) if "belum_intervensi" in metrics.columns else 0
+        if belum:
+            notes.append(f"Tidak termasuk {fmt.jiwa(belum)} sasaran desil 1 yang belum diintervensi sama sekali.")
     missing = metrics.attrs.get("tanpa_wilayah", 0)
     if missing:
         unit = "kecamatan" if level == "kecamatan" else "desa"
@@ -791,7 +798,9 @@ TABLE_COLUMNS = {
     "jumlah_sk": "Sasaran SK",
     "keluar_desil1": "Keluar desil 1",
     "masih_desil1": "Masih desil 1",
+    "optimal": "Optimal",
     "belum_optimal": "Belum optimal",
+    "belum_intervensi": "Belum diintervensi",
     "perlu_tindakan": "Perlu tindakan",
     "persen_keluar": "% keluar",
     "masih_desil1_per_1000": "Desil 1 per 1.000 penduduk",

@@ -90,6 +90,8 @@ COLUMN_NAMES: dict[str, str] = {
     "NIK Kandidat 3": "nik_kandidat_3",
     "Diputuskan Oleh": "diputuskan_oleh",
     "Tanggal Keputusan": "tanggal_keputusan",
+    "Putaran": "putaran",
+    "NIK Temuan Lapangan": "nik_temuan",
 }
 
 #: Header variants seen in real exports -> canonical header. Keys are compared after
@@ -126,13 +128,19 @@ HEADER_ALIASES: dict[str, str] = {
     "Keberadaan": "Status Keberadaan",
     "Kondisi Saat Ini": "Kondisi",
     "Nama Petugas": "Petugas",
+    "Putaran Ke": "Putaran",
+    "Putaran Verifikasi": "Putaran",
+    "NIK Temuan": "NIK Temuan Lapangan",
+    "NIK Lapangan": "NIK Temuan Lapangan",
     "Catatan": "Keterangan",
     "No.": "No",
     "Nomor": "No",
     "No Urut": "No",
 }
 
-_ID_COLUMNS = ("ID Keluarga P3KE", "ID Individu", "NIK", "NIK Kepala Keluarga", "No KK", "Kode Kemdagri")
+_ID_COLUMNS = (
+    "ID Keluarga P3KE", "ID Individu", "NIK", "NIK Kepala Keluarga", "No KK", "Kode Kemdagri", "NIK Temuan Lapangan",
+)  # fmt: skip
 
 P3KE = InputSpec(
     name="p3ke",
@@ -225,7 +233,8 @@ VERIFIKASI = InputSpec(
     path="verifikasi",
     is_folder=True,
     required=("NIK", "Status Keberadaan", "Tanggal Verifikasi"),
-    optional=("Nama", "Kecamatan", "Desa/Kelurahan", "Kondisi", "Keterangan", "Petugas"),
+    optional=("Nama", "Kecamatan", "Desa/Kelurahan", "Kondisi", "Keterangan", "Petugas", "Putaran",
+              "NIK Temuan Lapangan"),  # fmt: skip
     text_columns=_ID_COLUMNS,
     may_be_absent=True,
     description="Hasil verifikasi lapangan (penyisiran) oleh camat",

@@ -11,6 +11,12 @@ For each person of the SK Bupati list (one row of ``status_sasaran``):
 - ``status_keberadaan`` from the verification records (:func:`helpers.verifikasi.resolve_keberadaan`), else
   ``belum_diverifikasi``;
 - ``perlu_tindakan``: still in desil 1, not optimally intervened, and not deceased or moved away.
+
+The funnel adds up: ``masih_desil1 = intervensi_optimal + intervensi_belum_optimal + belum_intervensi`` (checked
+by :func:`build_summary`, for the kabupaten and each kecamatan).
+
+Verification rounds (:func:`verification_rounds`) are sweep windows, not dates: records carrying a form round
+number (``putaran``) form that round; other records are grouped by the ISO week of their date.
 """
 
 from __future__ import annotations
@@ -42,16 +48,20 @@ ROUNDS_FILE = "status_putaran.parquet"
 SUMMARY_FILE = "summary.json"
 PARAMETER_FILE = "parameter_run.json"
 KEBERADAAN_REVIEW_FILE = "keberadaan_masalah.csv"
+FIELD_FINDINGS_FILE = "temuan_lapangan.csv"
 SUMMARY_KEYS = (
     "tanggal_laporan", "sasaran_sk", "padan", "keluar_desil1", "masih_desil1", "intervensi_optimal",
-    "intervensi_belum_optimal", "belum_optimal_masih_ada", "belum_optimal_meninggal", "baris_masuk",
-    "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran",
+    "intervensi_belum_optimal", "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal",
+    "baris_masuk", "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran", "putaran_berikutnya",
 )  # fmt: skip
 KECAMATAN_KEYS = (
     "kode", "nama", "sasaran_sk", "keluar_desil1", "masih_desil1", "intervensi_optimal", "intervensi_belum_optimal",
-    "penduduk", "masih_desil1_per_1000",
+    "belum_intervensi", "penduduk", "masih_desil1_per_1000",
 )  # fmt: skip
-PUTARAN_KEYS = ("putaran", "tanggal", "diverifikasi", "ada", "meninggal", "pindah", "tidak_ditemukan", "perlu_tindakan")
+#: The three parts of ``masih_desil1`` (by ``status_intervensi``): they add up to it, nothing lost or double-counted.
+FUNNEL_PARTS = ("intervensi_optimal", "intervensi_belum_optimal", "belum_intervensi")
+ROUND_KEYS = ("putaran", "nama_putaran", "periode_awal", "periode_akhir", "tanggal")
+PUTARAN_KEYS = (*ROUND_KEYS, "diverifikasi", "ada", "meninggal", "pindah", "tidak_ditemukan", "perlu_tindakan")
 _NUMBER_WORDS = {1: "satu", 2: "dua", 3: "tiga"}
 
 
@@ -217,18 +227,27 @@ def compute_status(tables: dict[str, Any], report_date: object, min_strategi: in
 
 
 def headline(status: pd.DataFrame) -> dict[str, int]:
-    """The kabupaten-level counts of ``summary.json`` for a status table."""
-    still = status["status_desil"] == "masih_desil1"
-    belum = still & (status["status_intervensi"] == "belum_optimal")
+    """The kabupaten-level counts of ``summary.json`` for a status table. ``masih_desil1`` is split by
+    ``status_intervensi`` into :data:`FUNNEL_PARTS` (they add up); ``belum_optimal_masih_ada`` and
+    ``belum_optimal_meninggal`` are the seed's split of the not-optimal by presence."""
+    still = (status["status_desil"] == v.MASIH_DESIL1).to_numpy(bool)
+    intervensi = status["status_intervensi"]
+    belum = still & (intervensi == v.BELUM_OPTIMAL).to_numpy(bool)
     return {
         "sasaran_sk": int(len(status)),
-        "keluar_desil1": int((status["status_desil"] == "keluar_desil1").sum()),
+        "keluar_desil1": int((status["status_desil"] == v.KELUAR_DESIL1).sum()),
         "masih_desil1": int(still.sum()),
-        "intervensi_optimal": int((still & (status["status_intervensi"] == "optimal")).sum()),
+        "intervensi_optimal": int((still & (intervensi == v.OPTIMAL).to_numpy(bool)).sum()),
         "intervensi_belum_optimal": int(belum.sum()),
-        "belum_optimal_masih_ada": int((belum & (status["status_keberadaan"] == "ada")).sum()),
-        "belum_optimal_meninggal": int((belum & (status["status_keberadaan"] == "meninggal")).sum()),
+        "belum_intervensi": int((still & (intervensi == v.BELUM_INTERVENSI).to_numpy(bool)).sum()),
+        "belum_optimal_masih_ada": int((belum & (status["status_keberadaan"] == v.ADA).to_numpy(bool)).sum()),
+        "belum_optimal_meninggal": int((belum & (status["status_keberadaan"] == v.MENINGGAL).to_numpy(bool)).sum()),
     }
+
+
+def funnel_gap(figures: dict[str, Any]) -> int:
+    """``masih_desil1`` minus the sum of its :data:`FUNNEL_PARTS` (0 when the funnel adds up)."""
+    return int(figures["masih_desil1"]) - sum(int(figures[k]) for k in FUNNEL_PARTS)
 
 
 def padan_counts(status: pd.DataFrame) -> dict[str, int]:
@@ -252,6 +271,7 @@ def per_kecamatan(status: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) ->
                 "masih_desil1": fig["masih_desil1"],
                 "intervensi_optimal": fig["intervensi_optimal"],
                 "intervensi_belum_optimal": fig["intervensi_belum_optimal"],
+                "belum_intervensi": fig["belum_intervensi"],
                 "penduduk": pop,
                 "masih_desil1_per_1000": rate,
             }
@@ -259,10 +279,52 @@ def per_kecamatan(status: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) ->
     return rows
 
 
-def verification_dates(verifikasi: pd.DataFrame, report_date: object) -> list[pd.Timestamp]:
-    """Distinct verification dates on or before the report date, in order (one round each)."""
-    dates = pd.to_datetime(verifikasi["tanggal_verifikasi"]).dropna()
-    return sorted(d.normalize() for d in dates[dates <= to_timestamp(report_date)].unique())
+def _round_records(verifikasi: pd.DataFrame, report_date: object) -> pd.DataFrame:
+    """Verification records that count for rounds (a status and a date on or before the report date), with their
+    date (``tanggal``) and form round number (``nomor``, missing when the form has none)."""
+    dates = pd.to_datetime(verifikasi["tanggal_verifikasi"]).dt.normalize()
+    filled = verifikasi["status_keberadaan"].notna().to_numpy(bool) & (dates <= to_timestamp(report_date)).to_numpy(bool)
+    nomor = verifikasi["putaran"] if "putaran" in verifikasi.columns else pd.Series(pd.NA, index=verifikasi.index)
+    return pd.DataFrame({"tanggal": dates, "nomor": pd.array(nomor, dtype="Int64")})[filled]
+
+
+def verification_rounds(verifikasi: pd.DataFrame, report_date: object) -> pd.DataFrame:
+    """The verification rounds up to the report date, in order: one row per round with :data:`ROUND_KEYS`.
+
+    A round is a sweep window, not a date. Records whose form carries a round number (``putaran``) form the
+    round "Putaran N" (period: their first to last date); the others are grouped by the ISO week of their date,
+    "Minggu W" (period: Monday to Sunday). A round's statuses are taken at its last record date (``tanggal``);
+    rounds are numbered 1, 2, ... in the order of that date."""
+    records = _round_records(verifikasi, report_date)
+    columns = list(ROUND_KEYS)
+    if records.empty:
+        return pd.DataFrame(columns=columns)
+    iso = records["tanggal"].dt.isocalendar()
+    monday = records["tanggal"] - pd.to_timedelta(iso["day"].astype(int) - 1, unit="D")
+    numbered = records["nomor"].notna().to_numpy(bool)
+    records = records.assign(
+        kunci=np.where(numbered, "P" + records["nomor"].astype("string").fillna(""),
+                       "W" + monday.dt.strftime("%Y-%m-%d")),
+        nama_putaran=np.where(numbered, "Putaran " + records["nomor"].astype("string").fillna(""),
+                              "Minggu " + iso["week"].astype(int).astype(str)),
+        awal=np.where(numbered, records["tanggal"], monday),
+        akhir=np.where(numbered, records["tanggal"], monday + pd.Timedelta(days=6)),
+    )  # fmt: skip
+    rounds = records.groupby(["kunci", "nama_putaran"], sort=True).agg(
+        periode_awal=("awal", "min"), periode_akhir=("akhir", "max"), tanggal=("tanggal", "max")
+    )
+    rounds = rounds.reset_index().sort_values(["tanggal", "kunci"], kind="stable", ignore_index=True)
+    rounds["putaran"] = range(1, len(rounds) + 1)
+    for column in ("periode_awal", "periode_akhir", "tanggal"):
+        rounds[column] = pd.to_datetime(rounds[column]).dt.strftime("%Y-%m-%d")
+    return rounds[columns]
+
+
+def next_round(verifikasi: pd.DataFrame, report_date: object) -> int:
+    """The round number the next forms carry: one more than the rounds so far and than any form round number."""
+    records = _round_records(verifikasi, report_date)
+    highest = records["nomor"].max() if records["nomor"].notna().any() else 0
+    return int(max(len(verification_rounds(verifikasi, report_date)), int(highest))) + 1
 
 
 def round_figures(status: pd.DataFrame) -> dict[str, int]:
@@ -284,26 +346,28 @@ ROUND_COLUMNS = ["id_sasaran", "kode_kecamatan", "kode_desa", "status_desil", "s
 
 
 def status_per_round(tables: dict[str, Any], report_date: object, min_strategi: int) -> pd.DataFrame:
-    """The statuses of every SK person at each verification round (distinct date <= report date), long format:
-    ``putaran``, ``tanggal`` and :data:`ROUND_COLUMNS`. Written as ``status_putaran.parquet`` so that kecamatan
+    """The statuses of every SK person at the end of each verification round (:func:`verification_rounds`), long
+    format: :data:`ROUND_KEYS` and :data:`ROUND_COLUMNS`. Written as ``status_putaran.parquet`` so that kecamatan
     reports can chart their own rounds."""
     tables = {**tables, "padan": _match_of(tables)}
+    rounds = verification_rounds(tables["verifikasi"], report_date)
     frames = [
-        compute_status(tables, date.date(), min_strategi)[ROUND_COLUMNS].assign(
-            putaran=number, tanggal=date.date().isoformat()
-        )
-        for number, date in enumerate(verification_dates(tables["verifikasi"], report_date), start=1)
+        compute_status(tables, row["tanggal"], min_strategi)[ROUND_COLUMNS].assign(**row)
+        for row in rounds.to_dict("records")
     ]
     if not frames:
-        return pd.DataFrame(columns=["putaran", "tanggal", *ROUND_COLUMNS])
-    return pd.concat(frames, ignore_index=True)[["putaran", "tanggal", *ROUND_COLUMNS]]
+        return pd.DataFrame(columns=[*ROUND_KEYS, *ROUND_COLUMNS])
+    frame = pd.concat(frames, ignore_index=True)[[*ROUND_KEYS, *ROUND_COLUMNS]]
+    return frame.astype({"putaran": "int64"})
 
 
 def per_putaran(rounds: pd.DataFrame) -> list[dict[str, Any]]:
-    """``summary.json``'s ``per_putaran``: per round, the verification state among people still in desil 1."""
+    """``summary.json``'s ``per_putaran``: per round (:data:`ROUND_KEYS`), the verification state among people
+    still in desil 1."""
+    keys = list(ROUND_KEYS)
     return [
-        {"putaran": int(number), "tanggal": str(date), **round_figures(group)}
-        for (number, date), group in rounds.groupby(["putaran", "tanggal"], sort=True)
+        {**{k: (int(x) if k == "putaran" else str(x)) for k, x in zip(keys, values)}, **round_figures(group)}
+        for values, group in rounds.groupby(keys, sort=True)
     ]
 
 
@@ -313,8 +377,10 @@ def build_summary(
     ringkasan: dict[str, Any],
     rounds: list[dict[str, Any]],
     kode_kabupaten: str = KODE_KABUPATEN,
+    putaran_berikutnya: int = 1,
 ) -> dict[str, Any]:
-    """``summary.json`` as a dict with exactly :data:`SUMMARY_KEYS` (plain ints and strings, sorted)."""
+    """``summary.json`` as a dict with exactly :data:`SUMMARY_KEYS` (plain ints and strings, sorted). Checks that
+    the funnel adds up for the kabupaten and every kecamatan."""
     fig = headline(status)
     summary = {
         "tanggal_laporan": to_date(report_date).isoformat(),
@@ -326,10 +392,17 @@ def build_summary(
         "baris_duplikat": {k: int(v["baris_duplikat"]) for k, v in sorted(ringkasan.items())},
         "per_kecamatan": per_kecamatan(status, kode_kabupaten),
         "per_putaran": rounds,
+        "putaran_berikutnya": int(putaran_berikutnya),
     }
     summary = {k: summary[k] for k in SUMMARY_KEYS}
     if sum(summary["padan"].values()) != summary["sasaran_sk"]:
         raise RuntimeError("Jumlah metode padan tidak sama dengan jumlah sasaran SK (kesalahan program).")
+    broken = [r["nama"] for r in summary["per_kecamatan"] if funnel_gap(r)] + (["kabupaten"] if funnel_gap(summary) else [])
+    if broken:
+        raise RuntimeError(
+            "Masih desil 1 tidak sama dengan optimal + belum optimal + belum diintervensi untuk "
+            f"{', '.join(broken)} (kesalahan program)."
+        )
     return summary
 
 
@@ -359,6 +432,7 @@ HEADLINE_LABELS = {
     "masih_desil1": "Masih di desil 1",
     "intervensi_optimal": "Masih desil 1, intervensi optimal",
     "intervensi_belum_optimal": "Masih desil 1, intervensi belum optimal",
+    "belum_intervensi": "Masih desil 1, belum diintervensi",
     "belum_optimal_masih_ada": "  - belum optimal, masih ada",
     "belum_optimal_meninggal": "  - belum optimal, meninggal",
 }
@@ -402,6 +476,7 @@ class StatusRun:
     parameters: dict[str, Any]
     match: MatchResult
     masalah: pd.DataFrame
+    temuan: pd.DataFrame = field(default_factory=pd.DataFrame)
     paths: list[Path] = field(default_factory=list)
 
 
@@ -415,6 +490,58 @@ def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
     out = masalah.copy()
     out["nik"] = mask_series(out["nik"])
     return out.rename(columns={"nik": "nik_tersamar"})
+
+
+FIELD_FINDINGS_COLUMNS = [
+    "id_sasaran", "nama_sk", "nik_sk", "nik_temuan", "metode_padan", "kode_kecamatan", "nama_kecamatan", "nama_desa",
+    "status_keberadaan", "tanggal_verifikasi", "putaran", "petugas", "keterangan", "nik_temuan_di_p3ke",
+    "nama_p3ke", "id_individu_p3ke", "sumber_file", "baris_sumber",
+]  # fmt: skip
+
+
+def field_findings(status: pd.DataFrame, verifikasi: pd.DataFrame, individu: pd.DataFrame,
+                   report_date: object) -> pd.DataFrame:  # fmt: skip
+    """``tinjau/temuan_lapangan.csv``: form rows that found (status "ada", a NIK written in "NIK Temuan Lapangan")
+    an SK person without a P3KE record (``tidak_padan``/``tinjau_manual``), dated on or before the report date.
+
+    One row per such form row, with what a matching decision needs (``id_sasaran``, the SK name and NIK, the NIK
+    found, whether it is in P3KE and under which name, who found it, when, and where the row is). The NIK found is
+    written in full: it is the key of the decision (the file stays in ``data/processed``, like the tables)."""
+    if "nik_temuan" not in verifikasi.columns:
+        return pd.DataFrame(columns=FIELD_FINDINGS_COLUMNS)
+    unmatched = status[status["metode_padan"].isin((v.TINJAU_MANUAL, v.TIDAK_PADAN))].drop_duplicates("nik")
+    rows = verifikasi[
+        verifikasi["nik_temuan"].notna().to_numpy(bool)
+        & verifikasi["status_keberadaan"].eq(v.ADA).fillna(False).to_numpy(bool)
+        & (pd.to_datetime(verifikasi["tanggal_verifikasi"]) <= to_timestamp(report_date)).to_numpy(bool)
+        & verifikasi["nik"].isin(set(unmatched["nik"].dropna())).to_numpy(bool)
+    ]
+    person = unmatched.set_index("nik").reindex(pd.Index(rows["nik"], dtype="string"))
+    p3ke = individu.dropna(subset=["nik"]).drop_duplicates("nik").set_index("nik")
+    found = p3ke.reindex(pd.Index(rows["nik_temuan"], dtype="string"))
+    out = pd.DataFrame(
+        {
+            "id_sasaran": person["id_sasaran"].to_numpy(),
+            "nama_sk": person["nama"].to_numpy(),
+            "nik_sk": person["nik_sk"].to_numpy(),
+            "nik_temuan": rows["nik_temuan"].to_numpy(),
+            "metode_padan": person["metode_padan"].to_numpy(),
+            "kode_kecamatan": person["kode_kecamatan"].to_numpy(),
+            "nama_kecamatan": person["nama_kecamatan"].to_numpy(),
+            "nama_desa": person["nama_desa"].to_numpy(),
+            "status_keberadaan": rows["status_keberadaan"].to_numpy(),
+            "tanggal_verifikasi": pd.to_datetime(rows["tanggal_verifikasi"]).dt.strftime("%Y-%m-%d").to_numpy(),
+            "putaran": pd.array(rows["putaran"] if "putaran" in rows.columns else [pd.NA] * len(rows), dtype="Int64"),
+            "petugas": rows["petugas"].to_numpy() if "petugas" in rows.columns else pd.NA,
+            "keterangan": rows["keterangan"].to_numpy() if "keterangan" in rows.columns else pd.NA,
+            "nik_temuan_di_p3ke": found["nama"].notna().to_numpy() if "nama" in found.columns else False,
+            "nama_p3ke": found["nama"].to_numpy() if "nama" in found.columns else pd.NA,
+            "id_individu_p3ke": found["id_individu"].to_numpy() if "id_individu" in found.columns else pd.NA,
+            "sumber_file": rows["sumber_file"].to_numpy(),
+            "baris_sumber": pd.array(rows["baris_sumber"], dtype="Int64"),
+        }
+    )
+    return out.sort_values(["id_sasaran", "tanggal_verifikasi", "sumber_file", "baris_sumber"], ignore_index=True)
 
 
 def run_status(
@@ -439,9 +566,11 @@ def run_status(
     tables["padan"] = match
     status, masalah = compute_status_detail(tables, date, min_strategi)
     rounds = status_per_round(tables, date, min_strategi)
-    summary = build_summary(status, date, read_ringkasan(processed_dir), per_putaran(rounds), kode_kabupaten)
+    summary = build_summary(status, date, read_ringkasan(processed_dir), per_putaran(rounds), kode_kabupaten,
+                            next_round(tables["verifikasi"], date))  # fmt: skip
+    findings = field_findings(status, tables["verifikasi"], tables["p3ke_individu"], date)
     parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi)
-    run = StatusRun(status, summary, parameters, match, masalah)
+    run = StatusRun(status, summary, parameters, match, masalah, findings)
     if write:
         status.to_parquet(processed_dir / STATUS_FILE, index=False)
         rounds.to_parquet(processed_dir / ROUNDS_FILE, index=False)
@@ -454,6 +583,9 @@ def run_status(
         review = processed_dir / "tinjau" / KEBERADAAN_REVIEW_FILE
         keberadaan_review(masalah).to_csv(review, index=False, encoding="utf-8-sig")
         run.paths.append(review)
+        found = processed_dir / "tinjau" / FIELD_FINDINGS_FILE
+        findings.to_csv(found, index=False, encoding="utf-8-sig")
+        run.paths.append(found)
     return run
 
 
@@ -463,6 +595,10 @@ def read_summary(processed_dir: str | Path) -> dict[str, Any]:
 
 __all__ = [
     "build_summary",
+    "field_findings",
+    "funnel_gap",
+    "next_round",
+    "verification_rounds",
     "compute_status",
     "compute_status_detail",
     "definisi_optimal",

@@ -6,7 +6,8 @@ knows what a verification *means*:
 - :data:`STATUS_MAP` / :func:`normalise_status`: the labels a camat may write -> status codes;
 - :func:`resolve_keberadaan`: from all cleaned form rows (``verifikasi.parquet``) to one status per NIK at the
   report date, with a list of the rows an analyst must look at (``masalah``). Contradictions are never
-  resolved silently; identical answers sent twice are harmless.
+  resolved silently; identical answers sent twice are harmless. Deaths and moves are final unless contradicted
+  on purpose (:data:`ATURAN_FINAL`).
 
 Everything an official reads (messages, labels) is in Bahasa Indonesia.
 """
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from helpers.dates import dmy
-from helpers.vocabulary import KEBERADAAN_LABELS
+from helpers.vocabulary import ADA, KEBERADAAN_LABELS, MENINGGAL, PINDAH, STATUS_FINAL, TIDAK_DITEMUKAN
 from helpers.vocabulary import STATUS_KEBERADAAN as STATUS_CODES
 
 #: Code -> label shown on the form ("Ada", "Meninggal", "Pindah", "Tidak Ditemukan").
@@ -56,8 +57,21 @@ JENIS_STATUS_KOSONG = "status_kosong"
 JENIS_TANGGAL_SESUDAH_LAPORAN = "tanggal_sesudah_laporan"
 JENIS_NIK_TIDAK_DIKENAL = "nik_tidak_dikenal"
 JENIS_KONTRADIKSI = "kontradiksi"
+#: A later "ada" or "pindah" after a "meninggal": not applied, both records listed.
+JENIS_SESUDAH_MENINGGAL = "sesudah_meninggal"
 #: Information only: the same answer was received twice and is used once.
 JENIS_DUPLIKAT = "duplikat"
+#: Information only: a later "ada" after a "pindah" was applied (the person came back).
+JENIS_KEMBALI_SESUDAH_PINDAH = "kembali_sesudah_pindah"
+
+#: The rule for deaths and moves, in the words of the report's definitions.
+ATURAN_FINAL = (
+    "Status *meninggal* dan *pindah* bersifat final: laporan \"Tidak Ditemukan\" yang datang kemudian tidak "
+    "mengubahnya (orang yang sudah meninggal atau pindah memang tidak ditemukan). Laporan \"Ada\" atau "
+    "\"Pindah\" sesudah \"Meninggal\" tidak dipakai otomatis; kedua catatan masuk daftar tinjau "
+    "(tinjau/keberadaan_masalah.csv) dan kematian tetap berlaku sampai baris yang keliru diperbaiki pada formulir "
+    "sumbernya. Laporan \"Ada\" sesudah \"Pindah\" dipakai (orang tersebut kembali) dan dicatat sebagai info."
+)
 
 PER_NIK_COLUMNS = [
     "nik",
@@ -199,6 +213,52 @@ def _duplicates(records: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
     return repeat, message
 
 
+def _final_statuses(records: pd.DataFrame) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """(mask of records that a final status keeps from applying, messages), for records already free of
+    same-day contradictions and duplicates, sorted by NIK and date.
+
+    - After the first "meninggal" of a NIK, no later status but "meninggal" applies; a later "ada" or "pindah"
+      is listed with the death record (both rows), a later "tidak_ditemukan" is silently ignored.
+    - A "tidak_ditemukan" right after a "pindah" (the latest other status before it) is ignored.
+    - An "ada" right after a "pindah" applies and is noted (info)."""
+    status = records["status_keberadaan"]
+    nik = records["nik"]
+    death_date = records["tanggal_verifikasi"].where(status.eq(MENINGGAL)).groupby(nik).transform("min")
+    after_death = (records["tanggal_verifikasi"] > death_date).fillna(False) & status.ne(MENINGGAL)
+    # the latest status other than "tidak_ditemukan" before each record of the same NIK
+    previous = status.where(status.ne(TIDAK_DITEMUKAN)).groupby(nik).shift().groupby(nik).ffill()
+    ignored_td = status.eq(TIDAK_DITEMUKAN) & previous.isin(STATUS_FINAL).fillna(False)
+    back = status.eq(ADA) & previous.eq(PINDAH).fillna(False) & ~after_death
+    listed = after_death & status.ne(TIDAK_DITEMUKAN)
+    deaths = records[status.eq(MENINGGAL)].drop_duplicates("nik").set_index("nik")
+    first_death = {n: f"Meninggal pada {dmy(r['tanggal_verifikasi'])} ({_where(r)})" for n, r in deaths.iterrows()}
+    rows = records[listed]
+    later = {
+        n: "; ".join(f"{STATUS_LABELS.get(r['status_keberadaan'])} pada {dmy(r['tanggal_verifikasi'])} ({_where(r)})"
+                     for _, r in g.iterrows())
+        for n, g in rows.groupby("nik")
+    }
+    death_rows = records[status.eq(MENINGGAL) & nik.isin(set(rows["nik"]))].drop_duplicates("nik")
+
+    def text(r: pd.Series) -> str:
+        return (
+            f"NIK ini dilaporkan {first_death[r['nik']]}, lalu {later[r['nik']]}. Laporan sesudah kematian tidak "
+            "dipakai otomatis: status tetap Meninggal. Pastikan ke camat; bila kematian keliru, perbaiki baris "
+            "Meninggal pada formulir sumbernya lalu jalankan ulang pipeline."
+        )
+
+    messages = [
+        _messages(pd.concat([death_rows, rows]), JENIS_SESUDAH_MENINGGAL, text),
+        _messages(
+            records[back],
+            JENIS_KEMBALI_SESUDAH_PINDAH,
+            lambda r: f"Info: NIK ini sebelumnya dilaporkan Pindah, lalu Ada pada {dmy(r['tanggal_verifikasi'])}: "
+            "dianggap kembali, status Ada dipakai.",
+        ),
+    ]
+    return after_death | ignored_td, messages
+
+
 def resolve_keberadaan(
     verifikasi: pd.DataFrame,
     report_date: dt.date | str,
@@ -217,6 +277,7 @@ def resolve_keberadaan(
       before ``report_date``. When several rows of one NIK share a date with *different* statuses, none of
       them is used: the NIK falls back to its latest uncontested earlier record, or is absent
       (= ``belum_diverifikasi``). Identical NIK/date/status rows count once (the first by file and row).
+      Deaths and moves are final (:data:`ATURAN_FINAL`, :func:`_final_statuses`).
     - ``masalah``: one row per problem (columns :data:`MASALAH_COLUMNS`; ``jenis`` one of the ``JENIS_*``
       constants). Rows left empty (no status, no date) are "not yet verified" and produce no message.
 
@@ -232,9 +293,12 @@ def resolve_keberadaan(
     records = records[~contested]
     repeat, duplicate = _duplicates(records)
     records = records[~repeat]
+    overruled, final = _final_statuses(records)
+    records = records[~overruled]
 
     per_nik = records.drop_duplicates("nik", keep="last").sort_values("nik", ignore_index=True)
-    masalah = pd.concat([*found, contradiction, duplicate], ignore_index=True).reindex(columns=MASALAH_COLUMNS)
+    masalah = pd.concat([*found, contradiction, duplicate, *final], ignore_index=True)
+    masalah = masalah.reindex(columns=MASALAH_COLUMNS)
     masalah = masalah.astype({"nik": "string", "sumber_file": "string", "baris_sumber": "Int64", "jenis": "string"})
     masalah["pesan"] = masalah["pesan"].astype("string")
     masalah = masalah.sort_values(["sumber_file", "baris_sumber", "jenis"], kind="stable", ignore_index=True)

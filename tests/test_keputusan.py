@@ -118,3 +118,25 @@ def test_unknown_choice_is_quarantined_with_a_reason(first_run, tmp_path):
     cleaning.clean_all(raw, processed)
     karantina = pd.read_csv(processed / "karantina" / "keputusan_padan.csv", dtype=str)
     assert karantina["alasan"].str.contains("tidak dikenal").all()
+
+
+def test_a_person_found_in_the_field_is_proposed_and_the_confirmed_decision_applies(tmp_path):
+    karsini_p3ke = make_nik(kec="10", day=47, month=8, year=52, serial=31)
+    karsini_sk = make_nik(kec="01", day=1, month=1, year=99, serial=32)  # a wrong NIK: nobody like it in P3KE
+    world = _world()
+    world["p3ke"].append(_p(karsini_p3ke, "Karsini", "P", "1952-08-07", "K9"))
+    world["p3ke"][-1].update({"Kecamatan": "Peterongan", "Desa/Kelurahan": "Kebontemu"})
+    world["sk"].append({"No": "9", "NIK": karsini_sk, "Nama": "Karsinah", "Kecamatan": "Mojoagung",
+                        "Desa/Kelurahan": "Mancilan"})  # fmt: skip
+    world["verifikasi"] = [{"NIK": karsini_sk, "Status Keberadaan": "Ada", "Tanggal Verifikasi": "2024-11-04",
+                            "Petugas": "Kasi Kesra", "NIK Temuan Lapangan": karsini_p3ke}]  # fmt: skip
+    raw = write_world(tmp_path / "raw", world)
+    processed = tmp_path / "processed"
+    before = _run(raw, processed).status.set_index("nik_sk")
+    assert before.at[karsini_sk, "metode_padan"] == "tidak_padan"
+    rows = keputusan.decision_rows(processed).set_index("NIK SK")
+    assert rows.at[karsini_sk, "NIK P3KE"] == karsini_p3ke and pd.isna(rows.at[karsini_sk, "Keputusan"])
+    form = keputusan.write_decisions_form(processed, tmp_path / "formulir", pd.Timestamp(REPORT_DATE).date())
+    _fill(form, raw, lambda v: ("NIK P3KE lain", v["NIK P3KE"]) if v["NIK SK"] == karsini_sk else None)
+    after = _run(raw, processed).status.set_index("nik_sk")
+    assert after.at[karsini_sk, "metode_padan"] == "keputusan_manual" and after.at[karsini_sk, "nik"] == karsini_p3ke

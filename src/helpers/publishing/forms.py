@@ -36,6 +36,7 @@ from helpers import params as run_params
 from helpers.config import KODE_KABUPATEN
 from helpers.dates import dmy, to_date
 from helpers.errors import InputError
+from helpers.matching.padan import CANDIDATES_FILE
 from helpers.publishing.keputusan import write_decisions_form
 from helpers.reference import wilayah
 from helpers.statuses.verifikasi import KONDISI, STATUS_LABELS
@@ -639,11 +640,11 @@ def main(argv: list[str] | None = None) -> int:
             params["kode_kabupaten"],
             putaran=next_form_round(params["processed_dir"]),
         )
+        message = f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME})"
+        if not (Path(params["processed_dir"]) / CANDIDATES_FILE).is_file():
+            return message + "; tanpa keputusan padu padan (kandidat_padan.parquet belum ada: jalankan 02_match)."
         decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))
-        return (
-            f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME}); "
-            f"keputusan padu padan: {decisions.name}."
-        )
+        return message + f"; keputusan padu padan: {decisions.name}."
 
     return cli.guarded(action)
 

@@ -1,7 +1,9 @@
 """The decisions workbook of padu padan (``keputusan_padan.xlsx``, RAHASIA: full NIKs).
 
 ``make forms`` writes it next to the camat forms, pre-filled with every ``tinjau_manual`` person of the run and
-their top three register candidates, and with the decisions already in force (so that the filled workbook can
+their top three register candidates, every unmatched person a camat found in the field with a NIK
+(``tinjau/temuan_lapangan.csv``: the NIK is proposed in "NIK P3KE", the analyst confirms it), and with the
+decisions already in force (so that the filled workbook can
 replace ``data/raw/keputusan_padan.xlsx`` without losing any). The analyst chooses in "Keputusan" (dropdown):
 a candidate, "NIK P3KE lain" (a NIK written in "NIK P3KE") or "Tidak ada di P3KE", and signs with name and date.
 The next run applies the decisions before the model (:func:`helpers.matching.linkage.apply_decisions`).
@@ -19,6 +21,7 @@ from helpers.cleaning.tables import KEPUTUSAN_KANDIDAT
 from helpers.dates import dmy
 from helpers.matching.padan import CANDIDATES_FILE
 from helpers.publishing.fmt import tanggal
+from helpers.statuses.classify import FIELD_FINDINGS_FILE
 
 FILE_NAME = "keputusan_padan.xlsx"
 SHEET = "Keputusan"
@@ -52,7 +55,10 @@ def decision_rows(processed_dir: str | Path) -> pd.DataFrame:
     candidates = pd.read_parquet(processed / CANDIDATES_FILE)
     decisions = pd.read_parquet(processed / "keputusan_padan.parquet")
     decided = decisions.dropna(subset=["keputusan"]).drop_duplicates("id_sasaran", keep="last").set_index("id_sasaran")
-    wanted = status[status["metode_padan"].isin(["tinjau_manual", "keputusan_manual"])]
+    findings = _field_findings(processed)
+    wanted = status[
+        status["metode_padan"].isin(["tinjau_manual", "keputusan_manual"]) | status["id_sasaran"].isin(findings.index)
+    ]
     rows = []
     for _, person in wanted.iterrows():
         key = person["id_sasaran"]
@@ -65,6 +71,13 @@ def decision_rows(processed_dir: str | Path) -> pd.DataFrame:
         for k, (_, candidate) in enumerate(own.head(3).iterrows(), start=1):
             row[f"Kandidat {k}"] = _describe(candidate)
             row[f"NIK Kandidat {k}"] = candidate["kandidat_nik"]
+        if key in findings.index and key not in decided.index:  # a camat found the person: the analyst confirms
+            found = findings.loc[key]
+            row["NIK P3KE"] = found["nik_temuan"]
+            row["Keterangan"] = (
+                f"Temuan lapangan: NIK {found['nik_temuan']} ({found['petugas'] or 'petugas tidak tercatat'}, "
+                f"{dmy(found['tanggal_verifikasi'])}); pilih \"NIK P3KE lain\" bila benar"
+            )
         if key in decided.index:
             chosen = decided.loc[key]
             no_match = chosen["keputusan"] == "tidak ada di P3KE"
@@ -75,6 +88,17 @@ def decision_rows(processed_dir: str | Path) -> pd.DataFrame:
             row["Keterangan"] = chosen["keterangan"]
         rows.append(row)
     return pd.DataFrame(rows, columns=HEADERS)
+
+
+def _field_findings(processed: Path) -> pd.DataFrame:
+    """Form rows of camat who found an unmatched person with a NIK (``tinjau/temuan_lapangan.csv``), latest
+    per person; indexed by ``id_sasaran``."""
+    path = processed / "tinjau" / FIELD_FINDINGS_FILE
+    if not path.is_file():
+        return pd.DataFrame(columns=["nik_temuan", "petugas", "tanggal_verifikasi"])
+    found = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", pd.NA)
+    found = found.sort_values("tanggal_verifikasi", kind="stable").drop_duplicates("id_sasaran", keep="last")
+    return found.set_index("id_sasaran").fillna({"petugas": ""})
 
 
 def write_workbook(rows: pd.DataFrame, path: str | Path, report_date: dt.date) -> Path:

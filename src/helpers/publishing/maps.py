@@ -18,9 +18,7 @@ import re
 import tempfile
 import textwrap
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import geopandas as gpd
@@ -38,6 +36,7 @@ from PIL import Image
 from shapely.ops import polylabel
 
 from helpers import vocabulary as v
+from helpers import workers as helpers_workers
 from helpers.config import KODE_KABUPATEN
 from helpers.errors import InputError
 from helpers.publishing import fmt
@@ -750,23 +749,29 @@ def render_maps(
             if boundaries_desa["kode"].str.startswith(kode + ".").any():
                 desa_metrics[kode] = map_metrics(status_sasaran, "desa", kode, kode_kabupaten)
                 jobs += [(f"desa_{kode}_{m}", m, kode) for m in desa_maps]
-    _SHARED.update(
+    shared = dict(
         metrics=metrics, desa_metrics=desa_metrics, kec=boundaries_kec, desa=boundaries_desa, province=province,
         report_date=report_date, kode_kabupaten=kode_kabupaten, out_dir=out_dir,
     )
     try:
         if workers > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-                paths = list(pool.map(_draw, jobs, chunksize=4))  # the workers inherit _SHARED
+            with helpers_workers.pool(workers, _share, (shared,)) as executor:
+                paths = list(executor.map(_draw, jobs, chunksize=4))
         else:
+            _share(shared)
             paths = [_draw(job) for job in jobs]
     finally:
         _SHARED.clear()
     return {name: path for (name, _, _), path in zip(jobs, paths)}
 
 
-#: What :func:`render_maps` shares with its worker processes (set before they start, inherited by fork).
+#: What every map of one :func:`render_maps` call needs (set once per process by :func:`_share`).
 _SHARED: dict = {}
+
+
+def _share(shared: dict) -> None:
+    _SHARED.clear()
+    _SHARED.update(shared)
 
 
 def _draw(job: tuple[str, str, str]) -> Path:

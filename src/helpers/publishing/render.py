@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
@@ -29,10 +28,11 @@ from tqdm import tqdm
 
 from helpers import cli
 from helpers import params as params_mod
+from helpers import workers as helpers_workers
 from helpers.config import NAMA_KABUPATEN, NOTEBOOKS_DIR, PACKAGE_DIR
 from helpers.errors import InputError, NotebookFailed
 from helpers.notebooks import declared_parameters, render_failed
-from helpers.publishing import content, inprocess
+from helpers.publishing import inprocess
 from helpers.publishing.fmt import tanggal
 from helpers.reference.wilayah import kecamatan_table, resolve_kecamatan, suggest_kecamatan
 
@@ -54,7 +54,7 @@ SOURCES = (
     "SK Bupati Jombang tentang penduduk miskin ekstrem; P3KE 2024 (Kemenko PMK, BAST 14 Maret 2024); "
     "laporan intervensi OPD; verifikasi lapangan camat; BPS"
 )
-WORKERS = 2
+WORKERS = helpers_workers.WORKERS
 
 
 def resolve_kecamatan_parameter(value: str, kode_kabupaten: str) -> str:
@@ -168,8 +168,7 @@ def render_all(parameters: dict, workers: int = WORKERS) -> list[Path]:
     areas = [chosen] if chosen else [""] + list(kecamatan_table(parameters["kode_kabupaten"])["kode"])
     done: list[Path] = []
     failures: list[str] = []
-    content.load_report_data(parameters["processed_dir"], "")  # read once here; the workers inherit the tables
-    with ProcessPoolExecutor(max_workers=min(workers, len(areas)), mp_context=get_context("fork")) as pool:
+    with helpers_workers.pool(min(workers, len(areas))) as pool:  # each worker reads the tables once
         futures = {pool.submit(_render_timed, parameters, kode): kode for kode in areas}
         for future in tqdm(as_completed(futures), total=len(futures), desc="Laporan HTML", unit="laporan"):
             try:

@@ -1,0 +1,19 @@
+"""Worker processes for the drawing and rendering steps (maps, reports): two at a time on this kind of
+machine. They start from a clean server process (``forkserver``) that has the publishing modules imported, never
+by forking a process that may already run threads (DuckDB, a Jupyter kernel): such a fork can crash."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+WORKERS = 2
+_PRELOAD = ["helpers.publishing.render", "helpers.publishing.maps"]
+
+
+def pool(workers: int = WORKERS, initializer: Callable | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A process pool; ``initializer(*initargs)`` runs once in each worker (data every task needs)."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs)

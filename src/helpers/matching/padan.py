@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from helpers import outputs
 from helpers.cleaning.nik import mask_series
 from helpers.vocabulary import METODE_LABELS, METODE_PADAN
 
@@ -227,8 +228,8 @@ def write_review(result: MatchResult, sk: pd.DataFrame, p3ke: pd.DataFrame, proc
     folder = Path(processed_dir) / REVIEW_DIR
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / REVIEW_FILE, folder / UNMATCHED_FILE]
-    review_list(result, sk, p3ke).to_csv(paths[0], index=False, encoding="utf-8-sig")
-    unmatched_list(result, sk).to_csv(paths[1], index=False, encoding="utf-8-sig")
+    outputs.write_csv(review_list(result, sk, p3ke), paths[0])
+    outputs.write_csv(unmatched_list(result, sk), paths[1])
     return paths
 
 

@@ -26,7 +26,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.iorw import load_notebook_node
 from tqdm import tqdm
 
-from helpers import cli
+from helpers import cli, runs
 from helpers import params as params_mod
 from helpers.config import NAMA_KABUPATEN, NOTEBOOKS_DIR, PACKAGE_DIR
 from helpers.errors import InputError, NotebookFailed
@@ -155,8 +155,11 @@ def _render_timed(parameters: dict, kode: str) -> tuple[Path, float]:
 def render_all(parameters: dict, workers: int = WORKERS) -> list[Path]:
     """Render the kabupaten report and every kecamatan report (or only ``parameters['kecamatan']``).
 
-    Keeps going when one report fails, then raises :class:`NotebookFailed` listing every failure.
+    Refuses (:class:`InputError`) when the processed outputs come from different runs
+    (:func:`helpers.runs.check_consistent`). Keeps going when one report fails, then raises
+    :class:`NotebookFailed` listing every failure.
     """
+    runs.check_consistent(parameters["processed_dir"], parameters["report_date"])  # never from a mix of runs
     chosen = resolve_kecamatan_parameter(parameters.get("kecamatan", ""), parameters["kode_kabupaten"])
     areas = [chosen] if chosen else [""] + list(kecamatan_table(parameters["kode_kabupaten"])["kode"])
     done: list[Path] = []

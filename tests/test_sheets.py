@@ -160,3 +160,59 @@ def test_single_sheet_file_without_headers_still_fails_with_the_closest_header(t
     book.close()
     with pytest.raises(Exception, match='"Kecamtan"'):
         readers.read_input(tmp_path, contract.SK)
+
+
+# --------------------------------------------------------------------------- the demo list as an annex
+
+
+@pytest.mark.slow
+def test_annex_per_kecamatan_gives_the_figures_of_the_single_sheet(demo_small, tmp_path):
+    """ACCEPTANCE: the demo's SK list rewritten as one sheet per kecamatan (title blocks, JUMLAH rows, signature
+    blocks, a Petunjuk sheet) gives the same cleaned SK table and the same summary.json figures."""
+    import shutil
+
+    import pandas as pd
+
+    from helpers.demo.annex import write_annex
+    from helpers.statuses import classify
+
+    single_raw = demo_small["raw"]
+    annex_raw = tmp_path / "raw_lampiran"
+    shutil.copytree(single_raw, annex_raw, ignore=shutil.ignore_patterns("demo_truth.json", "sk_miskin_ekstrem.*"))
+    annex = write_annex(single_raw / "sk_miskin_ekstrem.xlsx", annex_raw / "sk_miskin_ekstrem.xlsx")
+    assert len(annex.rows) >= 21 and annex.footer_rows == len(annex.rows) * 9
+
+    out = {}
+    for name, raw in (("satu_lembar", single_raw), ("lampiran", annex_raw)):
+        processed = tmp_path / name
+        cleaned = cleaning.clean_all(raw, processed)
+        classify.run_status(processed, "2024-11-06")
+        out[name] = {
+            "sk": pd.read_parquet(processed / "sk.parquet").sort_values("id_sasaran", ignore_index=True),
+            "status": pd.read_parquet(processed / "status_sasaran.parquet").sort_values("id_sasaran", ignore_index=True),
+            "summary": json.loads((processed / "summary.json").read_text()),
+            "sk_input": cleaned.inputs["sk"],
+        }
+    single, sheets = out["satu_lembar"], out["lampiran"]
+    source = ["sumber_file", "baris_sumber"]
+    pd.testing.assert_frame_equal(single["sk"].drop(columns=source), sheets["sk"].drop(columns=source))
+    pd.testing.assert_frame_equal(single["status"], sheets["status"])
+    assert sheets["sk"]["sumber_file"].nunique() == len(annex.rows)
+
+    counted = ("baris_masuk", "baris_karantina")
+    assert {k: v for k, v in sheets["summary"].items() if k not in counted} == {
+        k: v for k, v in single["summary"].items() if k not in counted
+    }
+    for key in counted:  # the footers are read and quarantined, nothing else differs
+        assert sheets["summary"][key]["sk"] == single["summary"][key]["sk"] + annex.footer_rows
+        assert {k: v for k, v in sheets["summary"][key].items() if k != "sk"} == {
+            k: v for k, v in single["summary"][key].items() if k != "sk"
+        }
+    assert sheets["summary"]["sasaran_sk"] == demo_small["truth"]["expected"]["2024-11-06"]["sasaran_sk"]
+
+    sk = sheets["sk_input"]
+    assert [n.as_dict()["status"] for n in sk.lembar] == ["dilewati"]  # the Petunjuk sheet
+    assert not sk.selisih_jumlah  # each JUMLAH row agrees with its sheet
+    per_sheet = {s.split("[")[1].rstrip("]"): c for s, c in sk.per_sumber.items()}
+    assert {k: c["baris_masuk"] - c["baris_karantina"] for k, c in per_sheet.items()} == annex.rows
+    assert sum(c["baris_bersih"] for c in per_sheet.values()) == len(sheets["sk"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,8 @@ def _atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(temporary path)`` in ``path``'s folder, then move the result onto ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    partial = Path(name)
+    # a unique name per writer; created by ``write`` itself, so it gets the usual permissions (not mkstemp's 0600)
+    partial = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
         write(partial)
         os.replace(partial, path)

@@ -26,7 +26,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.iorw import load_notebook_node
 from tqdm import tqdm
 
-from helpers import cli, runs
+from helpers import cli, outputs, runs
 from helpers import params as params_mod
 from helpers.config import NAMA_KABUPATEN, NOTEBOOKS_DIR, PACKAGE_DIR
 from helpers.errors import InputError, NotebookFailed
@@ -141,10 +141,7 @@ def render_area(parameters: dict, kode: str) -> Path:
 
 def write_atomic(path: Path, text: str) -> Path:
     """Write ``text`` to a temporary file beside ``path``, then move it into place: never a half-written file."""
-    partial = path.with_name(f".{path.name}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
-    return path
+    return outputs.write_text(text, path)
 
 
 def _render_timed(parameters: dict, kode: str) -> tuple[Path, float]:

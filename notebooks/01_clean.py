@@ -67,6 +67,20 @@ hasil = cleaning.clean_all(RAW, PROCESSED, p["kode_kabupaten"], workers=2)
 hasil.conservation_table()
 
 # %% [markdown]
+# ## Lembar (sheet) yang tidak dibaca dan jumlah yang tidak cocok
+#
+# Setiap lembar workbook yang memuat kolom wajib dibaca (mis. lampiran SK dengan satu lembar per kecamatan; `sumber_file` menyebut lembarnya: `sk_miskin_ekstrem.xlsx [Mojoagung]`). Tabel berikut menyebut lembar yang **tidak** dibaca: `tidak_terbaca` = berisi data tetapi judul kolom wajibnya tidak ada atau salah ketik (orang di lembar itu belum masuk hitungan: perbaiki judul kolomnya lalu jalankan ulang); `dilewati` = kosong atau hanya teks (mis. lembar petunjuk). `selisih_jumlah` = baris JUMLAH di file menyebut jumlah orang yang berbeda dari baris yang terbaca di lembar itu. Baris JUMLAH dan blok tanda tangan sendiri dikarantina dengan alasannya.
+
+# %%
+hasil.sheets_table()
+
+# %% [markdown]
+# Keseimbangan baris per file dan lembar daftar SK:
+
+# %%
+hasil.sources_table("sk")
+
+# %% [markdown]
 # ## Contoh NIK yang diperbaiki atau tidak dapat dipulihkan
 #
 # NIK yang rusak oleh Excel (misalnya `3.51706E+15`) tidak ditebak: minta ekspor ulang dengan kolom NIK sebagai teks. Baris P3KE dan SK dengan NIK seperti itu tetap dipakai dan dipadankan lewat nama.

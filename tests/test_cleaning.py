@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -254,7 +255,7 @@ def _sk_row(**overrides):
     return row
 
 
-def test_sk_kept_with_bad_nik_and_numbered_in_file_order():
+def test_sk_kept_with_bad_nik_and_ids_from_the_person():
     rows = [
         _sk_row(No="1"),
         _sk_row(No="2", NIK="3.51706E+15", Nama="Kasiyem"),
@@ -264,7 +265,11 @@ def test_sk_kept_with_bad_nik_and_numbered_in_file_order():
     ]
     result = _clean("sk", rows)
     assert result.data["no"].tolist() == ["1", "2", "3", "5"]
-    assert result.data["id_sasaran"].tolist() == ["SK-00001", "SK-00002", "SK-00003", "SK-00005"]
+    ids = result.data["id_sasaran"].tolist()
+    assert all(re.fullmatch(r"SK-[0-9a-f]{10}(-\d+)?", i) for i in ids) and len(set(ids)) == 4
+    assert ids[3] == ids[0] + "-2"  # rows 1 and 5 share a NIK: the later one is suffixed, nothing is lost
+    assert not any(make_nik() in i for i in ids)
+    assert result.perbaikan["id_sasaran_bentrok"] == 1
     assert result.data["nik_status"].tolist() == ["valid", "tidak_dapat_dipulihkan", "tidak_valid", "valid"]
     assert result.karantina["No"].tolist() == ["4"]
 

@@ -15,6 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from helpers import runs
 from helpers.cleaning.nik import normalise_nik
 from helpers.publishing import forms
 from helpers.reading import contract, readers
@@ -464,6 +465,9 @@ def test_cli_writes_forms(tmp_path, status_sasaran, capsys):
     processed = tmp_path / "processed"
     processed.mkdir()
     status_sasaran.to_parquet(processed / "status_sasaran.parquet")
+    for step in runs.STEPS:  # the outputs of one finished run (helpers.runs)
+        runs.start_step(processed, step, "run-uji")
+        runs.finish_step(processed, step, "run-uji", [])
     args = ["-p", "processed_dir", str(processed), "-p", "reports_dir", str(tmp_path / "reports"),
             "-p", "report_date", REPORT, "-p", "kecamatan", "Perak, Mojoagung"]
     assert forms.main(args) == 0

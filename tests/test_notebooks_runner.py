@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from helpers import params, pipeline
+from helpers import params, pipeline, runs
 from helpers.errors import InputError
 from helpers.notebooks import NotebookFailed, run_notebook
 from helpers.publishing import render as reports
@@ -80,6 +80,9 @@ def test_failed_report_leaves_nothing_in_place(tmp_path):
     parameters = params.resolve(
         overrides={"processed_dir": str(tmp_path / "kosong"), "reports_dir": str(tmp_path / "laporan"), "kecamatan": "Perak"}
     )
+    for step in runs.STEPS:  # a finished run whose tables are missing: the report notebook itself fails
+        runs.start_step(tmp_path / "kosong", step, "run-uji")
+        runs.finish_step(tmp_path / "kosong", step, "run-uji", [])
     with pytest.raises(NotebookFailed, match="1 dari 1 laporan gagal"):
         reports.render_all(parameters)
     out = reports.report_path(parameters, "35.17.01")

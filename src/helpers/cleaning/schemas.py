@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from helpers.cleaning import ids
 from helpers.cleaning.nik import NIK_DIPERBAIKI, NIK_KOSONG, NIK_TIDAK_DAPAT_DIPULIHKAN, NIK_TIDAK_VALID, NIK_VALID
 from helpers.vocabulary import (
     METODE_PADAN,
@@ -124,7 +125,7 @@ P3KE_KELUARGA = _schema(
 SK = _schema(
     "sk",
     {
-        "id_sasaran": pa.Column(TEXT, [pa.Check.str_matches(r"^SK-\d{5,}$")], unique=True, nullable=False),
+        "id_sasaran": pa.Column(TEXT, [pa.Check.str_matches(ids.PATTERN)], unique=True, nullable=False),
         "no": _text(),
         "nik": _nik(),
         "nik_status": _isin(NIK_STATUSES),

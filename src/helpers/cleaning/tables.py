@@ -8,7 +8,10 @@ Every input goes through the same steps (:func:`clean_input`):
 4. normalise NIK, names, dates, desil, sex, regions, strategies and statuses;
 5. quarantine the rows that cannot be used, each with a reason in plain Indonesian;
 6. validate the cleaned table with its pandera schema (:mod:`helpers.schemas`);
-7. check that nothing was lost: rows read = rows kept + duplicates dropped + rows quarantined.
+7. check that nothing was lost: rows read = rows kept + duplicates dropped + rows quarantined, for the input
+   and for each source file and sheet.
+
+Before step 3, footer rows (totals, an SK's signature block; :mod:`helpers.cleaning.footers`) are quarantined.
 
 All normalisers work on the unique values of a column and map the result back, so that the 650k-row P3KE
 is cleaned without a Python loop over its rows.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,12 +32,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import outputs, runs
+from helpers.cleaning import ids
 from helpers.cleaning import nik as nikmod
+from helpers.cleaning.footers import count_mismatches, footer_reasons
 from helpers.config import KODE_KABUPATEN
 from helpers.dates import DATE_DTYPE, parse_date_text
 from helpers.errors import InputError
 from helpers.reading.contract import COLUMN_NAMES, INPUTS, InputSpec
-from helpers.reading.readers import SOURCE_FILE, SOURCE_ROW, header_key, read_input
+from helpers.reading.readers import SOURCE_FILE, SOURCE_ROW, SheetNote, header_key, read_input_sheets
 from helpers.reference import wilayah
 from helpers.vocabulary import STRATEGI
 
@@ -49,6 +56,8 @@ TABLE_NAMES = {
 PROGRAMME_TABLE_HINT = "src/helpers/data/program_strategi.csv"
 KARANTINA_DIR = "karantina"
 RINGKASAN_FILE = "ringkasan_pembersihan.json"
+REVIEW_DIR = "tinjau"
+ID_COLLISION_FILE = "id_sasaran_bentrok.csv"
 NAIVE_FILE = "padan_naif.json"
 SOURCE_COLUMNS = (SOURCE_FILE, SOURCE_ROW)
 _HEADER_OF = {v: k for k, v in COLUMN_NAMES.items()}
@@ -597,7 +606,7 @@ def clean_p3ke_keluarga(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN)
 
 def clean_sk(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
     """SK Bupati list. Always kept (a bad NIK is still matched by name) unless it has neither NIK nor name,
-    or its kecamatan/desa is unknown. ``id_sasaran`` numbers the rows read, in file order."""
+    or its kecamatan/desa is unknown. ``id_sasaran`` derives from the person (:mod:`helpers.cleaning.ids`)."""
     perbaikan: dict[str, Any] = {}
     reasons = Reasons(raw.index)
     nik, nama = _identity(raw, reasons, perbaikan)
@@ -610,7 +619,6 @@ def clean_sk(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned
     perbaikan.update(_nik_fixes(no_kk["nik_status"], "no_kk"))
     data = pd.DataFrame(
         {
-            "id_sasaran": sk_ids(raw),
             "no": tidy_text(raw["no"]),
             "nik": nik["nik"],
             "nik_status": nik["nik_status"].astype("string"),
@@ -623,14 +631,10 @@ def clean_sk(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned
         },
         index=raw.index,
     )
-    return Cleaned(data, reasons.result(), perbaikan)
-
-
-def sk_ids(raw: pd.DataFrame) -> pd.Series:
-    """``SK-00001``… numbering the SK rows in file order (stable when another row is quarantined)."""
-    order = raw[[SOURCE_FILE, SOURCE_ROW]].reset_index(drop=True)
-    ranks = order.sort_values([SOURCE_FILE, SOURCE_ROW], kind="stable").index.argsort() + 1
-    return pd.Series([f"SK-{r:05d}" for r in ranks], index=raw.index, dtype="string")
+    alasan = reasons.result()
+    data.insert(0, "id_sasaran", ids.assign_ids(data, alasan.isna()))
+    perbaikan["id_sasaran_bentrok"] = int(ids.base_of(data["id_sasaran"][alasan.isna()]).duplicated().sum())
+    return Cleaned(data, alasan, perbaikan)
 
 
 def _usable_nik(raw: pd.DataFrame, reasons: Reasons, perbaikan: dict) -> pd.DataFrame:
@@ -849,9 +853,14 @@ CLEANERS: dict[str, Callable[[pd.DataFrame, str], Cleaned]] = {
 # ---------------------------------------------------------------------------------------------------------
 
 
+#: Fate of each row read, for the counts per source file and sheet.
+_FATES = ("baris_bersih", "baris_duplikat", "baris_karantina")
+
+
 @dataclass
 class CleanedInput:
-    """One input after cleaning: the processed table, its quarantine and the counts that must add up."""
+    """One input after cleaning: the processed table, its quarantine and the counts that must add up, in total
+    and per source file and sheet (``per_sumber``)."""
 
     name: str
     table: str
@@ -861,6 +870,11 @@ class CleanedInput:
     baris_duplikat: int
     perbaikan: dict[str, Any]
     contoh_nik: pd.DataFrame
+    per_sumber: dict[str, dict[str, int]] = field(default_factory=dict)
+    lembar: list[SheetNote] = field(default_factory=list)
+    selisih_jumlah: list[dict[str, Any]] = field(default_factory=list)
+    #: Positions (in the frame read) of the footer rows: totals, signature block.
+    baris_kaki: pd.Index = field(default_factory=pd.Index)
 
     @property
     def baris_bersih(self) -> int:
@@ -871,13 +885,19 @@ class CleanedInput:
         return len(self.karantina)
 
     def check_conservation(self) -> None:
-        total = self.baris_bersih + self.baris_duplikat + self.baris_karantina
-        if total != self.baris_masuk:
-            raise ConservationError(
-                f"Input {self.name}: {self.baris_masuk} baris dibaca tetapi {self.baris_bersih} bersih + "
-                f"{self.baris_duplikat} duplikat + {self.baris_karantina} karantina = {total}. Ada baris yang "
-                "hilang atau tercipta: ini kesalahan program, laporkan ke pengembang."
-            )
+        counts = {"": {"baris_masuk": self.baris_masuk, "baris_bersih": self.baris_bersih,
+                       "baris_duplikat": self.baris_duplikat, "baris_karantina": self.baris_karantina}}  # fmt: skip
+        for source, c in {**counts, **self.per_sumber}.items():
+            total = sum(c[k] for k in _FATES)
+            if total != c["baris_masuk"]:
+                where = f"Input {self.name}" + (f" ({source})" if source else "")
+                raise ConservationError(
+                    f"{where}: {c['baris_masuk']} baris dibaca tetapi {c['baris_bersih']} bersih + "
+                    f"{c['baris_duplikat']} duplikat + {c['baris_karantina']} karantina = {total}. Ada baris yang "
+                    "hilang atau tercipta: ini kesalahan program, laporkan ke pengembang."
+                )
+        if sum(c["baris_masuk"] for c in self.per_sumber.values()) != self.baris_masuk:
+            raise ConservationError(f"Input {self.name}: jumlah baris per file/lembar tidak sama dengan total.")
 
     def ringkasan(self) -> dict[str, Any]:
         return {
@@ -886,6 +906,9 @@ class CleanedInput:
             "baris_duplikat": int(self.baris_duplikat),
             "baris_karantina": int(self.baris_karantina),
             "perbaikan": _plain(self.perbaikan),
+            "per_sumber": _plain(self.per_sumber),
+            "lembar_tidak_dibaca": [note.as_dict() for note in self.lembar],
+            "selisih_jumlah": _plain(self.selisih_jumlah),
         }
 
 
@@ -933,14 +956,33 @@ def _nik_examples(raw: pd.DataFrame, data: pd.DataFrame, limit: int = 5) -> pd.D
     return pd.concat(shown, ignore_index=True)
 
 
-def clean_frame(raw: pd.DataFrame, spec: InputSpec, kode_kabupaten: str = KODE_KABUPATEN) -> CleanedInput:
-    """Clean one input already read by :func:`helpers.reading.readers.read_input` (used by :func:`clean_input` and tests)."""
+def _per_source(raw: pd.DataFrame, fate: pd.Series) -> dict[str, dict[str, int]]:
+    """Rows read, kept, duplicated and quarantined per ``sumber_file`` (file, or file#sheet), in reading order."""
+    table = pd.crosstab(raw[SOURCE_FILE].astype(str), fate).reindex(columns=list(_FATES), fill_value=0)
+    order = list(dict.fromkeys(raw[SOURCE_FILE].astype(str)))
+    out = {}
+    for source in order:
+        counts = {k: int(table.loc[source, k]) for k in _FATES}
+        out[source] = {"baris_masuk": sum(counts.values()), **counts}
+    return out
+
+
+def clean_frame(
+    raw: pd.DataFrame, spec: InputSpec, kode_kabupaten: str = KODE_KABUPATEN, lembar: list[SheetNote] | None = None
+) -> CleanedInput:
+    """Clean one input already read by :func:`helpers.reading.readers.read_input_sheets` (used by
+    :func:`clean_input` and tests); ``lembar``: the sheets the reader did not read, kept for the summary."""
     from helpers.cleaning.schemas import validate
 
     check_kabupaten(raw, spec, kode_kabupaten)
     raw = raw.reset_index(drop=True)
-    duplicated = raw.duplicated(subset=data_columns(raw), keep="first") if len(raw) else pd.Series(dtype=bool)
-    unique = raw[~duplicated]
+    footer = footer_reasons(raw)
+    mismatches = count_mismatches(raw, footer)
+    for mismatch in mismatches:
+        warnings.warn(mismatch["pesan"], UserWarning, stacklevel=2)
+    body = raw[footer.isna()]
+    duplicated = body.duplicated(subset=data_columns(body), keep="first") if len(body) else pd.Series(dtype=bool)
+    unique = body[~duplicated]
     cleaned = CLEANERS[spec.name](unique, kode_kabupaten)
     rejected = cleaned.alasan.notna()
     table_name = TABLE_NAMES[spec.name]
@@ -948,15 +990,24 @@ def clean_frame(raw: pd.DataFrame, spec: InputSpec, kode_kabupaten: str = KODE_K
     kept[SOURCE_FILE] = unique.loc[~rejected, SOURCE_FILE].astype("string")
     kept[SOURCE_ROW] = unique.loc[~rejected, SOURCE_ROW].astype("Int64")
     kept = validate(table_name, kept.reset_index(drop=True))
+    alasan = pd.concat([footer.dropna(), cleaned.alasan[rejected]]).sort_index()
+    fate = pd.Series("baris_karantina", index=raw.index)
+    fate[duplicated[duplicated].index] = "baris_duplikat"
+    fate[unique.index[~rejected.to_numpy()]] = "baris_bersih"
+    perbaikan = {**cleaned.perbaikan, "baris_kaki_tabel": int(footer.notna().sum())}
     result = CleanedInput(
         name=spec.name,
         table=table_name,
         data=kept,
-        karantina=karantina_frame(unique[rejected], cleaned.alasan[rejected], spec),
+        karantina=karantina_frame(raw.loc[alasan.index], alasan, spec),
         baris_masuk=len(raw),
         baris_duplikat=int(duplicated.sum()),
-        perbaikan=cleaned.perbaikan,
+        perbaikan=perbaikan,
         contoh_nik=_nik_examples(unique, cleaned.data),
+        per_sumber=_per_source(raw, fate),
+        lembar=list(lembar or []),
+        selisih_jumlah=mismatches,
+        baris_kaki=footer.index[footer.notna()],
     )
     result.check_conservation()
     return result
@@ -965,9 +1016,11 @@ def clean_frame(raw: pd.DataFrame, spec: InputSpec, kode_kabupaten: str = KODE_K
 def clean_input(
     raw_dir: Path, spec: InputSpec, kode_kabupaten: str = KODE_KABUPATEN, workers: int = 1, progress: bool = False
 ) -> tuple[CleanedInput, pd.DataFrame]:
-    """Read and clean one input; returns the result and the raw frame (for the naive comparison)."""
-    raw = read_input(Path(raw_dir), spec, workers=workers, progress=progress)
-    return clean_frame(raw, spec, kode_kabupaten), raw
+    """Read and clean one input; returns the result and the raw rows other than footers (for the naive
+    comparison)."""
+    raw, lembar = read_input_sheets(Path(raw_dir), spec, workers=workers, progress=progress)
+    result = clean_frame(raw, spec, kode_kabupaten, lembar)
+    return result, raw.reset_index(drop=True).drop(index=result.baris_kaki)
 
 
 @dataclass
@@ -977,6 +1030,7 @@ class CleaningResult:
     inputs: dict[str, CleanedInput]
     processed_dir: Path
     padan_naif: dict[str, int] = field(default_factory=dict)
+    run_id: str = field(default_factory=runs.new_run_id)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -984,6 +1038,21 @@ class CleaningResult:
 
     def ringkasan(self) -> dict[str, Any]:
         return {name: c.ringkasan() for name, c in self.inputs.items()}
+
+    def sheets_table(self) -> pd.DataFrame:
+        """Sheets not read (empty or text only: ``dilewati``; data without headers: ``tidak_terbaca``) and
+        sheets whose total row disagrees with the rows read (``selisih_jumlah``), for the notebook."""
+        rows = [
+            (name, note.sumber_file, note.status, note.alasan) for name, c in self.inputs.items() for note in c.lembar
+        ]
+        rows += [(name, m["sumber_file"], "selisih_jumlah", m["pesan"]) for name, c in self.inputs.items()
+                 for m in c.selisih_jumlah]  # fmt: skip
+        return pd.DataFrame(rows, columns=["input", "sumber_file", "status", "alasan"])
+
+    def sources_table(self, name: str) -> pd.DataFrame:
+        """Rows read, kept, duplicated and quarantined per file and sheet of one input."""
+        counts = self.inputs[name].per_sumber
+        return pd.DataFrame([{"sumber_file": k, **v} for k, v in counts.items()])
 
     def conservation_table(self) -> pd.DataFrame:
         """One row per input: rows read, kept, duplicates, quarantined, and whether they add up."""
@@ -1051,16 +1120,20 @@ def _first_nik_column(karantina: pd.DataFrame) -> pd.Series:
 
 
 def write_outputs(result: CleaningResult) -> None:
-    """``<table>.parquet``, ``karantina/<input>.csv``, ``ringkasan_pembersihan.json`` (and the naive join figures)."""
+    """``<table>.parquet``, ``karantina/<input>.csv``, ``ringkasan_pembersihan.json``, the naive join figures
+    and ``tinjau/id_sasaran_bentrok.csv``; each written atomically and recorded under the run id in ``run.json``
+    (step ``01_clean``, marked unfinished until the last file is written)."""
     out = Path(result.processed_dir)
-    (out / KARANTINA_DIR).mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    runs.start_step(out, runs.CLEAN_STEP, result.run_id)
+    written = []
     for name, c in result.inputs.items():
-        c.data.to_parquet(out / f"{c.table}.parquet", index=False)
-        c.karantina.to_csv(out / KARANTINA_DIR / f"{name}.csv", index=False, encoding="utf-8-sig")
-    (out / RINGKASAN_FILE).write_text(
-        json.dumps(result.ringkasan(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    (out / NAIVE_FILE).write_text(json.dumps(_plain(result.padan_naif), indent=2) + "\n", encoding="utf-8")
+        written.append(outputs.write_parquet(c.data, out / f"{c.table}.parquet", result.run_id))
+        written.append(outputs.write_csv(c.karantina, out / KARANTINA_DIR / f"{name}.csv"))
+    written.append(outputs.write_csv(ids.collisions(result.inputs["sk"].data), out / REVIEW_DIR / ID_COLLISION_FILE))
+    written.append(outputs.write_json(result.ringkasan(), out / RINGKASAN_FILE))
+    written.append(outputs.write_json({"run_id": result.run_id, **_plain(result.padan_naif)}, out / NAIVE_FILE))
+    runs.finish_step(out, runs.CLEAN_STEP, result.run_id, written)
 
 
 def naive_nik_join(sk_raw: pd.DataFrame, p3ke_raw: pd.DataFrame) -> dict[str, int]:
@@ -1089,7 +1162,8 @@ def clean_all(
     progress: bool = False,
     write: bool = True,
 ) -> CleaningResult:
-    """Clean every input of the contract and write the processed tables.
+    """Clean every input of the contract and write the processed tables, under a new run id
+    (:mod:`helpers.runs`; ``result.run_id``) that the matching step carries forward.
 
     Raises :class:`InputError` (Indonesian message) for a missing required column or input, an unreadable or
     empty file, or a file of another kabupaten; :class:`ConservationError` if rows were lost (a bug).

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import outputs
 from helpers.cleaning.nik import mask_series
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU, LinkageResult, link, review_table
 from helpers.vocabulary import METODE_LABELS, METODE_PADAN, TIDAK_PADAN
@@ -78,8 +79,11 @@ def candidates_with_nik(result: MatchResult, sk: pd.DataFrame, p3ke: pd.DataFram
     return cand.reset_index(drop=True)
 
 
-def write_review(result: MatchResult, sk: pd.DataFrame, p3ke: pd.DataFrame, processed_dir: str | Path) -> list[Path]:
-    """The review lists of the run (written even when empty); see the module docstring."""
+def write_review(
+    result: MatchResult, sk: pd.DataFrame, p3ke: pd.DataFrame, processed_dir: str | Path, run_id: str | None = None
+) -> list[Path]:
+    """The review lists of the run (written even when empty; the candidates stamped with ``run_id``); see the
+    module docstring."""
     folder = Path(processed_dir) / REVIEW_DIR
     folder.mkdir(parents=True, exist_ok=True)
     shared = result.nik_ganda_sk.assign(nik=mask_series(result.nik_ganda_sk["nik"])).rename(
@@ -94,12 +98,10 @@ def write_review(result: MatchResult, sk: pd.DataFrame, p3ke: pd.DataFrame, proc
         SHARED_NIK_FILE: shared,
         STALE_FILE: stale,
     }
-    paths = []
-    for name, frame in lists.items():
-        frame.to_csv(folder / name, index=False, encoding="utf-8-sig")
-        paths.append(folder / name)
-    candidates = Path(processed_dir) / CANDIDATES_FILE
-    candidates_with_nik(result, sk, p3ke).to_parquet(candidates, index=False)
+    paths = [outputs.write_csv(frame, folder / name) for name, frame in lists.items()]
+    candidates = outputs.write_parquet(
+        candidates_with_nik(result, sk, p3ke), Path(processed_dir) / CANDIDATES_FILE, run_id
+    )
     return [*paths, candidates]
 
 

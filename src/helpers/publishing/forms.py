@@ -31,7 +31,7 @@ import xlsxwriter
 from babel.dates import format_date
 from tqdm import tqdm
 
-from helpers import cli
+from helpers import cli, runs
 from helpers import params as run_params
 from helpers.config import KODE_KABUPATEN
 from helpers.dates import dmy, to_date
@@ -632,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
         source = Path(params["processed_dir"]) / "status_sasaran.parquet"
         if not source.is_file():
             raise InputError(f"Tabel {source} belum ada. Jalankan pipeline dulu (make pipeline).")
+        runs.check_consistent(params["processed_dir"], params["report_date"])  # never from a mix of runs
         paths = write_forms(
             pd.read_parquet(source),
             forms_dir(params),

@@ -26,7 +26,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.iorw import load_notebook_node
 from tqdm import tqdm
 
-from helpers import cli
+from helpers import cli, outputs, runs
 from helpers import params as params_mod
 from helpers import workers as helpers_workers
 from helpers.config import NAMA_KABUPATEN, NOTEBOOKS_DIR, PACKAGE_DIR
@@ -142,16 +142,7 @@ def render_area(parameters: dict, kode: str) -> Path:
         failed_dir = params_mod.report_dir(parameters) / "_gagal" / (kode or "kabupaten")
         render_failed(exc.notebook, failed_dir, REPORT_NOTEBOOK)
         raise
-    write_atomic(out, export_html(executed, _metadata(parameters, kode)))
-    return out
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path``, then move it into place: never a half-written file."""
-    partial = path.with_name(f".{path.name}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
-    return path
+    return outputs.write_text(export_html(executed, _metadata(parameters, kode)), out)  # never half-written
 
 
 def _render_timed(parameters: dict, kode: str) -> tuple[Path, float]:
@@ -162,8 +153,11 @@ def _render_timed(parameters: dict, kode: str) -> tuple[Path, float]:
 def render_all(parameters: dict, workers: int = WORKERS) -> list[Path]:
     """Render the kabupaten report and every kecamatan report (or only ``parameters['kecamatan']``).
 
-    Keeps going when one report fails, then raises :class:`NotebookFailed` listing every failure.
+    Refuses (:class:`InputError`) when the processed outputs come from different runs
+    (:func:`helpers.runs.check_consistent`). Keeps going when one report fails, then raises
+    :class:`NotebookFailed` listing every failure.
     """
+    runs.check_consistent(parameters["processed_dir"], parameters["report_date"])  # never from a mix of runs
     chosen = resolve_kecamatan_parameter(parameters.get("kecamatan", ""), parameters["kode_kabupaten"])
     areas = [chosen] if chosen else [""] + list(kecamatan_table(parameters["kode_kabupaten"])["kode"])
     done: list[Path] = []

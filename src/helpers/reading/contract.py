@@ -2,7 +2,8 @@
 
 ``data/raw/README.md`` describes the same contract for analysts; :mod:`helpers.reading.readers` enforces it.
 Canonical headers are the ones in the contract ("Desa/Kelurahan"); processed columns are their
-snake_case Indonesian names (``desa``).
+snake_case Indonesian names (``desa``). In a workbook every sheet holding an input's required headers is read
+(see :mod:`helpers.reading.readers`).
 """
 
 from __future__ import annotations

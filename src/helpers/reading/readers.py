@@ -3,10 +3,13 @@
 - Headers are matched ignoring case, surrounding and repeated spaces, spaces around "/", with the alias
   table of :mod:`helpers.reading.contract`.
 - A title block above the header row is skipped: the header row is the row (among the first 30) that holds
-  the most known headers. In a workbook, the first sheet that holds the required headers is read.
+  the most known headers. In a workbook, **every** sheet that holds the required headers is read (an SK annex
+  with one sheet per kecamatan); a sheet with data but without the required headers is named in a
+  :class:`SheetNote` and a warning (never dropped silently); empty and text-only sheets are noted as skipped.
 - Every cell is read as text (IDs never become numbers); a number cell holding an integer is written without
   ``.0``, a date cell as ``YYYY-MM-DD``. Rows that are entirely empty are not data and are skipped.
-- Each row keeps its source file (``sumber_file``) and row number as the analyst sees it in Excel or a text
+- Each row keeps its source file (``sumber_file``: the path relative to ``data/raw``, plus `` [<sheet>]`` in a
+  workbook of several sheets, e.g. ``sk_miskin_ekstrem.xlsx [Mojoagung]``) and row number as the analyst sees it in Excel or a text
   editor (``baris_sumber``), so that every quarantined row can be found again.
 """
 
@@ -16,8 +19,10 @@ import csv
 import datetime as dt
 import io
 import re
+import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -143,8 +148,89 @@ def _closest_header(missing: str, present: list[str]) -> str:
     return f'"{present[match[2]]}"' if match else "(tidak ada)"
 
 
-def read_file(path: Path, spec: InputSpec, raw_dir: Path | None = None) -> pd.DataFrame:
-    """Read one file of an input into a frame with contract headers, as text, plus source file and row."""
+#: Status of a sheet that was not read: empty or text only (skipped), or data without the required headers.
+SHEET_SKIPPED = "dilewati"
+SHEET_UNREADABLE = "tidak_terbaca"
+
+
+@dataclass(frozen=True)
+class SheetNote:
+    """A sheet of a workbook that was not read, and why (``status``: :data:`SHEET_SKIPPED` or
+    :data:`SHEET_UNREADABLE`)."""
+
+    sumber_file: str
+    status: str
+    alasan: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"sumber_file": self.sumber_file, "status": self.status, "alasan": self.alasan}
+
+
+def source_name(shown: str, sheet: str, several_sheets: bool) -> str:
+    """``sumber_file`` of a row: the file relative to ``data/raw``, plus `` [<sheet>]`` in a workbook of several
+    sheets (``sk_miskin_ekstrem.xlsx [Mojoagung]``)."""
+    return f"{shown} [{sheet}]" if several_sheets else shown
+
+
+def _filled(row: list[object]) -> int:
+    return sum(1 for c in row if c is not None and str(c).strip() != "")
+
+
+_NIK_LIKE = re.compile(r"^\D?\d{15,16}$")
+
+
+def _looks_like_data(rows: list[list[object]]) -> bool:
+    """A table without known headers: some row fills three cells or more, or a cell looks like a NIK."""
+    for row in rows:
+        if _filled(row) >= 3:
+            return True
+        if any(_NIK_LIKE.match(re.sub(r"[\s.]", "", str(c))) for c in row if c is not None and not isinstance(c, float)):
+            return True
+        if any(isinstance(c, (int, float)) and not isinstance(c, bool) and 1e14 <= abs(c) < 1e16 for c in row):
+            return True
+    return False
+
+
+def _missing_columns(spec: InputSpec, rows: list[list[object]], header: tuple[int, dict[int, str]] | None) -> str:
+    """The required columns missing from a sheet, each with the closest header present."""
+    if header is not None:
+        index, found = header
+        present = [str(c) for c in rows[index] if c is not None]
+    else:
+        present = [str(c) for c in next((r for r in rows if any(r)), []) if c is not None]
+        found = {}
+    missing = [h for h in spec.required if h not in found.values()]
+    return "\n".join(f'- kolom "{m}" tidak ada; kolom terdekat yang ada: {_closest_header(m, present)}' for m in missing)
+
+
+def _sheet_frame(rows: list[list[object]], header: tuple[int, dict[int, str]], spec: InputSpec, source: str) -> pd.DataFrame:
+    """The data rows under the header row of one sheet, as text with contract headers and source columns."""
+    index, found = header
+    cols = sorted(found)
+    records = []
+    row_numbers = []
+    for offset, row in enumerate(rows[index + 1 :]):
+        values = [cell_text(row[c]) if c < len(row) else pd.NA for c in cols]
+        if all(v is pd.NA for v in values):
+            continue
+        records.append(values)
+        row_numbers.append(index + 2 + offset)  # 1-based, as shown by Excel
+    frame = pd.DataFrame(records, columns=[found[c] for c in cols], dtype="string")
+    for column in spec.all_columns:
+        if column not in frame.columns:
+            frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    frame = frame[list(spec.all_columns)]
+    frame[SOURCE_FILE] = pd.Series(source, index=frame.index, dtype="string")
+    frame[SOURCE_ROW] = pd.array(row_numbers, dtype="Int64")
+    return frame
+
+
+def read_file_sheets(path: Path, spec: InputSpec, raw_dir: Path | None = None) -> tuple[pd.DataFrame, list[SheetNote]]:
+    """Read every sheet of one file that holds the required headers (rows in sheet order), and a note for
+    each sheet that was not read: empty or text only (skipped), or data without the required headers.
+
+    Raises :class:`InputError` when no sheet holds the required headers, or the file is empty or unreadable.
+    """
     path = Path(path)
     shown = str(path.relative_to(raw_dir)) if raw_dir and path.is_relative_to(raw_dir) else path.name
     try:
@@ -156,58 +242,60 @@ def read_file(path: Path, spec: InputSpec, raw_dir: Path | None = None) -> pd.Da
             f"File {shown} tidak dapat dibaca ({type(exc).__name__}: {exc}). "
             "Periksa apakah file rusak, terkunci, atau bukan .xlsx/.csv/.parquet yang sebenarnya."
         ) from None
-    if not any(any(c is not None and str(c).strip() != "" for c in row) for _, rows in sheets for row in rows):
+    if not any(_filled(row) for _, rows in sheets for row in rows):
         raise InputError(f"File {shown} kosong: tidak ada satu baris pun. Hapus file ini atau isi dengan data.")
 
-    candidates = []
+    several = len(sheets) > 1
+    frames: list[pd.DataFrame] = []
+    notes: list[SheetNote] = []
+    partial: list[tuple[list[list[object]], tuple[int, dict[int, str]] | None]] = []
     for sheet, rows in sheets:
+        source = source_name(shown, sheet, several)
         header = _find_header(rows, spec)
-        if header is not None:
-            candidates.append((sheet, rows, header))
-    complete = [c for c in candidates if set(spec.required) <= set(c[2][1].values())]
-    if not complete:
-        if candidates:
-            sheet, rows, (index, found) = max(candidates, key=lambda c: len(c[2][1]))
-            present = [str(c) for c in rows[index] if c is not None]
+        if header is not None and set(spec.required) <= set(header[1].values()):
+            frames.append(_sheet_frame(rows, header, spec, source))
+        elif not any(_filled(row) for row in rows):
+            notes.append(SheetNote(source, SHEET_SKIPPED, "lembar kosong"))
+        elif header is None and not _looks_like_data(rows):
+            notes.append(SheetNote(source, SHEET_SKIPPED, "hanya teks, tanpa tabel data (misalnya lembar petunjuk)"))
         else:
-            present = [str(c) for c in next((r for _, rows in sheets for r in rows if any(r)), []) if c is not None]
-            found = {}
-        missing = [h for h in spec.required if h not in found.values()]
-        lines = [f'- kolom "{m}" tidak ada; kolom terdekat yang ada: {_closest_header(m, present)}' for m in missing]
+            partial.append((rows, header))
+            notes.append(
+                SheetNote(
+                    source,
+                    SHEET_UNREADABLE,
+                    f'Lembar "{sheet}" berisi data tetapi tidak memuat kolom wajib; barisnya TIDAK dibaca. '
+                    + _missing_columns(spec, rows, header).replace("\n", " ")
+                    + " Perbaiki judul kolom di lembar ini lalu jalankan ulang.",
+                )
+            )
+    if not frames:
+        first = next(rows for _, rows in sheets if any(_filled(row) for row in rows))
+        best = max(partial, key=lambda p: len(p[1][1]) if p[1] else 0) if partial else (first, None)
         raise InputError(
             f"File {shown} ({spec.description}) tidak memuat kolom wajib:\n"
-            + "\n".join(lines)
+            + _missing_columns(spec, *best)
             + "\nKolom wajib: "
             + ", ".join(spec.required)
             + ". Lihat data/raw/README.md."
         )
-    sheet, rows, (index, found) = complete[0]
-    data = rows[index + 1 :]
-    cols = sorted(found)
-    records = []
-    row_numbers = []
-    for offset, row in enumerate(data):
-        values = [cell_text(row[c]) if c < len(row) else pd.NA for c in cols]
-        if all(v is pd.NA for v in values):
-            continue
-        records.append(values)
-        row_numbers.append(index + 2 + offset)  # 1-based, as shown by Excel
-    frame = pd.DataFrame(records, columns=[found[c] for c in cols], dtype="string")
-    for column in spec.all_columns:
-        if column not in frame.columns:
-            frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    frame = frame[list(spec.all_columns)]
-    frame[SOURCE_FILE] = shown + (f" [{sheet}]" if len(sheets) > 1 else "")
-    frame[SOURCE_ROW] = pd.array(row_numbers, dtype="Int64")
-    return frame
+    return pd.concat(frames, ignore_index=True), notes
 
 
-def _read_one(args: tuple[Path, InputSpec, Path | None]) -> pd.DataFrame:
-    return read_file(*args)
+def read_file(path: Path, spec: InputSpec, raw_dir: Path | None = None) -> pd.DataFrame:
+    """Read one file of an input into a frame with contract headers, as text, plus source file and row."""
+    return read_file_sheets(path, spec, raw_dir)[0]
 
 
-def read_input(raw_dir: Path, spec: InputSpec, workers: int = 1, progress: bool = True) -> pd.DataFrame:
-    """Read all files of an input, concatenated, with snake_case column names.
+def _read_one(args: tuple[Path, InputSpec, Path | None]) -> tuple[pd.DataFrame, list[SheetNote]]:
+    return read_file_sheets(*args)
+
+
+def read_input_sheets(
+    raw_dir: Path, spec: InputSpec, workers: int = 1, progress: bool = True
+) -> tuple[pd.DataFrame, list[SheetNote]]:
+    """Read all files of an input (every sheet holding the required headers), concatenated, with snake_case
+    column names; and the sheets that were not read. A warning names each sheet with data that was not read.
 
     Raises :class:`InputError` when a required input has no file.
     """
@@ -215,18 +303,30 @@ def read_input(raw_dir: Path, spec: InputSpec, workers: int = 1, progress: bool 
     files = list_files(raw_dir, spec)
     if not files:
         if spec.may_be_absent:
-            return empty_frame(spec)
+            return empty_frame(spec), []
         where = f"{raw_dir / spec.path}/" if spec.is_folder else f"{raw_dir / spec.path}.xlsx (atau .csv)"
         raise InputError(f"Data {spec.description} tidak ditemukan: letakkan file di {where}. Lihat data/raw/README.md.")
     jobs = [(p, spec, raw_dir) for p in files]
     bar = dict(desc=f"Membaca {spec.name}", unit="file", disable=not progress or len(files) < 2)
     if workers > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            frames = list(tqdm(pool.map(_read_one, jobs), total=len(jobs), **bar))
+            results = list(tqdm(pool.map(_read_one, jobs), total=len(jobs), **bar))
     else:
-        frames = [_read_one(job) for job in tqdm(jobs, **bar)]
-    frame = pd.concat(frames, ignore_index=True)
-    return frame.rename(columns=COLUMN_NAMES)
+        results = [_read_one(job) for job in tqdm(jobs, **bar)]
+    frame = pd.concat([r[0] for r in results], ignore_index=True)
+    notes = [note for r in results for note in r[1]]
+    for note in notes:
+        if note.status == SHEET_UNREADABLE:
+            warnings.warn(f"{note.sumber_file}: {note.alasan}", UserWarning, stacklevel=2)
+    return frame.rename(columns=COLUMN_NAMES), notes
+
+
+def read_input(raw_dir: Path, spec: InputSpec, workers: int = 1, progress: bool = True) -> pd.DataFrame:
+    """Read all files of an input, concatenated, with snake_case column names (see :func:`read_input_sheets`).
+
+    Raises :class:`InputError` when a required input has no file.
+    """
+    return read_input_sheets(raw_dir, spec, workers, progress)[0]
 
 
 def empty_frame(spec: InputSpec) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import outputs, runs
 from helpers import vocabulary as v
 from helpers.cleaning import schemas
 from helpers.cleaning.nik import mask_series
@@ -480,11 +481,6 @@ class StatusRun:
     paths: list[Path] = field(default_factory=list)
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> Path:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
-
-
 def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
     """The verification rows to look at, NIK masked."""
     out = masalah.copy()
@@ -559,10 +555,8 @@ def run_status(
     processed_dir = Path(processed_dir)
     date = to_date(report_date)
     tables = dict(tables) if tables is not None else read_tables(processed_dir)
-    model_path = processed_dir / MODEL_FILE if write else None
-    match = match_sk(
-        tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"), ambang_padan, ambang_tinjau, model_path
-    )
+    run_id = runs.clean_run_id(processed_dir) if write else None  # the cleaning run consumed, carried forward
+    match = match_sk(tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"), ambang_padan, ambang_tinjau)
     tables["padan"] = match
     status, masalah = compute_status_detail(tables, date, min_strategi)
     rounds = status_per_round(tables, date, min_strategi)
@@ -572,20 +566,18 @@ def run_status(
     parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi)
     run = StatusRun(status, summary, parameters, match, masalah, findings)
     if write:
-        status.to_parquet(processed_dir / STATUS_FILE, index=False)
-        rounds.to_parquet(processed_dir / ROUNDS_FILE, index=False)
-        run.paths.extend([processed_dir / STATUS_FILE, processed_dir / ROUNDS_FILE])
-        run.paths.append(_write_json(processed_dir / SUMMARY_FILE, summary))
-        run.paths.append(_write_json(processed_dir / PARAMETER_FILE, parameters))
-        run.paths.extend(write_review(match, tables["sk"], tables["p3ke_individu"], processed_dir))
-        run.paths.append(model_path)
+        runs.start_step(processed_dir, runs.MATCH_STEP, run_id, run_id_pembersihan=run_id)
+        run.paths.append(outputs.write_parquet(status, processed_dir / STATUS_FILE, run_id))
+        run.paths.append(outputs.write_parquet(rounds, processed_dir / ROUNDS_FILE, run_id))
+        run.paths.append(outputs.write_json(summary, processed_dir / SUMMARY_FILE))
+        run.paths.append(outputs.write_json(parameters, processed_dir / PARAMETER_FILE))
+        run.paths.extend(write_review(match, tables["sk"], tables["p3ke_individu"], processed_dir, run_id))
+        run.paths.append(outputs.write_json(match.model, processed_dir / MODEL_FILE))
         run.paths.extend(charts.save_charts(match, tables["sk"], tables["p3ke_individu"], processed_dir / CHARTS_DIR))
         review = processed_dir / "tinjau" / KEBERADAAN_REVIEW_FILE
-        keberadaan_review(masalah).to_csv(review, index=False, encoding="utf-8-sig")
-        run.paths.append(review)
-        found = processed_dir / "tinjau" / FIELD_FINDINGS_FILE
-        findings.to_csv(found, index=False, encoding="utf-8-sig")
-        run.paths.append(found)
+        run.paths.append(outputs.write_csv(keberadaan_review(masalah), review))
+        run.paths.append(outputs.write_csv(findings, processed_dir / "tinjau" / FIELD_FINDINGS_FILE))
+        runs.finish_step(processed_dir, runs.MATCH_STEP, run_id, run.paths)
     return run
 
 

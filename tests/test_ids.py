@@ -50,8 +50,8 @@ def test_amended_sk_keeps_every_other_persons_id_status_and_form_row(tmp_path):
     assert set(after["status"].index) - set(kept) == {new_ids["99"]}
 
     columns = [c for c in before["forms"].columns if c != "baris_sumber"]
-    old_rows = before["forms"].loc[before["forms"]["nik"] != removed_nik, columns]
-    new_rows = after["forms"].loc[after["forms"]["nik"] != new_nik, columns]
+    old_rows = before["forms"].loc[before["forms"]["nik"].ne(removed_nik).fillna(True), columns]  # no NIK: kept
+    new_rows = after["forms"].loc[after["forms"]["nik"].ne(new_nik).fillna(True), columns]
     assert len(old_rows) == len(before["forms"]) - 1  # the removed person was on a form
     pd.testing.assert_frame_equal(
         old_rows.sort_values("nik", ignore_index=True), new_rows.sort_values("nik", ignore_index=True)

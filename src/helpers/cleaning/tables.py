@@ -826,7 +826,7 @@ def clean_keputusan_padan(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATE
     keputusan = nik.mask(choice == KEPUTUSAN_TIDAK_ADA, "tidak ada di P3KE")
     data = pd.DataFrame(
         {
-            "id_sasaran": tidy_text(raw["id_sasaran"]).str.upper(),
+            "id_sasaran": tidy_text(raw["id_sasaran"]),
             "keputusan": keputusan.astype("string"),
             "diputuskan_oleh": tidy_text(raw["diputuskan_oleh"]),
             "tanggal": parse_dates(raw["tanggal_keputusan"]),

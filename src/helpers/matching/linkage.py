@@ -56,6 +56,9 @@ AMBANG_TINJAU = -6.0
 #: An automatic match needs its weight to beat the SK person's next candidate by this many bits.
 SELISIH_MINIMUM = 3.0
 SEED = 9
+#: Random pairs for the u probabilities: enough to see every level that random pairs reach (a same name ~1e-4),
+#: while the rarest levels (NIK agreements) are never seen by random pairs and get a fixed small u.
+U_PAIRS = 5e5
 #: Fewer SK people than this (after decisions) cannot train the model reliably: the shipped model is used.
 MIN_SK_TRAINING = 100
 #: The shipped model: trained the same way on the hard-case benchmark (seed 1; helpers.demo.hard_cases).
@@ -331,7 +334,7 @@ def train(left: pd.DataFrame, right: pd.DataFrame, seed: int = SEED) -> dict:
 
     linker = _linker(left, right, settings())
     linker.training.estimate_probability_two_random_records_match([block_on("nik")], recall=0.9)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=seed)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("nik"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("kode_desa", "nama_norm"))
     model = linker.misc.save_model_to_json()
@@ -432,15 +435,18 @@ def _outcome(
     edges = pairs[pairs["bobot_padan"] >= ambang_tinjau]
     assigned = assign(edges).set_index("sk_pos")
     best = edges.drop_duplicates("sk_pos").set_index("sk_pos")
+    # candidates that could be matched automatically themselves (close name, NIK or date agree); one with
+    # another name is no competitor, however strong its NIK
+    plausible = edges[guard_failures(edges.fillna({c: "kosong" for c in LEVEL_COLUMNS.values()})) == ""]
     evidence = assigned.combine_first(best).reindex(range(n_sk))
     has = evidence["p3ke_index"].notna()
     is_assigned = pd.Series(evidence.index.isin(assigned.index), index=evidence.index)
-    took_best = is_assigned & (evidence["bobot_padan"] >= best["bobot_padan"].reindex(evidence.index) - 1e-9)
+    best_plausible = plausible.groupby("sk_pos")["bobot_padan"].max().reindex(evidence.index)
+    took_best = is_assigned & ~(best_plausible > evidence["bobot_padan"] + 1e-9)
     levels = evidence.fillna({c: "kosong" for c in LEVEL_COLUMNS.values()})
-    # the strongest other candidate that could itself be matched automatically (close name, NIK or date agree)
-    others = edges[edges["p3ke_index"].to_numpy() != evidence["p3ke_index"].reindex(edges["sk_pos"]).to_numpy()]
-    plausible = others[guard_failures(others.fillna({c: "kosong" for c in LEVEL_COLUMNS.values()})) == ""]
-    runner_up = plausible.groupby("sk_pos")["bobot_padan"].max()
+    # the strongest other plausible candidate
+    others = plausible["p3ke_index"].to_numpy() != evidence["p3ke_index"].reindex(plausible["sk_pos"]).to_numpy()
+    runner_up = plausible[others].groupby("sk_pos")["bobot_padan"].max()
     close = runner_up.reindex(evidence.index) > evidence["bobot_padan"] - selisih_minimum
     guard = guard_failures(levels).mask(close & (guard_failures(levels) == ""), "selisih_kandidat_kecil")
     auto = is_assigned & took_best & (evidence["bobot_padan"] >= ambang_padan) & (guard == "")

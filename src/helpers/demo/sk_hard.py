@@ -208,5 +208,5 @@ def answer_key(sk: pd.DataFrame, kasus: np.ndarray, extra: pd.DataFrame) -> dict
     """SK ``no`` -> {``id_individu``: the true P3KE person or None, ``kasus``}."""
     key = {str(no): {"id_individu": str(i), "kasus": str(k)} for no, i, k in zip(sk["no"], sk["id_individu"], kasus)}
     for no, i, k in zip(extra["no"], extra["id_individu"], extra["kasus"]):
-        key[str(no)] = {"id_individu": None if i is None else str(i), "kasus": str(k)}
+        key[str(no)] = {"id_individu": None if pd.isna(i) else str(i), "kasus": str(k)}
     return key

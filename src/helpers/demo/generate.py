@@ -11,7 +11,10 @@ give byte-identical files):
 
 ``--kasus-sulit`` (off by default, so that the default demo reproduces the figures of 6 November 2024) adds hard
 cases (:data:`helpers.demo.events.KASUS_SULIT`): people still in desil 1 with no intervention recorded, a death
-later reported "Tidak Ditemukan" and one later reported "Ada", and returned forms that carry a round number.
+later reported "Tidak Ditemukan" and one later reported "Ada", and returned forms that carry a round number;
+and it breaks the SK list the way real files break, for padu padan (:mod:`helpers.demo.sk_hard`: mistyped,
+borrowed and Excel-truncated NIKs, old spellings, swapped or missing dates, people absent from P3KE, a person
+listed twice), with a per-person answer key in ``demo_truth.json`` → ``kasus_sulit.kunci_padan``.
 
 Faults that real exports carry are injected at documented rates (``data/raw/README.md``), never where they
 could change a truth figure. ``--scale`` shrinks only the background population; the SK people and their
@@ -400,7 +403,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="tanpa pesan dan bilah kemajuan")
     parser.add_argument("--kasus-sulit", action="store_true",
                         help=f"tambahkan kasus sulit: {KASUS_SULIT['E']} sasaran desil 1 tanpa intervensi, kematian "
-                        "yang kemudian dilaporkan Tidak Ditemukan/Ada, formulir bernomor putaran (bawaan: tidak, "
+                        "yang kemudian dilaporkan Tidak Ditemukan/Ada, formulir bernomor putaran, dan SK yang rusak seperti "
+                        "file asli untuk padu padan (bawaan: tidak, "
                         "agar angka 6 November 2024 tetap)")  # fmt: skip
     return parser
 

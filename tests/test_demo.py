@@ -237,9 +237,13 @@ def test_hard_cases_have_people_without_intervention_and_the_funnel_adds_up(hard
     default = generated["truth"]["expected"][REPORT_DATE]
     # the same people otherwise: only the optimal count gives way to the people without intervention
     assert fig["intervensi_optimal"] == default["intervensi_optimal"] - fig["belum_intervensi"]
-    for key in ("sasaran_sk", "keluar_desil1", "masih_desil1", "intervensi_belum_optimal", "belum_optimal_meninggal"):
+    for key in ("keluar_desil1", "masih_desil1", "intervensi_belum_optimal", "belum_optimal_meninggal"):
         assert fig[key] == default[key], key
     assert fig["perlu_tindakan"] == default["perlu_tindakan"] + fig["belum_intervensi"]
+    # the rows added to the SK list (people absent from P3KE, second rows of a person) count in sasaran_sk only
+    added = sum(1 for no in sulit["kunci_padan"] if int(no) > default["sasaran_sk"])
+    assert fig["sasaran_sk"] == default["sasaran_sk"] + added
+    assert added == fig["padan"]["tidak_padan"] + fig["padan"]["tinjau_manual"]
 
 
 def test_hard_cases_report_deaths_again_and_forms_carry_round_numbers(hard):
@@ -256,6 +260,63 @@ def test_hard_cases_report_deaths_again_and_forms_carry_round_numbers(hard):
     assert first_round["putaran"].isna().all()  # older forms without the column
     assert [r["nama_putaran"] for r in sulit["putaran"]] == ["Minggu 40", "Putaran 2", "Putaran 3"]
     assert sulit["baris_sesudah_meninggal"] == 2
+
+
+def test_hard_cases_same_seed_gives_identical_bytes(hard, tmp_path):
+    again = tmp_path / "again"
+    assert demo.main(["--seed", str(SEED), "--scale", str(SCALE), "--out", str(again), "--quiet", "--kasus-sulit"]) == 0
+    assert _file_bytes(hard["raw"]) == _file_bytes(again)
+
+
+LINKAGE_CASES = ("nik_salah_ketik", "nik_milik_kerabat", "nik_excel", "tidak_ada", "tidak_ada_tetangga_mirip",
+                 "duplikat_sk", "ejaan_lama", "tanggal_tertukar", "tanggal_kosong", "nik_kosong", "nama_salah_ketik")  # fmt: skip
+
+
+def test_hard_cases_answer_key_covers_every_sk_row_and_the_raw_file_carries_the_cases(hard):
+    key = hard["truth"]["kasus_sulit"]["kunci_padan"]
+    sk = read_input(hard["raw"], INPUTS["sk"], progress=False)
+    sk = sk.drop_duplicates(_data_columns(sk))
+    assert sorted(key, key=int) == sorted(set(sk["no"]), key=int)
+    p3ke = read_input(hard["raw"], INPUTS["p3ke"], progress=False)
+    p3ke = p3ke.assign(nik=normalise_nik(p3ke["nik"])["nik"]).set_index("id_individu")
+    counts = pd.Series([v["kasus"] for v in key.values()]).value_counts()
+    for case in LINKAGE_CASES:  # each a few percent of the list (at least one row)
+        assert 0 < counts.get(case, 0) <= 0.06 * len(key), case
+    by_no = sk.set_index("no")
+    present = {no: v["id_individu"] for no, v in key.items() if v["id_individu"] is not None}
+    assert set(present.values()) <= set(p3ke.index)
+    written = normalise_nik(by_no["nik"])
+    nik_of = dict(zip(by_no.index, written["nik"]))
+    registered = set(p3ke["nik"].dropna())
+    holders = 0
+    for no, entry in key.items():
+        case, truth = entry["kasus"], entry["id_individu"]
+        if case.startswith("tidak_ada"):
+            assert truth is None and (pd.isna(nik_of[no]) or nik_of[no] not in registered), no
+            if case == "tidak_ada_tetangga_mirip":
+                assert pd.isna(by_no.loc[no, "tanggal_lahir"]), no
+        elif case == "nik_milik_kerabat":
+            relative = p3ke[p3ke["nik"] == nik_of[no]]
+            if relative.empty:  # the relative's own P3KE NIK cell is one of the unreadable ones
+                continue
+            assert len(relative) == 1 and relative.index[0] != truth, no
+            assert relative["id_keluarga"].iloc[0] == p3ke.loc[truth, "id_keluarga"], no
+        elif case == "nik_excel":
+            own = p3ke.loc[truth, "nik"]
+            if pd.isna(own):
+                continue
+            assert by_no.loc[no, "nik"] == own[:15] + "0" != own, no  # a genuine number cell, 16th digit 0
+            # recovered as written, unless the truncation left serial 0000 (no NIK has it)
+            status = written.loc[no, "nik_status"]
+            assert status == "tidak_valid" if own[12:15] == "000" else status in ("valid", "diperbaiki"), no
+            holders += int((p3ke["nik"] == nik_of[no]).any())
+        elif case == "nik_salah_ketik":
+            assert pd.isna(nik_of[no]) or nik_of[no] not in registered, no  # or no longer a valid NIK
+        elif case == "nik_kosong":
+            assert pd.isna(by_no.loc[no, "nik"]), no
+    assert 0 < holders < counts["nik_excel"]
+    assert (sk.loc[sk["no"].isin([n for n, v in key.items() if v["kasus"] == "ejaan_lama"]), "nama"]
+            .str.contains(r"OE|TJ|DJ|Moch|St\.|Abd\.|^Hj?\.", case=False).mean() > 0.5)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- an independent reference check

@@ -306,3 +306,37 @@ def test_hard_cases_deaths_stay_and_are_listed_rounds_follow_the_forms(run_hard)
     assert (processed / "tinjau" / "temuan_lapangan.csv").is_file()
     text = (run_hard["out"] / "laporan_kabupaten.html").read_text(encoding="utf-8")
     assert "Putaran 2 (14–17 Okt 2024)" in text and "bersifat final" in text
+
+
+# --------------------------------------------------------------------------- hard cases: padu padan against the answer key
+
+
+def linkage_quality(processed: Path, truth: dict) -> tuple[dict, pd.DataFrame]:
+    """quality.evaluate / per_case of status_sasaran against the demo's per-person key (SK ``no`` -> P3KE
+    ``id_individu`` or none); SK rows are joined to their ``id_sasaran`` through sk.parquet."""
+    from helpers.matching import quality
+
+    key = truth["kasus_sulit"]["kunci_padan"]
+    sk = pd.read_parquet(processed / "sk.parquet", columns=["id_sasaran", "no"]).astype("string")
+    kunci = pd.DataFrame({
+        "id_sasaran": sk["id_sasaran"],
+        "p3ke_index": [key[no]["id_individu"] for no in sk["no"]],
+        "kasus": [key[no]["kasus"] for no in sk["no"]],
+    })  # fmt: skip
+    status = pd.read_parquet(processed / "status_sasaran.parquet", columns=["id_sasaran", "metode_padan", "id_individu"])
+    padan = pd.DataFrame({"id_sasaran": status["id_sasaran"], "metode_padan": status["metode_padan"],
+                          "p3ke_index": status["id_individu"].astype(object).where(status["id_individu"].notna(), None)})  # fmt: skip
+    return quality.evaluate(padan, kunci), quality.per_case(padan, kunci)
+
+
+def test_hard_cases_linkage_from_the_raw_files_meets_the_targets(run_hard):
+    """ACCEPTANCE (issue 9): from the raw files (cleaning included) the matcher makes no wrong automatic match,
+    matches at least 95 % of the people who are in P3KE automatically, and sends at most 15 % of the list to
+    review, against the generator's per-person answer key."""
+    processed = Path(run_hard["params"]["processed_dir"])
+    figures, cases = linkage_quality(processed, run_hard["truth"])
+    print(figures, cases.to_string(), sep="\n")
+    assert figures["jumlah_sk"] == len(run_hard["truth"]["kasus_sulit"]["kunci_padan"])
+    assert figures["salah_otomatis"] == 0, cases[cases["salah_otomatis"] > 0].to_string()
+    assert figures["recall"] >= 0.95, figures
+    assert figures["beban_tinjau"] <= 0.15, figures

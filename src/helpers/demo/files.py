@@ -418,8 +418,10 @@ def keluarga_jobs(pop: Population, files: pd.DataFrame, codes: dict, p3ke: dict,
 # === SK Bupati ===========================================================================================
 
 
-def sk_job(seed: int, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame, log: InputLog) -> FileJob:
-    """The decree's annex: one xlsx with a title block."""
+def sk_job(seed: int, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame, log: InputLog,
+           extra: pd.DataFrame | None = None) -> FileJob:  # fmt: skip
+    """The decree's annex: one xlsx with a title block. ``--kasus-sulit``: ``plan`` carries the written birth
+    dates (``lahir_tulis``) and ``extra`` the rows appended at the end (:mod:`helpers.demo.sk_hard`)."""
     rng = rng_for(seed, "faults-sk-cells")
     n = len(sk)
     ind, fams = pop.individuals, pop.families
@@ -448,10 +450,15 @@ def sk_job(seed: int, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame, log
         "Alamat": alamat,
         "Desa/Kelurahan": place_column(sk["kode_desa"].to_numpy(), desa_variant, desa_variants),
         "Kecamatan": place_column(sk["kode_kecamatan"].to_numpy(), kec_variant, kecamatan_variants),
-        "Tanggal Lahir": render_dates(ind["birth"].to_numpy()[rows], birth_codes),
+        "Tanggal Lahir": render_dates(plan["lahir_tulis"] if "lahir_tulis" in plan else ind["birth"].to_numpy()[rows],
+                                      birth_codes),
         "No KK": render_nik(kk, kk_codes),
     }
     duplicate = pick_rows(rng, np.ones(n, bool), SK_RATES["baris_duplikat"], 1)
+    if extra is not None and len(extra):
+        cells = _extra_cells(seed, pop, extra, cells, log)
+        duplicate = np.r_[duplicate, np.zeros(len(extra), bool)]
+        n += len(extra)
     log.duplicates = int(duplicate.sum())
     log.count("baris_duplikat", log.duplicates)
     log.count("file_blok_judul", 1)
@@ -471,6 +478,31 @@ def sk_job(seed: int, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame, log
         created=dt.datetime(2024, 2, 20, 10, 0),
         sheet_name="Lampiran",
     )
+
+
+def _extra_cells(seed: int, pop: Population, extra: pd.DataFrame, cells: dict, log: InputLog) -> dict:
+    """The rows ``--kasus-sulit`` appends to the SK list, rendered with their own random stream."""
+    rng = rng_for(seed, "faults-sk-cells-hard")
+    k = len(extra)
+    ind, fams = pop.individuals, pop.families
+    birth_codes = rng.choice(list(SK_DATE_STYLE_PROBS), k, p=list(SK_DATE_STYLE_PROBS.values())).astype(np.int64)
+    lahir = extra["lahir_tulis"].to_numpy().astype("datetime64[D]")
+    birth_codes[np.isnat(lahir)] = DATE_EMPTY
+    kk = np.asarray([None if v is None else str(v) for v in extra["no_kk"]], dtype=object)
+    kk_codes = np.where([v is None for v in kk], NIK_EMPTY, NIK_TEXT).astype(np.int8)
+    new = {
+        "No": np.asarray(extra["no"].tolist(), dtype=object),
+        "NIK": render_nik(extra["nik_tulis"].to_numpy(dtype=object), extra["nik_code"].to_numpy()),
+        "Nama": extra["nama_tulis"].to_numpy(dtype=object),
+        "Alamat": fams["alamat"].to_numpy()[ind["fam"].to_numpy()[extra["ind"].to_numpy()]].astype(object),
+        "Desa/Kelurahan": place_column(extra["kode_desa"].to_numpy(), np.zeros(k, np.int64), desa_variants),
+        "Kecamatan": place_column(extra["kode_kecamatan"].to_numpy(), np.zeros(k, np.int64), kecamatan_variants),
+        "Tanggal Lahir": render_dates(lahir, birth_codes),
+        "No KK": render_nik(kk, kk_codes),
+    }
+    for kasus, count in extra["kasus"].value_counts().sort_index().items():
+        log.count(f"kasus_sulit_{kasus}", int(count))
+    return {c: np.r_[np.asarray(cells[c], dtype=object), np.asarray(new[c], dtype=object)] for c in cells}
 
 
 # === Interventions =======================================================================================

@@ -11,7 +11,10 @@ give byte-identical files):
 
 ``--kasus-sulit`` (off by default, so that the default demo reproduces the figures of 6 November 2024) adds hard
 cases (:data:`helpers.demo.events.KASUS_SULIT`): people still in desil 1 with no intervention recorded, a death
-later reported "Tidak Ditemukan" and one later reported "Ada", and returned forms that carry a round number.
+later reported "Tidak Ditemukan" and one later reported "Ada", and returned forms that carry a round number;
+and it breaks the SK list the way real files break, for padu padan (:mod:`helpers.demo.sk_hard`: mistyped,
+borrowed and Excel-truncated NIKs, old spellings, swapped or missing dates, people absent from P3KE, a person
+listed twice), with a per-person answer key in ``demo_truth.json`` → ``kasus_sulit.kunci_padan``.
 
 Faults that real exports carry are injected at documented rates (``data/raw/README.md``), never where they
 could change a truth figure. ``--scale`` shrinks only the background population; the SK people and their
@@ -66,6 +69,7 @@ from helpers.demo.files import (
 from helpers.demo.population import TOTAL_P3KE, Population, build_population
 from helpers.demo.render import DATE_EMPTY, FileJob, InputLog, check_header_variants
 from helpers.demo.sk import add_kk, number_sk, sk_plan
+from helpers.demo.sk_hard import answer_key, give_truncated_niks, plan_linkage_cases
 from helpers.demo.xlsx import ExcelDate, write_csv, write_xlsx
 from helpers.errors import InputError
 from helpers.reading.contract import EXTENSIONS, INPUTS
@@ -199,12 +203,26 @@ def _hard_truth(sk: pd.DataFrame, verifications: pd.DataFrame) -> dict:
     }
 
 
+def _add_unmatched_rows(figures: dict, extra: pd.DataFrame) -> None:
+    """SK rows without a P3KE record of their own count in ``sasaran_sk`` only (kabupaten and kecamatan)."""
+    figures["sasaran_sk"] += len(extra)
+    per_kec = extra["kode_kecamatan"].value_counts()
+    for row in figures["per_kecamatan"]:
+        row["sasaran_sk"] += int(per_kec.get(row["kode"], 0))
+
+
 def build_truth(seed: int, scale: float, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame,
                 interventions: pd.DataFrame, verifications: pd.DataFrame, vf_quarantined: np.ndarray,
-                p3ke: dict, kasus_sulit: bool = False) -> dict:  # fmt: skip
-    """Everything a test needs to check the pipeline; computed from the generator's own event model."""
+                p3ke: dict, kasus_sulit: bool = False, hard: dict | None = None) -> dict:  # fmt: skip
+    """Everything a test needs to check the pipeline; computed from the generator's own event model. With the
+    linkage hard cases (``hard``), the rows added to the SK list count in ``sasaran_sk``: the absent people as
+    ``tidak_padan``, the second row of a listed person as ``tinjau_manual`` (one person, one P3KE record)."""
     fuzzy = int(plan["fuzzy"].sum())
     padan = dict.fromkeys(vocabulary.METODE_PADAN, 0) | {vocabulary.NIK: len(sk) - fuzzy, vocabulary.PROBABILISTIK: fuzzy}
+    extra = hard["extra"] if hard else sk.iloc[:0].assign(kasus=[])
+    if hard:
+        padan[vocabulary.TIDAK_PADAN] = int((extra["kasus"] != "duplikat_sk").sum())
+        padan[vocabulary.TINJAU_MANUAL] = int((extra["kasus"] == "duplikat_sk").sum())
     targets = sk[["no", "nik", "desil", "kode_kecamatan"]]
     kept_vf = verifications[~vf_quarantined]
     expected = {}
@@ -214,6 +232,8 @@ def build_truth(seed: int, scale: float, pop: Population, sk: pd.DataFrame, plan
         if not table["status_keberadaan"].equals(unchanged):
             raise AssertionError(f"quarantined verification rows would change the truth at {date}")
         expected[date] = summarise(table, pop.kecamatan, padan)
+        if hard:
+            _add_unmatched_rows(expected[date], extra)
     if not kasus_sulit:
         check_report_date(expected[str(REPORT_DATE)])
     core = int(pop.individuals["core"].sum())
@@ -250,7 +270,7 @@ def build_truth(seed: int, scale: float, pop: Population, sk: pd.DataFrame, plan
         "wilayah_tidak_dikenal": unknown,
         "expected": expected,
         "matches": {str(no): str(i) for no, i in zip(sk["no"], sk["id_individu"])},
-        "kasus_sulit": _hard_truth(sk, verifications) if kasus_sulit else None,
+        "kasus_sulit": _hard_truth(sk, verifications) | {"kunci_padan": hard["kunci"]} if kasus_sulit else None,
         "putaran": _rounds_truth(verifications, REPORT_DATE),
     }
 
@@ -326,19 +346,28 @@ def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: i
     sk = add_kk(seed, sk, taken)
     plan = sk_plan(seed, pop, sk, p3ke["birth"] == DATE_EMPTY, p3ke["no_id"], taken)
     stages.step("Intervensi dan verifikasi")
+    hard = None
+    if kasus_sulit:  # the linkage hard cases; the funnel's hard-case people stay undamaged
+        verifications = verification_records(seed, pop, sk, kasus_sulit)
+        keep_out = (sk["tipe"] == "E").to_numpy() | sk["no"].isin(verifications.loc[~verifications["berlaku"], "sk_no"])
+        plan, extra, kasus, holders = plan_linkage_cases(seed, pop, sk, plan, taken, np.asarray(keep_out))
+        give_truncated_niks(pop, sk, plan, holders)
+        hard = {"extra": extra, "kunci": answer_key(sk, kasus, extra)}
     interventions = _interventions(seed, pop, sk, scale, taken)
-    verifications = verification_records(seed, pop, sk, kasus_sulit)
+    if not kasus_sulit:
+        verifications = verification_records(seed, pop, sk, kasus_sulit)
     iv_codes = intervensi_codes(seed, interventions, logs["intervensi"])
     vf_codes = verifikasi_codes(seed, verifications, logs["verifikasi"])
     kel_codes = keluarga_codes(seed, pop, files, p3ke, logs["p3ke_keluarga"])
     stages.step("Kunci jawaban")
-    truth = build_truth(seed, scale, pop, sk, plan, interventions, verifications, vf_codes["sci"], p3ke, kasus_sulit)
+    truth = build_truth(seed, scale, pop, sk, plan, interventions, verifications, vf_codes["sci"], p3ke, kasus_sulit,
+                        hard)  # fmt: skip
     stages.close()
 
     jobs = chain(
         p3ke_jobs(pop, files, p3ke, logs["p3ke"]),
         keluarga_jobs(pop, files, kel_codes, p3ke, logs["p3ke_keluarga"]),
-        _checked([sk_job(seed, pop, sk, plan, logs["sk"])], logs["sk"]),
+        _checked([sk_job(seed, pop, sk, plan, logs["sk"], hard and hard["extra"])], logs["sk"]),
         _checked(intervensi_jobs(interventions, iv_codes, logs["intervensi"]), logs["intervensi"]),
         _checked(verifikasi_jobs(verifications, vf_codes, logs["verifikasi"]), logs["verifikasi"]),
     )
@@ -374,7 +403,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="tanpa pesan dan bilah kemajuan")
     parser.add_argument("--kasus-sulit", action="store_true",
                         help=f"tambahkan kasus sulit: {KASUS_SULIT['E']} sasaran desil 1 tanpa intervensi, kematian "
-                        "yang kemudian dilaporkan Tidak Ditemukan/Ada, formulir bernomor putaran (bawaan: tidak, "
+                        "yang kemudian dilaporkan Tidak Ditemukan/Ada, formulir bernomor putaran, dan SK yang rusak seperti "
+                        "file asli untuk padu padan (bawaan: tidak, "
                         "agar angka 6 November 2024 tetap)")  # fmt: skip
     return parser
 

@@ -57,22 +57,31 @@ def _shown(texts: pd.Series) -> str:
 
 def footer_reasons(raw: pd.DataFrame) -> pd.Series:
     """The quarantine reason of each footer row (totals, signature block, a lone value without NIK); missing
-    for every other row."""
+    for every other row. Vectorised over the cells: a register has thousands of rows without a NIK."""
     reasons = pd.Series(pd.NA, index=raw.index, dtype="string")
     candidates = raw[~_identified(raw)]
     if candidates.empty:
         return reasons
     cells = _cells(candidates)
-    for row, group in cells.groupby("row", sort=False):
-        texts = group["text"]
-        shown = _shown(texts)
-        if texts.str.match(_TOTAL).any():
-            reasons[row] = f'{TOTAL_REASON} ("{shown}"), bukan data sasaran'
-        elif texts.str.match(_SIGNATURE).any():
-            reasons[row] = f'Bagian penetapan/tanda tangan ("{shown}"), bukan data sasaran'
-        elif (~group["column"].isin(_IGNORED)).sum() == 1:
+    per_row = (
+        cells.assign(
+            total=cells["text"].str.match(_TOTAL),
+            signature=cells["text"].str.match(_SIGNATURE),
+            counted=~cells["column"].isin(_IGNORED),
+        )
+        .groupby("row", sort=False)
+        .agg(total=("total", "any"), signature=("signature", "any"), counted=("counted", "sum"))
+    )
+    flagged = per_row[per_row["total"] | per_row["signature"] | (per_row["counted"] == 1)]
+    shown = cells[cells["row"].isin(flagged.index)].groupby("row", sort=False)["text"].agg(_shown)
+    for row, flags in flagged.iterrows():
+        if flags["total"]:
+            reasons[row] = f'{TOTAL_REASON} ("{shown[row]}"), bukan data sasaran'
+        elif flags["signature"]:
+            reasons[row] = f'Bagian penetapan/tanda tangan ("{shown[row]}"), bukan data sasaran'
+        else:
             reasons[row] = (
-                f'Hanya satu kolom terisi ("{shown}") dan tanpa NIK: tampaknya nama penanda tangan atau catatan '
+                f'Hanya satu kolom terisi ("{shown[row]}") dan tanpa NIK: tampaknya nama penanda tangan atau catatan '
                 "di bawah tabel, bukan data sasaran"
             )
     return reasons

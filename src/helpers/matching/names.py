@@ -97,5 +97,6 @@ def normalise_name(value: object) -> str | None:
 
 def normalise_names(values: pd.Series) -> pd.Series:
     """:func:`normalise_name` over a Series (each distinct value computed once); missing stays missing."""
-    uniques = {v: normalise_name(v) for v in pd.unique(values.dropna().astype(str))}
-    return values.map(lambda v: uniques.get(str(v)) if pd.notna(v) else None).astype("string")
+    text = values.astype("string")
+    uniques = {v: normalise_name(v) for v in text.dropna().unique()}
+    return text.map(uniques).astype("string")

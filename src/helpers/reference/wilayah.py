@@ -17,7 +17,7 @@ import pandas as pd
 from lokal import wilayah as _gazetteer
 from rapidfuzz import process
 
-from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN
+from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN, KODE_PROVINSI
 
 ALIAS_FILE = DATA_PACKAGE_DIR / "alias_wilayah.csv"
 POPULATION_FILE = DATA_PACKAGE_DIR / "penduduk_kecamatan.csv"
@@ -74,6 +74,13 @@ def desa_table(kode_kabupaten: str = KODE_KABUPATEN) -> pd.DataFrame:
             rows.append((desa.code, desa.name, desa.type, kec.code, kec.name))
     columns = ["kode", "nama", "jenis", "kode_kecamatan", "nama_kecamatan"]
     return pd.DataFrame(rows, columns=columns).sort_values("kode", ignore_index=True)
+
+
+@cache
+def kabupaten_table(kode_provinsi: str = KODE_PROVINSI) -> pd.DataFrame:
+    """The kabupaten/kota of a province: ``kode``, ``nama`` ("Kabupaten Malang", "Kota Surabaya")."""
+    rows = [(w.code, w.name) for w in _gazetteer.list_wilayah(kode_provinsi)]
+    return pd.DataFrame(rows, columns=["kode", "nama"]).sort_values("kode", ignore_index=True)
 
 
 def kabupaten_name(kode_kabupaten: str = KODE_KABUPATEN) -> str:

@@ -523,6 +523,7 @@ def describe_source(boundaries: gpd.GeoDataFrame | None) -> str:
     if boundaries.attrs.get("skematis"):
         return "skematis dari titik pusat kecamatan (perkiraan), bukan batas resmi"
     source = str(boundaries.attrs.get("sumber", "file batas wilayah"))
-    if source.startswith(("jombang_kecamatan.geojson", "jombang_desa.geojson", PROVINCE_KECAMATAN_FILE.name)):
+    if source.startswith(("jombang_kecamatan.geojson", "jombang_desa.geojson", PROVINCE_KECAMATAN_FILE.name,
+                          PROVINCE_FILE.name)):
         return "wilayah_boundaries (Cahya DSN; Kepmendagri 300.2.2-2430/2025), disederhanakan"
     return source

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ from conftest import kabupaten_world, write_csv, write_world
 
 from helpers import params, pipeline
 from helpers.errors import InputError
-from helpers.publishing import content, maps, render
+from helpers.publishing import content, forms, maps, render
 from helpers.reference import figures, wilayah
 
 KODE = "35.07"
@@ -110,3 +111,13 @@ def test_run_of_kabupaten_malang_maps_and_reports(malang):
     assert "karena data penduduknya belum tersedia" in kabupaten
     for notebook in (malang["out"] / "notebook").glob("*.ipynb"):
         assert "Jombang" not in notebook.read_text(encoding="utf-8"), notebook.name
+
+
+@pytest.mark.slow
+def test_forms_of_kabupaten_malang_name_it(malang, tmp_path):
+    status = pd.read_parquet(Path(malang["params"]["processed_dir"]) / "status_sasaran.parquet")
+    paths = forms.write_forms(status, tmp_path, REPORT_DATE, None, KODE, progress=False)
+    assert len(paths) == len(wilayah.kecamatan_table(KODE))
+    with zipfile.ZipFile(paths[0]) as book:
+        text = " ".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+    assert "Kabupaten Malang" in text and "Jombang" not in text

@@ -349,7 +349,7 @@ def ranking_section(data: dict) -> str:
         + ". Masih desil 1 = Optimal + Belum optimal + Belum diintervensi. \"Belum optimal\": sudah diintervensi "
         "tetapi belum optimal (termasuk yang meninggal atau pindah); \"Belum diintervensi\": belum tercatat "
         "menerima intervensi apa pun."
-        + (f" {_population_note(data)}" if not data["kode"] else "")
+        + ("" if data["kode"] or not _population_note(data) else f" {_population_note(data)}")
         + "</p>"
     )
     return html_table(frame, right=tuple(frame.columns[2:])) + note

@@ -53,7 +53,7 @@ RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 from helpers import matching, statuses
 
 hasil = statuses.run_status(PROCESSED, p["report_date"], p["ambang_padan"], p["ambang_tinjau"], p["min_strategi"],
-                            p["kode_kabupaten"])
+                            p["kode_kabupaten"], raw_dir=RAW)
 print(hasil.parameters["definisi_optimal"])
 
 # %% [markdown]

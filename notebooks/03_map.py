@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 03 · Peta sebaran sasaran kemiskinan ekstrem
 #
-# Notebook ini memetakan keadaan 7.408 sasaran SK Bupati menurut **kecamatan**, dan menurut **desa/kelurahan** di setiap kecamatan bila batas desa tersedia:
+# Notebook ini memetakan keadaan sasaran SK Bupati/Wali Kota menurut **kecamatan**, dan menurut **desa/kelurahan** di setiap kecamatan bila batas desa tersedia:
 #
 # - sasaran yang **masih di desil 1** P3KE 2024 (jumlah, dan per 1.000 penduduk);
 # - persentase sasaran SK yang **sudah keluar dari desil 1**;
@@ -42,6 +42,7 @@ from IPython.display import Image, Markdown, display
 
 from helpers import params
 from helpers.publishing import boundaries, fmt, maps
+from helpers.reference import figures
 
 p = params.for_notebook(globals())  # the parameters above, checked; relative paths from the repository root
 folder_peta = params.report_dir(p) / "peta"
@@ -79,6 +80,7 @@ peta = maps.render_maps(
     report_date=p["report_date"],
     kecamatan=p["kecamatan"],
     kode_kabupaten=p["kode_kabupaten"],
+    raw_dir=p["raw_dir"],
 )
 jumlah_desa = sum(name.startswith("desa_") for name in peta)
 display(Markdown(f"{fmt.angka(len(peta))} peta ditulis: {fmt.angka(len(peta) - jumlah_desa)} peta kabupaten, "
@@ -88,7 +90,7 @@ display(Markdown(f"{fmt.angka(len(peta))} peta ditulis: {fmt.angka(len(peta) - j
 # ## Ringkasan menurut kecamatan
 
 # %%
-ringkasan = maps.map_metrics(status, "kecamatan", kode_kabupaten=p["kode_kabupaten"])
+ringkasan = maps.map_metrics(status, "kecamatan", kode_kabupaten=p["kode_kabupaten"], raw_dir=p["raw_dir"])
 if ringkasan.attrs.get("tanpa_wilayah"):
     display(Markdown(f"{fmt.jiwa(ringkasan.attrs['tanpa_wilayah'])} sasaran tanpa kode kecamatan yang valid tidak dipetakan."))
 maps.styled_table(ringkasan)
@@ -98,7 +100,10 @@ maps.styled_table(ringkasan)
 
 # %%
 for nama in maps.KABUPATEN_MAPS:
-    display(Image(filename=str(peta[f"kabupaten_{nama}"])))
+    if f"kabupaten_{nama}" in peta:
+        display(Image(filename=str(peta[f"kabupaten_{nama}"])))
+if not maps.has_population(ringkasan):
+    display(Markdown(figures.population_note(p["kode_kabupaten"], p["raw_dir"])))
 
 # %% [markdown]
 # ## Peta desa

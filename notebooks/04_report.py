@@ -32,7 +32,7 @@ from helpers.publishing import content as rc
 from helpers.publishing.render import resolve_kecamatan_parameter
 
 kode = resolve_kecamatan_parameter(kecamatan, kode_kabupaten)
-data = rc.load_report_data(resolve_path(processed_dir), kode)
+data = rc.load_report_data(resolve_path(processed_dir), kode, kode_kabupaten, resolve_path(raw_dir))
 peta = resolve_path(reports_dir) / report_date / "peta"
 
 # %% [markdown]
@@ -97,8 +97,8 @@ display(HTML(rc.exclusion_section(data)))
 # ## Konteks kemiskinan (BPS)
 
 # %%
-display(Markdown(rc.context_text()))
-rc.show(rc.poverty_chart())
+display(Markdown(rc.context_text(kode_kabupaten)))
+rc.show(rc.poverty_chart(kode_kabupaten))
 
 # %% [markdown]
 # ## Sasaran yang didatangi di lapangan

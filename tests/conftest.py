@@ -151,3 +151,45 @@ def demo_hard(tmp_path_factory) -> dict:
     raw = tmp_path_factory.mktemp("demo_sulit") / "raw"
     demo.main(["--seed", str(DEMO_SEED), "--scale", str(DEMO_SCALE), "--out", str(raw), "--quiet", "--kasus-sulit"])
     return {"raw": raw, "truth": json.loads((raw / "demo_truth.json").read_text(encoding="utf-8"))}
+
+
+# --------------------------------------------------------------------------- another kabupaten
+
+def kabupaten_world(kode_kabupaten: str, families: int = 24) -> dict[str, list[dict]]:
+    """A small consistent dataset for any kabupaten/kota, with its real kecamatan and desa names from the gazetteer:
+    ``families`` families of two in the first two desa of its first two kecamatan; every third family in the SK,
+    the first half of the province's desil 1, one intervention each for some, one verification row."""
+    from helpers.reference import wilayah
+
+    desa = wilayah.desa_table(kode_kabupaten)
+    places = [row for kec in sorted(desa["kode_kecamatan"].unique())[:2]
+              for row in desa[desa["kode_kecamatan"] == kec].head(2).itertuples()]  # fmt: skip
+    kabupaten = wilayah.kabupaten_name(kode_kabupaten)
+    p3ke, keluarga, sk, intervensi = [], [], [], []
+    for i in range(families):
+        place = places[i % len(places)]
+        kec_digits = place.kode_kecamatan.replace(".", "")
+        day, month, year = (i % 28) + 1, (i % 12) + 1, 1981 + i % 7
+        heads = f"{kec_digits}{day:02d}{month:02d}{year % 100:02d}{i + 1:04d}"  # kecamatan, birth date, serial
+        partner = f"{kec_digits}{day + 40:02d}{month:02d}{year % 100:02d}{i + 501:04d}"  # women: day + 40
+        desil = "1" if i % 2 == 0 else "3"
+        born = f"{year}-{month:02d}-{day:02d}"
+        for nik, nama, sex, hub in ((heads, f"Kepala Keluarga {i}", "L", "Kepala Keluarga"),
+                                    (partner, f"Istri Keluarga {i}", "P", "Istri")):  # fmt: skip
+            p3ke.append({
+                "ID Keluarga P3KE": f"K{i}", "ID Individu": f"I{len(p3ke) + 1}", "NIK": nik, "Nama": nama,
+                "Jenis Kelamin": sex, "Tanggal Lahir": born, "Hubungan dengan Kepala Keluarga": hub,
+                "Kecamatan": place.nama_kecamatan, "Desa/Kelurahan": place.nama, "Desil Kesejahteraan": desil,
+                "Kabupaten/Kota": kabupaten,
+            })  # fmt: skip
+        keluarga.append({"ID Keluarga P3KE": f"K{i}", "Kecamatan": place.nama_kecamatan, "Desa/Kelurahan": place.nama,
+                         "Desil Kesejahteraan": desil, "Kepala Keluarga": f"Kepala Keluarga {i}",
+                         "NIK Kepala Keluarga": heads, "Alamat": f"Dusun {i}"})  # fmt: skip
+        if i % 3 == 0:
+            sk.append({"No": str(len(sk) + 1), "NIK": heads, "Nama": f"KEPALA KELUARGA {i}",
+                       "Kecamatan": place.nama_kecamatan, "Desa/Kelurahan": place.nama})  # fmt: skip
+            if i % 2 == 0:
+                intervensi.append({"NIK": heads, "Nama": f"Kepala Keluarga {i}", "OPD": "Dinsos", "Program": "PKH",
+                                   "Tanggal Intervensi": "2024-06-01"})  # fmt: skip
+    verifikasi = [{"NIK": sk[0]["NIK"], "Status Keberadaan": "Ada", "Tanggal Verifikasi": "2024-11-01"}]
+    return {"p3ke": p3ke, "p3ke_keluarga": keluarga, "sk": sk, "intervensi": intervensi, "verifikasi": verifikasi}

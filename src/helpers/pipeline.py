@@ -27,7 +27,8 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("raw_dir", "processed_dir", "reports_dir", "report_date", "ambang_padan", "ambang_tinjau", "min_strategi",
          "kode_kabupaten"),
     ),
-    ("03_map.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "boundary_path", "kecamatan")),
+    ("03_map.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "boundary_path", "kecamatan",
+                      "kode_kabupaten")),
 )
 
 

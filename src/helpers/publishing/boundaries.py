@@ -2,7 +2,8 @@
 
 Sources, in order: the ``boundary_path`` parameter (a file or a folder), else every OGR file in
 ``<raw_dir>/batas_wilayah/`` (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, ...), else the boundaries shipped with
-the repository (``helpers/data/geo/``, Kabupaten Jombang only). Without any of them (files deleted, or
+the repository (``helpers/data/geo/``: the desa of Kabupaten Jombang, and for every other kabupaten/kota of Jawa
+Timur its kecamatan from ``jatim_kecamatan.geojson``, without desa maps). Without any of them (files deleted, or
 ``boundary_path`` pointing at an empty folder) the maps use a schematic layout and say so. Files are taken in name order
 and the layers of a file in their stored order, so the choice is deterministic. A layer is recognised as
 kecamatan- or desa-level from its attributes; a desa layer serves both levels (dissolved to kecamatan).
@@ -18,7 +19,7 @@ Names go through the same normaliser as the tabular data (:mod:`helpers.referenc
 "KEC. MOJOAGUNG" land on the right code; a code column is used where a name is missing or unknown. An area that
 resolves neither way is an :class:`~helpers.errors.InputError` naming it with the closest valid name. Output
 names always come from the Kemendagri gazetteer; every geometry is repaired (``make_valid``) and projected to
-UTM 49S (EPSG:32749).
+UTM 49S (EPSG:32749) — for every kabupaten/kota of Jawa Timur, see :data:`CRS_UTM`.
 
 When no boundary file exists at all, :func:`schematic_kecamatan` gives a clearly schematic stand-in built from
 approximate kecamatan centre points (``data/titik_kecamatan.csv``).
@@ -40,12 +41,18 @@ from helpers.config import DATA_PACKAGE_DIR, DEFAULT_BOUNDARY, GEO_DIR, KODE_KAB
 from helpers.errors import InputError
 from helpers.reference import wilayah
 
-#: Projected CRS for Jombang: WGS 84 / UTM zone 49S (metres).
+#: Projected CRS of every map: WGS 84 / UTM zone 49S (metres, central meridian 111°E). Jawa Timur spans
+#: 110.9–116.3°E (Kangean islands beyond zone 50S's 114°E); the scale error of zone 49S is −0.02 % at Jombang,
+#: +0.13 % at Banyuwangi (114.4°E) and +0.39 % (areas +0.8 %) at 116.3°E — invisible on a map and far below the
+#: simplification of the shipped boundaries. One CRS keeps every kabupaten map, the locator inset and the
+#: province map consistent, so no per-kabupaten zone is chosen (checked by tests/test_provinsi_boundaries.py).
 CRS_UTM = "EPSG:32749"
 BOUNDARY_SUBDIR = "batas_wilayah"
 OGR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".gml", ".kml", ".zip")
 LEVELS = ("kecamatan", "desa")
 PROVINCE_FILE = GEO_DIR / "jatim_kabupaten.geojson"
+#: The kecamatan of every kabupaten/kota of Jawa Timur: the shipped default outside Kabupaten Jombang.
+PROVINCE_KECAMATAN_FILE = GEO_DIR / "jatim_kecamatan.geojson"
 CENTRES_FILE = DATA_PACKAGE_DIR / "titik_kecamatan.csv"
 ALIAS_HINT = "src/helpers/data/alias_wilayah.csv"
 #: Holes smaller than this (m²) left by dissolving desa into kecamatan are gaps between desa, not enclaves.
@@ -92,7 +99,14 @@ class BoundarySet:
 # --------------------------------------------------------------------------------------------------- finding
 
 
-def find_boundary_files(boundary_path: str | Path | None, raw_dir: str | Path | None) -> list[Path]:
+def shipped_boundary(kode_kabupaten: str = KODE_KABUPATEN) -> Path:
+    """The boundary file shipped for a kabupaten: Jombang's desa, else the kecamatan of the whole province."""
+    return DEFAULT_BOUNDARY if kode_kabupaten == KODE_KABUPATEN else PROVINCE_KECAMATAN_FILE
+
+
+def find_boundary_files(
+    boundary_path: str | Path | None, raw_dir: str | Path | None, kode_kabupaten: str = KODE_KABUPATEN
+) -> list[Path]:
     """OGR files to consider, sorted by name. An explicit ``boundary_path`` that does not exist is an error."""
     if boundary_path not in (None, ""):
         path = Path(boundary_path)
@@ -104,7 +118,8 @@ def find_boundary_files(boundary_path: str | Path | None, raw_dir: str | Path | 
     folder = Path(raw_dir) / BOUNDARY_SUBDIR if raw_dir not in (None, "") else None
     if folder is not None and folder.is_dir() and _ogr_files(folder):
         return _ogr_files(folder)
-    return [DEFAULT_BOUNDARY] if DEFAULT_BOUNDARY.is_file() else []
+    shipped = shipped_boundary(kode_kabupaten)
+    return [shipped] if shipped.is_file() else []
 
 
 def _ogr_files(folder: Path) -> list[Path]:
@@ -138,9 +153,7 @@ def list_layers(files: list[Path], kode_kabupaten: str = KODE_KABUPATEN, strict:
 
 def _layers(path: str | Path | None, raw_dir: str | Path | None, kode_kabupaten: str) -> list[Layer]:
     explicit_file = path not in (None, "") and Path(path).is_file()
-    files = find_boundary_files(path, raw_dir)
-    if files == [DEFAULT_BOUNDARY] and kode_kabupaten != KODE_KABUPATEN:
-        return []  # the shipped desa boundaries cover Kabupaten Jombang only
+    files = find_boundary_files(path, raw_dir, kode_kabupaten)
     return list_layers(files, kode_kabupaten, strict=explicit_file)
 
 
@@ -510,6 +523,7 @@ def describe_source(boundaries: gpd.GeoDataFrame | None) -> str:
     if boundaries.attrs.get("skematis"):
         return "skematis dari titik pusat kecamatan (perkiraan), bukan batas resmi"
     source = str(boundaries.attrs.get("sumber", "file batas wilayah"))
-    if source.startswith(("jombang_kecamatan.geojson", "jombang_desa.geojson")):
+    if source.startswith(("jombang_kecamatan.geojson", "jombang_desa.geojson", PROVINCE_KECAMATAN_FILE.name,
+                          PROVINCE_FILE.name)):
         return "wilayah_boundaries (Cahya DSN; Kepmendagri 300.2.2-2430/2025), disederhanakan"
     return source

@@ -25,12 +25,12 @@ from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
 from helpers import vocabulary as v  # noqa: E402
 from helpers.cleaning.nik import mask_series  # noqa: E402
-from helpers.config import DATA_PACKAGE_DIR  # noqa: E402
+from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN  # noqa: E402
 from helpers.dates import to_date  # noqa: E402
 from helpers.publishing import maps
 from helpers.publishing.fmt import angka, per_seribu, persen, rentang_tanggal, tanggal  # noqa: E402
-from helpers.reference.figures import poverty_context  # noqa: E402
-from helpers.reference.wilayah import kecamatan_table  # noqa: E402
+from helpers.reference.figures import population_note, poverty_context  # noqa: E402
+from helpers.reference.wilayah import kabupaten_name, kecamatan_table  # noqa: E402
 from helpers.statuses.classify import ROUNDS_FILE, headline, per_putaran, round_figures  # noqa: E402
 from helpers.statuses.verifikasi import ATURAN_FINAL  # noqa: E402
 from helpers.vocabulary import (  # noqa: E402
@@ -256,14 +256,17 @@ def progress_chart(per_putaran: list[dict], report_date: str, target_date: str, 
     return figure
 
 
-def poverty_chart() -> plt.Figure:
-    """BPS poverty rate of Jombang (March, 2018–2025) against Jawa Timur and Indonesia."""
+def poverty_chart(kode_kabupaten: str = KODE_KABUPATEN) -> plt.Figure:
+    """BPS poverty rate of the kabupaten (March; the years of ``kemiskinan_bps.csv``, none when it has no rows)
+    against Jawa Timur and Indonesia."""
     table = poverty_context()
     rates = table[table["indikator"] == "persentase_penduduk_miskin"]
     figure, ax = plt.subplots(figsize=(8, 3.4), dpi=110)
-    styles = {"Kabupaten Jombang": ("#7a1f1f", "o"), "Provinsi Jawa Timur": ("#2c6a9a", "s"), "Indonesia": ("#555", "^")}
+    styles = {kabupaten_name(kode_kabupaten): ("#7a1f1f", "o"), "Provinsi Jawa Timur": ("#2c6a9a", "s"), "Indonesia": ("#555", "^")}
     for name, (colour, marker) in styles.items():
         rows = rates[rates["wilayah"] == name].sort_values("tahun")
+        if rows.empty:
+            continue
         ax.plot(rows["tahun"], rows["nilai"], marker=marker, color=colour, label=name)
         for x, y in zip(rows["tahun"], rows["nilai"]):
             ax.annotate(persen(y), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7, color=colour)
@@ -310,11 +313,12 @@ def html_table(frame: pd.DataFrame, right: tuple[str, ...] = ()) -> str:
 def ranking(data: dict) -> pd.DataFrame:
     """Kecamatan ranked by people still in desil 1 per 1,000 inhabitants, or the desa of one kecamatan ranked
     by people still in desil 1 (zeros included)."""
+    kode_kabupaten = data.get("kode_kabupaten", KODE_KABUPATEN)
     if data["kode"]:
-        metrics = maps.map_metrics(data["status_all"], "desa", data["kode"])
+        metrics = maps.map_metrics(data["status_all"], "desa", data["kode"], kode_kabupaten)
         order = ["masih_desil1", "perlu_tindakan", "kode"]
     else:
-        metrics = maps.map_metrics(data["status_all"], "kecamatan")
+        metrics = maps.map_metrics(data["status_all"], "kecamatan", None, kode_kabupaten, data.get("raw_dir"))
         order = ["masih_desil1_per_1000", "masih_desil1", "kode"]
     ranked = metrics.sort_values(order, ascending=[False, False, True], ignore_index=True)
     ranked.insert(0, "peringkat", range(1, len(ranked) + 1))
@@ -330,7 +334,8 @@ def ranking_section(data: dict) -> str:
         "Keluar desil 1": table["keluar_desil1"].map(angka),
         "Masih desil 1": table["masih_desil1"].map(angka),
     }
-    if not data["kode"]:
+    rates = not data["kode"] and maps.has_population(table)
+    if rates:
         shown["per 1.000 penduduk"] = table["masih_desil1_per_1000"].map(per_seribu)
     shown["Optimal"] = table["optimal"].map(angka)
     shown["Belum optimal"] = table["belum_optimal"].map(angka)
@@ -340,12 +345,18 @@ def ranking_section(data: dict) -> str:
     frame = pd.DataFrame(shown)
     note = (
         '<p class="catatan">Diurutkan menurut jumlah sasaran yang masih di desil 1'
-        + ("" if data["kode"] else " per 1.000 penduduk (penduduk: BPS, proyeksi 2022)")
+        + (f" per 1.000 penduduk ({table.attrs['sumber_penduduk']})" if rates else "")
         + ". Masih desil 1 = Optimal + Belum optimal + Belum diintervensi. \"Belum optimal\": sudah diintervensi "
         "tetapi belum optimal (termasuk yang meninggal atau pindah); \"Belum diintervensi\": belum tercatat "
-        "menerima intervensi apa pun.</p>"
+        "menerima intervensi apa pun."
+        + ("" if data["kode"] or not _population_note(data) else f" {_population_note(data)}")
+        + "</p>"
     )
     return html_table(frame, right=tuple(frame.columns[2:])) + note
+
+
+def _population_note(data: dict) -> str:
+    return population_note(data.get("kode_kabupaten", KODE_KABUPATEN), data.get("raw_dir"))
 
 
 @cache
@@ -441,9 +452,9 @@ def match_methods(padan: dict) -> pd.DataFrame:
     )
 
 
-def kecamatan_label(kode: str) -> str:
-    names = dict(zip(kecamatan_table()["kode"], kecamatan_table()["nama"]))
-    return names.get(kode, kode)
+def kecamatan_label(kode: str, kode_kabupaten: str = KODE_KABUPATEN) -> str:
+    table = kecamatan_table(kode_kabupaten)
+    return dict(zip(table["kode"], table["nama"])).get(kode, kode)
 
 
 def safe_filename(text: str) -> str:
@@ -473,8 +484,11 @@ def _read_columns(path: Path, wanted: list[str] | None = None) -> pd.DataFrame:
     return _read_cached(path, path.stat().st_mtime_ns, tuple(wanted) if wanted else None).copy()
 
 
-def load_report_data(processed_dir: str | Path, kode: str) -> dict:
-    """Everything a report reads, for the kabupaten (``kode`` = '') or one kecamatan."""
+def load_report_data(
+    processed_dir: str | Path, kode: str, kode_kabupaten: str = KODE_KABUPATEN, raw_dir: str | Path | None = None
+) -> dict:
+    """Everything a report reads, for the kabupaten (``kode`` = '') or one kecamatan of ``kode_kabupaten``;
+    ``raw_dir`` holds the user's population table, if any."""
     processed = Path(processed_dir)
     status_all = _read_columns(processed / "status_sasaran.parquet")
     status = status_all[status_all["kode_kecamatan"] == kode] if kode else status_all
@@ -482,7 +496,10 @@ def load_report_data(processed_dir: str | Path, kode: str) -> dict:
     rounds = _read_columns(rounds_file) if rounds_file.is_file() else pd.DataFrame()
     return {
         "kode": kode,
-        "nama": kecamatan_label(kode) if kode else "",
+        "nama": kecamatan_label(kode, kode_kabupaten) if kode else "",
+        "kode_kabupaten": kode_kabupaten,
+        "nama_kabupaten": kabupaten_name(kode_kabupaten),
+        "raw_dir": raw_dir,
         "status_all": status_all,
         "status": status,
         "summary": read_json(processed / "summary.json"),
@@ -507,6 +524,13 @@ BELUM_INTERVENSI_SENTENCE = (
 )
 
 
+def belum_intervensi_sentence(kode_kabupaten: str = KODE_KABUPATEN) -> str:
+    """:data:`BELUM_INTERVENSI_SENTENCE`; its remark on the paparan of 6 November 2024 is about Jombang only."""
+    if kode_kabupaten == KODE_KABUPATEN:
+        return BELUM_INTERVENSI_SENTENCE
+    return BELUM_INTERVENSI_SENTENCE.split(" (pada paparan")[0] + "."
+
+
 def _other_presence(f: dict) -> str:
     other = f["intervensi_belum_optimal"] - f["belum_optimal_masih_ada"] - f["belum_optimal_meninggal"]
     return f", {angka(other)} jiwa pindah, tidak ditemukan atau belum diverifikasi" if other else ""
@@ -515,7 +539,8 @@ def _other_presence(f: dict) -> str:
 def intro(data: dict, report_date: str, target_date: str) -> str:
     """The opening paragraph of a report, in Indonesian with Indonesian formatting."""
     f = data["angka"]
-    where = f"Kecamatan {data['nama']}" if data["kode"] else "Kabupaten Jombang"
+    kode_kabupaten = data.get("kode_kabupaten", KODE_KABUPATEN)
+    where = f"Kecamatan {data['nama']}" if data["kode"] else kabupaten_name(kode_kabupaten)
     left = days_left(report_date, target_date)
     deadline = (
         f"Sisa waktu menuju target nol kemiskinan ekstrem ({tanggal(target_date)}): **{angka(left)} hari**."
@@ -530,7 +555,7 @@ def intro(data: dict, report_date: str, target_date: str) -> str:
         f"**{angka(f['intervensi_belum_optimal'])} jiwa** diintervensi belum optimal — "
         f"{angka(f['belum_optimal_masih_ada'])} jiwa masih ada dan {angka(f['belum_optimal_meninggal'])} jiwa "
         f"meninggal dunia{_other_presence(f)} — dan **{angka(f['belum_intervensi'])} jiwa** belum diintervensi "
-        f"sama sekali. {BELUM_INTERVENSI_SENTENCE} {deadline}\n\n"
+        f"sama sekali. {belum_intervensi_sentence(kode_kabupaten)} {deadline}\n\n"
         f"**Perlu tindakan segera: {angka(f['perlu_tindakan'])} jiwa** (masih di desil 1, intervensi belum optimal "
         "atau belum ada, dan tidak meninggal atau pindah)."
     )
@@ -570,8 +595,11 @@ def exclusion_section(data: dict) -> str:
     if data["kode"]:
         shown = table.head(15)
     else:
-        population = kecamatan_table().set_index("kode")["penduduk"]
+        areas = kecamatan_table(data.get("kode_kabupaten", KODE_KABUPATEN), data.get("raw_dir"))
+        population = areas.set_index("kode")["penduduk"]
         shown = table.assign(per_1000=table["kode"].map(population).pipe(lambda p: table["jumlah"] / p * 1000))
+        if shown["per_1000"].isna().all():
+            shown = shown.drop(columns="per_1000")
     frame = pd.DataFrame({level.capitalize(): shown["nama"], "Jiwa desil 1 di luar SK": shown["jumlah"].map(angka)})
     if "per_1000" in shown:
         frame["per 1.000 penduduk"] = shown["per_1000"].map(per_seribu)
@@ -584,21 +612,39 @@ def exclusion_section(data: dict) -> str:
     return intro_text + html_table(frame, right=tuple(frame.columns[1:]))
 
 
-def context_text() -> str:
+def context_text(kode_kabupaten: str = KODE_KABUPATEN) -> str:
+    """BPS poverty context of the kabupaten from ``kemiskinan_bps.csv``; when the table has no figures for it, one
+    sentence saying so, with the province and national rates."""
     table = poverty_context()
+    name = kabupaten_name(kode_kabupaten)
     rate = table[table["indikator"] == "persentase_penduduk_miskin"].set_index(["wilayah", "tahun"])["nilai"]
-    poor = table[table["indikator"] == "jumlah_penduduk_miskin"].set_index("tahun")["nilai"]
-    line = table[table["indikator"] == "garis_kemiskinan"]["nilai"].iloc[0]
-    return (
-        f"Menurut BPS (Susenas Maret), persentase penduduk miskin Kabupaten Jombang turun dari "
-        f"{persen(rate['Kabupaten Jombang', 2023])} persen (2023) menjadi {persen(rate['Kabupaten Jombang', 2024])} "
-        f"persen (2024), di bawah Jawa Timur ({persen(rate['Provinsi Jawa Timur', 2024])} persen) dan Indonesia "
-        f"({persen(rate['Indonesia', 2024])} persen). Jumlah penduduk miskin Jombang {persen(poor[2023])} ribu jiwa "
-        f"(2023) dan {persen(poor[2024])} ribu jiwa (2024); garis kemiskinan 2024 Rp{angka(line)} per kapita per "
-        f"bulan. Pada 2025 angkanya {persen(rate['Kabupaten Jombang', 2025])} persen.\n\n"
+    own = table[table["wilayah"] == name]
+    poor = own[own["indikator"] == "jumlah_penduduk_miskin"].set_index("tahun")["nilai"]
+    line = own[own["indikator"] == "garis_kemiskinan"]["nilai"]
+    needed = [(name, 2023), (name, 2024), (name, 2025)]
+    note = (
         "*Catatan definisi:* kemiskinan ekstrem diukur BPS dengan garis pengeluaran (USD 1,9 PPP per hari hingga "
         "2024); dalam laporan ini \"masih di desil 1 P3KE 2024\" dipakai sebagai ukuran operasional, sesuai "
-        "praktik TKPK Kabupaten Jombang."
+        f"praktik TKPK {name}."
+    )
+    if not (all(k in rate.index for k in needed) and {2023, 2024} <= set(poor.index) and len(line)):
+        return (
+            f"Angka kemiskinan BPS untuk {name} belum dimuat dalam tabel rujukan "
+            f"(src/helpers/data/kemiskinan_bps.csv); sebagai pembanding, persentase penduduk miskin Jawa Timur "
+            f"{persen(rate['Provinsi Jawa Timur', 2024])} persen dan Indonesia {persen(rate['Indonesia', 2024])} "
+            "persen (Maret 2024).\n\n" + note
+        )
+    short = name.removeprefix("Kabupaten ").removeprefix("Kota ")
+    change = "turun" if rate[name, 2024] < rate[name, 2023] else "naik"
+    others = [rate["Provinsi Jawa Timur", 2024], rate["Indonesia", 2024]]
+    position = "di bawah" if rate[name, 2024] < min(others) else "di atas" if rate[name, 2024] > max(others) else "dibandingkan"
+    return (
+        f"Menurut BPS (Susenas Maret), persentase penduduk miskin {name} {change} dari "
+        f"{persen(rate[name, 2023])} persen (2023) menjadi {persen(rate[name, 2024])} "
+        f"persen (2024), {position} Jawa Timur ({persen(rate['Provinsi Jawa Timur', 2024])} persen) dan Indonesia "
+        f"({persen(rate['Indonesia', 2024])} persen). Jumlah penduduk miskin {short} {persen(poor[2023])} ribu jiwa "
+        f"(2023) dan {persen(poor[2024])} ribu jiwa (2024); garis kemiskinan 2024 Rp{angka(line.iloc[0])} per kapita per "
+        f"bulan. Pada 2025 angkanya {persen(rate[name, 2025])} persen.\n\n" + note
     )
 
 
@@ -680,7 +726,7 @@ def definitions(data: dict) -> str:
         "- *Perlu tindakan*: masih di desil 1, intervensi belum optimal atau belum ada, dan tidak meninggal atau "
         "pindah menurut verifikasi camat terakhir.\n"
         "- *Masih di desil 1* = *intervensi optimal* + *intervensi belum optimal* + *belum diintervensi*. "
-        f"{BELUM_INTERVENSI_SENTENCE}\n"
+        f"{belum_intervensi_sentence(data.get('kode_kabupaten', KODE_KABUPATEN))}\n"
         f"- *Keberadaan*: status verifikasi camat terakhir sampai tanggal laporan. {ATURAN_FINAL}\n"
         "- *Putaran verifikasi*: satu masa penyisiran, bukan satu tanggal. Baris formulir yang mencantumkan nomor "
         "putaran dikelompokkan menurut nomor itu; baris tanpa nomor dikelompokkan menurut minggu kalender (ISO, "

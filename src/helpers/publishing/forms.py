@@ -33,7 +33,7 @@ from tqdm import tqdm
 
 from helpers import cli, runs
 from helpers import params as run_params
-from helpers.config import KODE_KABUPATEN
+from helpers.config import KODE_KABUPATEN, NAMA_KABUPATEN
 from helpers.dates import dmy, to_date
 from helpers.errors import InputError
 from helpers.matching.padan import CANDIDATES_FILE
@@ -420,7 +420,7 @@ def _write_form_sheet(
     sheet.activate()
 
 
-def _help_lines(nama: str, report_date: dt.date) -> list[tuple[str, str, str]]:
+def _help_lines(nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN) -> list[tuple[str, str, str]]:
     """(style, column A, column B) lines of the Petunjuk sheet."""
     tanggal = report_date.strftime("%d/%m/%Y")
     statuses = ", ".join(STATUS_CHOICES)
@@ -461,17 +461,17 @@ def _help_lines(nama: str, report_date: dt.date) -> list[tuple[str, str, str]]:
          "kosong (dihitung belum diverifikasi)."),
         ("help_head", "Pengembalian", ""),
         ("help", "", "Simpan tetap sebagai file Excel (.xlsx) dengan nama yang sama, bukan PDF atau foto, lalu kirim "
-         "kepada Sekretariat TKPK (Bappeda Kabupaten Jombang) melalui saluran resmi. Bila ada verifikasi ulang, isi "
+         f"kepada Sekretariat TKPK (Bappeda {kabupaten}) melalui saluran resmi. Bila ada verifikasi ulang, isi "
          "tanggal yang lebih baru: status dengan tanggal terbaru yang dipakai."),
     ]
 
 
-def _write_help_sheet(workbook, fmt: dict, nama: str, report_date: dt.date) -> None:
+def _write_help_sheet(workbook, fmt: dict, nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN) -> None:
     sheet = workbook.add_worksheet(SHEET_HELP)
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 95)
     heights = {"help_title": 24, "help_head": 24, "plain": 15}
-    for row, (style, key, text) in enumerate(_help_lines(nama, report_date)):
+    for row, (style, key, text) in enumerate(_help_lines(nama, report_date, kabupaten)):
         if key:
             sheet.write_string(row, 0, key, fmt[style])
         if text:
@@ -484,7 +484,7 @@ def _write_help_sheet(workbook, fmt: dict, nama: str, report_date: dt.date) -> N
 
 
 def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date: dt.date,
-               kabupaten: str = "Kabupaten Jombang", putaran: int = 1) -> Path:
+               kabupaten: str = NAMA_KABUPATEN, putaran: int = 1) -> Path:
     """Write one kecamatan's workbook (``rows`` from :func:`form_rows`, already filtered to that kecamatan)."""
     created = dt.datetime.combine(report_date, dt.time())
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -493,14 +493,14 @@ def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date
             {
                 "title": f"Formulir verifikasi sasaran miskin ekstrem — Kecamatan {nama}",
                 "subject": "RAHASIA: data pribadi (UU 27/2022)",
-                "author": "Sekretariat TKPK Kabupaten Jombang (Bappeda)",
-                "company": "Pemerintah Kabupaten Jombang",
+                "author": f"Sekretariat TKPK {kabupaten} (Bappeda)",
+                "company": f"Pemerintah {kabupaten}",
                 "created": created,
             }
         )
         fmt = _formats(workbook)
         _write_form_sheet(workbook, fmt, rows, kode, nama, report_date, kabupaten, putaran)
-        _write_help_sheet(workbook, fmt, nama, report_date)
+        _write_help_sheet(workbook, fmt, nama, report_date, kabupaten)
     return path
 
 

@@ -60,8 +60,10 @@ COUNT_COLUMNS = (
     "perlu_tindakan",
     "terverifikasi",
 )
-SOURCE_DATA = "P3KE 2024 (Kemenko PMK), SK Bupati Jombang tentang sasaran kemiskinan ekstrem; diolah Bappeda"
+SOURCE_DATA = "P3KE 2024 (Kemenko PMK), SK {kepala} tentang sasaran kemiskinan ekstrem; diolah Bappeda"
 SOURCE_POPULATION = "penduduk: BPS, proyeksi 2022"
+#: The rate map that needs population figures (skipped for a kabupaten without any).
+RATE_MAP = "masih_desil1_per_1000"
 DEFINITION_NOTE = "Desil 1 P3KE 2024 dipakai sebagai ukuran operasional kemiskinan ekstrem."
 VERIFIED_NOTE = "Terverifikasi = status keberadaan sudah dilaporkan camat (ada, meninggal, pindah, tidak ditemukan)."
 INK = "#222222"
@@ -199,17 +201,23 @@ def map_metrics(
     level: str = "kecamatan",
     kode_kecamatan: str | None = None,
     kode_kabupaten: str = KODE_KABUPATEN,
+    raw_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Counts and rates per area: every kecamatan of the kabupaten, or every desa of ``kode_kecamatan``.
 
-    Columns: ``kode``, ``nama``, the counts of :data:`COUNT_COLUMNS`, ``penduduk`` (kecamatan only) and the rate
-    columns of :data:`SPECS`. Areas without any SK person have zeros. People whose area code is missing or
-    unknown are not mapped; their number is in ``attrs["tanpa_wilayah"]``.
+    Columns: ``kode``, ``nama``, the counts of :data:`COUNT_COLUMNS`, ``penduduk`` (kecamatan only: the shipped
+    table and the user's ``<raw_dir>/penduduk_kecamatan.csv``, see :func:`helpers.reference.wilayah.population_table`)
+    and the rate columns of :data:`SPECS`. Areas without any SK person have zeros. People whose area code is
+    missing or unknown are not mapped; their number is in ``attrs["tanpa_wilayah"]``. ``attrs["sumber_penduduk"]``
+    names the population source of the map notes.
     """
     _check_status(status_sasaran)
     counts = _indicators(status_sasaran)
+    population_source = ""
     if level == "kecamatan":
-        areas = wilayah.kecamatan_table(kode_kabupaten)[["kode", "nama", "penduduk"]]
+        table = wilayah.kecamatan_table(kode_kabupaten, raw_dir)
+        areas = table[["kode", "nama", "penduduk"]]
+        population_source = _population_source(table)
         key = status_sasaran["kode_kecamatan"].astype("string")
         in_scope = pd.Series(True, index=status_sasaran.index)
     elif level == "desa":
@@ -228,7 +236,22 @@ def map_metrics(
     metrics = add_rates(metrics)
     metrics.attrs["tanpa_wilayah"] = int((in_scope & ~known).sum())
     metrics.attrs["tingkat"] = level
+    metrics.attrs["sumber_penduduk"] = population_source
     return metrics
+
+
+def _population_source(table: pd.DataFrame) -> str:
+    """The population note of a map: the shipped BPS figures keep their short note, other sources are named."""
+    shipped = set(wilayah.population_table()["sumber"])
+    sources = list(dict.fromkeys(s for s in table["sumber_penduduk"].dropna() if s not in shipped))
+    if table["sumber_penduduk"].isin(shipped).any():
+        sources.insert(0, SOURCE_POPULATION.removeprefix("penduduk: "))
+    return "penduduk: " + ", ".join(sources) if sources else ""
+
+
+def has_population(metrics: pd.DataFrame) -> bool:
+    """Whether any kecamatan has a population figure (else the rate map is not drawn)."""
+    return "penduduk" in metrics.columns and bool(pd.to_numeric(metrics["penduduk"], errors="coerce").notna().any())
 
 
 def aggregate(metrics: pd.DataFrame, spec: MapSpec) -> float:
@@ -659,9 +682,9 @@ def render_kabupaten_map(
     """One kabupaten map by kecamatan."""
     spec = SPECS[metric]
     schematic = bool(kecamatan.attrs.get("skematis"))
-    sources = [SOURCE_DATA]
-    if spec.penyebut == "penduduk":
-        sources.append(SOURCE_POPULATION)
+    sources = [SOURCE_DATA.format(kepala=wilayah.kepala_daerah(kode_kabupaten))]
+    if spec.penyebut == "penduduk" and metrics.attrs.get("sumber_penduduk"):
+        sources.append(metrics.attrs["sumber_penduduk"])
     sources.append(f"batas wilayah: {describe_source(kecamatan)}")
     when = f" · keadaan {fmt.tanggal(report_date)}" if report_date else ""
     text = MapText(
@@ -693,7 +716,7 @@ def render_desa_map(
     text = MapText(
         judul=spec.judul,
         subjudul=f"Kecamatan {name} menurut desa/kelurahan{when}",
-        sumber=f"{SOURCE_DATA}; batas wilayah: {describe_source(desa)}.",
+        sumber=f"{SOURCE_DATA.format(kepala=wilayah.kepala_daerah(kode_kabupaten))}; batas wilayah: {describe_source(desa)}.",
         catatan=_notes(spec, metrics, "desa"),
         inset_judul=f"Lokasi di {wilayah.kabupaten_name(kode_kabupaten)}",
         ringkasan=_summary(spec, metrics, f"Kecamatan {name}"),
@@ -728,20 +751,24 @@ def render_maps(
     kabupaten_maps: tuple[str, ...] = KABUPATEN_MAPS,
     desa_maps: tuple[str, ...] = DESA_MAPS,
     workers: int = 2,
+    raw_dir: str | Path | None = None,
 ) -> dict[str, Path]:
     """Write every kabupaten map and, when desa polygons exist, the desa maps of each kecamatan, drawn by
     ``workers`` processes.
 
     Names: ``kabupaten_<metric>`` and ``desa_<kode kecamatan>_<metric>`` (files: :func:`map_path`). Without
     kecamatan polygons (or with ``schematic=True``) the schematic stand-in is used and captioned; desa maps
-    then are skipped. ``kecamatan`` (name or code) limits the desa maps to one kecamatan.
+    then are skipped. ``kecamatan`` (name or code) limits the desa maps to one kecamatan. Without any population
+    figure for the kabupaten (``raw_dir``: the user's population table) the rate map is not drawn.
     """
     selected = _selected_kecamatan(kecamatan, kode_kabupaten)  # a misspelt name fails before any drawing
     if boundaries_kec is None or schematic:
         boundaries_kec = schematic_kecamatan(kode_kabupaten) if boundaries_kec is None else boundaries_kec.copy()
         boundaries_kec.attrs["skematis"] = True
         boundaries_desa = None
-    metrics = map_metrics(status_sasaran, "kecamatan", kode_kabupaten=kode_kabupaten)
+    metrics = map_metrics(status_sasaran, "kecamatan", kode_kabupaten=kode_kabupaten, raw_dir=raw_dir)
+    if not has_population(metrics):
+        kabupaten_maps = tuple(m for m in kabupaten_maps if m != RATE_MAP)
     jobs: list[tuple[str, str, str]] = [(f"kabupaten_{m}", m, "") for m in kabupaten_maps]
     desa_metrics: dict[str, pd.DataFrame] = {}
     if boundaries_desa is not None:

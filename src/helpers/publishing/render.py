@@ -29,12 +29,18 @@ from tqdm import tqdm
 from helpers import cli, outputs, runs
 from helpers import params as params_mod
 from helpers import workers as helpers_workers
-from helpers.config import NAMA_KABUPATEN, NOTEBOOKS_DIR, PACKAGE_DIR
+from helpers.config import NOTEBOOKS_DIR, PACKAGE_DIR
 from helpers.errors import InputError, NotebookFailed
 from helpers.notebooks import declared_parameters, render_failed
 from helpers.publishing import inprocess
 from helpers.publishing.fmt import tanggal
-from helpers.reference.wilayah import kecamatan_table, resolve_kecamatan, suggest_kecamatan
+from helpers.reference.wilayah import (
+    kabupaten_name,
+    kecamatan_table,
+    kepala_daerah,
+    resolve_kecamatan,
+    suggest_kecamatan,
+)
 
 REPORT_NOTEBOOK = "04_report.ipynb"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -51,7 +57,7 @@ REPORT_PARAMETERS = (
     "kode_kabupaten",
 )
 SOURCES = (
-    "SK Bupati Jombang tentang penduduk miskin ekstrem; P3KE 2024 (Kemenko PMK, BAST 14 Maret 2024); "
+    "SK {kepala} tentang penduduk miskin ekstrem; P3KE 2024 (Kemenko PMK, BAST 14 Maret 2024); "
     "laporan intervensi OPD; verifikasi lapangan camat; BPS"
 )
 WORKERS = helpers_workers.WORKERS
@@ -72,19 +78,23 @@ def report_path(parameters: dict, kode: str) -> Path:
     out_dir = params_mod.report_dir(parameters)
     if not kode:
         return out_dir / "laporan_kabupaten.html"
-    names = dict(zip(kecamatan_table()["kode"], kecamatan_table()["nama"]))
+    table = kecamatan_table(parameters["kode_kabupaten"])
+    names = dict(zip(table["kode"], table["nama"]))
     return out_dir / "kecamatan" / f"{kode}_{names[kode]}.html"
 
 
 def _metadata(parameters: dict, kode: str) -> dict:
-    names = dict(zip(kecamatan_table()["kode"], kecamatan_table()["nama"]))
-    wilayah = f"Kecamatan {names[kode]}, {NAMA_KABUPATEN}" if kode else NAMA_KABUPATEN
+    kode_kabupaten = parameters["kode_kabupaten"]
+    table = kecamatan_table(kode_kabupaten)
+    names = dict(zip(table["kode"], table["nama"]))
+    kabupaten = kabupaten_name(kode_kabupaten)
+    wilayah = f"Kecamatan {names[kode]}, {kabupaten}" if kode else kabupaten
     return {
-        "instansi": "Bappeda Kabupaten Jombang · Sekretariat TKPK",
+        "instansi": f"Bappeda {kabupaten} · Sekretariat TKPK",
         "judul": "Laporan Percepatan Penghapusan Kemiskinan Ekstrem",
         "wilayah": wilayah,
         "tanggal": tanggal(parameters["report_date"]),
-        "sumber": SOURCES,
+        "sumber": SOURCES.format(kepala=kepala_daerah(kode_kabupaten)),
         "kaki": (
             "Dokumen ini dihasilkan otomatis dari data olahan (notebook 04_report). NIK disamarkan sesuai "
             "UU 27/2022 tentang Pelindungan Data Pribadi; daftar lengkap hanya ada pada formulir verifikasi "

@@ -4,13 +4,14 @@ kecamatan, and the editable programme -> strategy table."""
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import DATA_PACKAGE_DIR
+from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN
 from helpers.errors import InputError
 from helpers.reading.readers import header_key
-from helpers.reference.wilayah import kecamatan_table
+from helpers.reference.wilayah import kabupaten_name, kecamatan_table
 from helpers.vocabulary import STRATEGI
 
 POVERTY_FILE = DATA_PACKAGE_DIR / "kemiskinan_bps.csv"
@@ -30,9 +31,24 @@ def poverty_rate(wilayah: str, tahun: int) -> float:
     return float(row["nilai"].iloc[0])
 
 
-def population_by_kecamatan() -> pd.DataFrame:
-    """``kode``, ``nama``, ``penduduk`` (BPS projection 2022) for the 21 kecamatan."""
-    return kecamatan_table()[["kode", "nama", "penduduk"]].copy()
+def population_by_kecamatan(kode_kabupaten: str = KODE_KABUPATEN, raw_dir: str | Path | None = None) -> pd.DataFrame:
+    """``kode``, ``nama``, ``penduduk`` of every kecamatan of the kabupaten: the shipped BPS projection 2022
+    (Kabupaten Jombang) and the user's ``<raw_dir>/penduduk_kecamatan.csv``; missing where no figure is known."""
+    return kecamatan_table(kode_kabupaten, raw_dir)[["kode", "nama", "penduduk"]].copy()
+
+
+def population_note(kode_kabupaten: str = KODE_KABUPATEN, raw_dir: str | Path | None = None) -> str:
+    """One Indonesian sentence when kecamatan of the kabupaten lack a population figure ('' when none does)."""
+    table = population_by_kecamatan(kode_kabupaten, raw_dir)
+    missing = table.loc[table["penduduk"].isna(), "nama"]
+    if missing.empty:
+        return ""
+    where = kabupaten_name(kode_kabupaten)
+    scope = "semua kecamatan" if len(missing) == len(table) else f"{len(missing)} dari {len(table)} kecamatan"
+    return (
+        f"Angka per 1.000 penduduk tidak ditampilkan untuk {scope} {where} karena data penduduknya belum "
+        "tersedia; yang ditampilkan jumlah jiwa (tambahkan data penduduk di data/raw/penduduk_kecamatan.csv)."
+    )
 
 
 POPULATION_SOURCE = "BPS, proyeksi penduduk 2022 menurut kecamatan (jombangkab.go.id)"

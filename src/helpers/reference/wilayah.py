@@ -12,15 +12,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 from lokal import wilayah as _gazetteer
 from rapidfuzz import process
 
-from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN
+from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN, KODE_PROVINSI
+from helpers.errors import InputError
 
 ALIAS_FILE = DATA_PACKAGE_DIR / "alias_wilayah.csv"
 POPULATION_FILE = DATA_PACKAGE_DIR / "penduduk_kecamatan.csv"
+#: The user's optional population table in the raw-data folder (adds or replaces rows of POPULATION_FILE).
+USER_POPULATION_NAME = "penduduk_kecamatan.csv"
 
 _PREFIXES = {"kec", "kecamatan", "desa", "ds", "kel", "kelurahan", "kab", "kabupaten"}
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -51,16 +55,76 @@ def normalise_code(value: object) -> str:
 
 @cache
 def _population() -> pd.DataFrame:
-    return pd.read_csv(POPULATION_FILE, dtype={"kode_kemendagri": str, "kode_bps": str})
+    return pd.read_csv(POPULATION_FILE, dtype={"kode_kabupaten": str, "kode_kemendagri": str, "kode_bps": str})
+
+
+def _user_population(raw_dir: str | Path) -> pd.DataFrame:
+    """``<raw_dir>/penduduk_kecamatan.csv``: ``kode``, ``penduduk``, ``sumber`` (empty without the file)."""
+    path = Path(raw_dir) / USER_POPULATION_NAME
+    if not path.is_file():
+        return pd.DataFrame(columns=["kode", "penduduk", "sumber"])
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig")
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    code_column = next((c for c in ("kode_kemendagri", "kode_kecamatan", "kode") if c in table.columns), None)
+    if code_column is None or "penduduk" not in table.columns:
+        raise InputError(
+            f"{path}: kolom wajib kode_kemendagri (kode kecamatan, mis. 35.07.01) dan penduduk tidak ditemukan; "
+            f"kolom yang ada: {', '.join(table.columns)}."
+        )
+    codes = table[code_column].map(normalise_code)
+    counts = pd.to_numeric(table["penduduk"].str.replace(r"[.\s]", "", regex=True), errors="coerce")
+    bad = (codes.str.len() != 8) | counts.isna() | (counts <= 0)
+    if bad.any():
+        rows = ", ".join(str(i + 2) for i in table.index[bad][:10])
+        raise InputError(
+            f"{path}: baris {rows} tidak memuat kode kecamatan yang sah (mis. 35.07.01) dan jumlah penduduk lebih "
+            "dari 0. Perbaiki baris itu lalu jalankan ulang."
+        )
+    sumber = table["sumber"].replace("", pd.NA) if "sumber" in table.columns else pd.Series(pd.NA, index=table.index)
+    return pd.DataFrame(
+        {"kode": codes, "penduduk": counts.astype("int64"), "sumber": sumber.fillna(USER_POPULATION_NAME)}
+    )
+
+
+def population_table(raw_dir: str | Path | None = None) -> pd.DataFrame:
+    """Population by kecamatan for rates per 1,000: ``kode``, ``penduduk``, ``sumber``, ``pengguna`` (bool).
+
+    The shipped reference table ``data/penduduk_kecamatan.csv`` (BPS projection 2022; Kabupaten Jombang), with
+    the rows of the user's optional ``<raw_dir>/penduduk_kecamatan.csv`` added, or replacing a shipped row of
+    the same kecamatan code.
+    """
+    shipped = _population().rename(columns={"kode_kemendagri": "kode", "penduduk_2022": "penduduk"})
+    shipped = shipped[["kode", "penduduk", "sumber"]].assign(pengguna=False)
+    if raw_dir in (None, ""):
+        return shipped.reset_index(drop=True)
+    user = _user_population(raw_dir).assign(pengguna=True)
+    table = pd.concat([shipped, user], ignore_index=True) if len(user) else shipped
+    return table.drop_duplicates("kode", keep="last").sort_values("kode", ignore_index=True)
 
 
 @cache
-def kecamatan_table(kode_kabupaten: str = KODE_KABUPATEN) -> pd.DataFrame:
-    """The kecamatan of a kabupaten: ``kode``, ``nama``, ``kode_bps``, ``penduduk`` (BPS 2022)."""
+def _kecamatan_codes(kode_kabupaten: str) -> pd.DataFrame:
     rows = [(w.code, w.name) for w in _gazetteer.list_wilayah(kode_kabupaten)]
     table = pd.DataFrame(rows, columns=["kode", "nama"]).sort_values("kode", ignore_index=True)
-    pop = _population().rename(columns={"kode_kemendagri": "kode", "penduduk_2022": "penduduk"})
-    table = table.merge(pop[["kode", "kode_bps", "penduduk"]], on="kode", how="left")
+    return table.merge(_population().rename(columns={"kode_kemendagri": "kode"})[["kode", "kode_bps"]], on="kode", how="left")
+
+
+def kecamatan_table(kode_kabupaten: str = KODE_KABUPATEN, raw_dir: str | Path | None = None) -> pd.DataFrame:
+    """The kecamatan of a kabupaten: ``kode``, ``nama``, ``kode_bps``, ``penduduk`` (:func:`population_table`
+    with the user's file of ``raw_dir``; missing where no figure is known) and ``sumber_penduduk``."""
+    if raw_dir in (None, ""):
+        return _shipped_kecamatan_table(kode_kabupaten)
+    return _with_population(kode_kabupaten, raw_dir)
+
+
+@cache
+def _shipped_kecamatan_table(kode_kabupaten: str) -> pd.DataFrame:
+    return _with_population(kode_kabupaten, None)
+
+
+def _with_population(kode_kabupaten: str, raw_dir: str | Path | None) -> pd.DataFrame:
+    population = population_table(raw_dir).rename(columns={"sumber": "sumber_penduduk"})
+    table = _kecamatan_codes(kode_kabupaten).merge(population.drop(columns="pengguna"), on="kode", how="left")
     table["penduduk"] = table["penduduk"].astype("Int64")
     return table
 
@@ -76,9 +140,25 @@ def desa_table(kode_kabupaten: str = KODE_KABUPATEN) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).sort_values("kode", ignore_index=True)
 
 
+@cache
+def kabupaten_table(kode_provinsi: str = KODE_PROVINSI) -> pd.DataFrame:
+    """The kabupaten/kota of a province: ``kode``, ``nama`` ("Kabupaten Malang", "Kota Surabaya")."""
+    rows = [(w.code, w.name) for w in _gazetteer.list_wilayah(kode_provinsi)]
+    return pd.DataFrame(rows, columns=["kode", "nama"]).sort_values("kode", ignore_index=True)
+
+
 def kabupaten_name(kode_kabupaten: str = KODE_KABUPATEN) -> str:
     found = _gazetteer.get_wilayah(kode_kabupaten)
     return found.name if found is not None else kode_kabupaten
+
+
+def kepala_daerah(kode_kabupaten: str = KODE_KABUPATEN) -> str:
+    """Who signs the kabupaten's decree: "Bupati Jombang", "Wali Kota Surabaya"."""
+    name = kabupaten_name(kode_kabupaten)
+    for prefix, title in (("Kabupaten ", "Bupati"), ("Kota ", "Wali Kota")):
+        if name.startswith(prefix):
+            return f"{title} {name.removeprefix(prefix)}"
+    return f"Kepala Daerah {name}"
 
 
 @cache

@@ -256,10 +256,14 @@ def padan_counts(status: pd.DataFrame) -> dict[str, int]:
     return {m: int(counts.get(m, 0)) for m in v.METODE_PADAN}
 
 
-def per_kecamatan(status: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> list[dict[str, Any]]:
-    """One entry per kecamatan of the kabupaten (zeros included), sorted by code."""
+def per_kecamatan(
+    status: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN, raw_dir: str | Path | None = None
+) -> list[dict[str, Any]]:
+    """One entry per kecamatan of the kabupaten (zeros included), sorted by code; ``penduduk`` and the rate are
+    None where no population figure is known (the user's table in ``raw_dir`` adds figures)."""
     rows = []
-    for kode, nama, penduduk in kecamatan_table(kode_kabupaten)[["kode", "nama", "penduduk"]].itertuples(index=False):
+    table = kecamatan_table(kode_kabupaten, raw_dir)
+    for kode, nama, penduduk in table[["kode", "nama", "penduduk"]].itertuples(index=False):
         fig = headline(status[status["kode_kecamatan"] == kode])
         pop = None if pd.isna(penduduk) else int(penduduk)
         rate = round(1000 * fig["masih_desil1"] / pop, 3) if pop else None
@@ -379,6 +383,7 @@ def build_summary(
     rounds: list[dict[str, Any]],
     kode_kabupaten: str = KODE_KABUPATEN,
     putaran_berikutnya: int = 1,
+    raw_dir: str | Path | None = None,
 ) -> dict[str, Any]:
     """``summary.json`` as a dict with exactly :data:`SUMMARY_KEYS` (plain ints and strings, sorted). Checks that
     the funnel adds up for the kabupaten and every kecamatan."""
@@ -391,7 +396,7 @@ def build_summary(
         "baris_masuk": {k: int(v["baris_masuk"]) for k, v in sorted(ringkasan.items())},
         "baris_karantina": {k: int(v["baris_karantina"]) for k, v in sorted(ringkasan.items())},
         "baris_duplikat": {k: int(v["baris_duplikat"]) for k, v in sorted(ringkasan.items())},
-        "per_kecamatan": per_kecamatan(status, kode_kabupaten),
+        "per_kecamatan": per_kecamatan(status, kode_kabupaten, raw_dir),
         "per_putaran": rounds,
         "putaran_berikutnya": int(putaran_berikutnya),
     }
@@ -549,6 +554,7 @@ def run_status(
     kode_kabupaten: str = KODE_KABUPATEN,
     tables: dict[str, pd.DataFrame] | None = None,
     write: bool = True,
+    raw_dir: str | Path | None = None,
 ) -> StatusRun:
     """Match, compute the statuses at ``report_date`` and write ``status_sasaran.parquet``, ``summary.json``,
     ``parameter_run.json`` and the review lists under ``tinjau/``."""
@@ -561,7 +567,7 @@ def run_status(
     status, masalah = compute_status_detail(tables, date, min_strategi)
     rounds = status_per_round(tables, date, min_strategi)
     summary = build_summary(status, date, read_ringkasan(processed_dir), per_putaran(rounds), kode_kabupaten,
-                            next_round(tables["verifikasi"], date))  # fmt: skip
+                            next_round(tables["verifikasi"], date), raw_dir)  # fmt: skip
     findings = field_findings(status, tables["verifikasi"], tables["p3ke_individu"], date)
     parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi)
     run = StatusRun(status, summary, parameters, match, masalah, findings)

@@ -1,0 +1,123 @@
+"""A kabupaten other than Jombang: the pipeline on tiny synthetic data of Kabupaten Malang (35.07) gives its maps
+(the shipped kecamatan boundaries of Jawa Timur, no desa maps, no rate map without population figures) and
+reports titled with its name that never say "Jombang"; the user's population table adds rates."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import kabupaten_world, write_csv, write_world
+
+from helpers import params, pipeline
+from helpers.errors import InputError
+from helpers.publishing import content, forms, maps, render
+from helpers.reference import figures, wilayah
+
+KODE = "35.07"
+REPORT_DATE = "2024-11-06"
+
+
+def _parameters(base: Path, raw: Path) -> dict:
+    return params.resolve(overrides={
+        "raw_dir": str(raw), "processed_dir": str(base / "processed"), "reports_dir": str(base / "reports"),
+        "report_date": REPORT_DATE, "kode_kabupaten": KODE,
+    })  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------------- population table
+
+
+def test_user_population_file_adds_and_overrides_rows(tmp_path):
+    kecamatan = wilayah.kecamatan_table(KODE)
+    jombang = wilayah.kecamatan_table()
+    write_csv(tmp_path / "penduduk_kecamatan.csv", [
+        {"kode_kemendagri": kecamatan["kode"][0], "penduduk": "50.000", "sumber": "Dispendukcapil, semester I 2024"},
+        {"kode_kemendagri": jombang["kode"][0].replace(".", ""), "penduduk": "12345"},
+    ])  # fmt: skip
+    table = wilayah.kecamatan_table(KODE, tmp_path)
+    assert table["penduduk"].iloc[0] == 50_000 and table["penduduk"].iloc[1:].isna().all()
+    assert table["sumber_penduduk"].iloc[0] == "Dispendukcapil, semester I 2024"
+    overridden = wilayah.kecamatan_table(raw_dir=tmp_path)
+    assert overridden["penduduk"].iloc[0] == 12_345 and overridden["sumber_penduduk"].iloc[0] == "penduduk_kecamatan.csv"
+    assert (overridden["penduduk"].iloc[1:] == jombang["penduduk"].iloc[1:]).all()
+    assert wilayah.kecamatan_table()["penduduk"].iloc[0] == jombang["penduduk"].iloc[0]  # the shipped table unchanged
+    note = figures.population_note(KODE, tmp_path)
+    assert note.startswith(f"Angka per 1.000 penduduk tidak ditampilkan untuk {len(table) - 1} dari {len(table)} kecamatan Kabupaten Malang")
+    assert figures.population_note() == ""
+
+
+def test_bad_user_population_rows_are_named(tmp_path):
+    write_csv(tmp_path / "penduduk_kecamatan.csv", [{"kode_kemendagri": "35.07.01", "penduduk": "banyak"}])
+    with pytest.raises(InputError, match="baris 2"):
+        wilayah.kecamatan_table(KODE, tmp_path)
+    write_csv(tmp_path / "penduduk_kecamatan.csv", [{"kecamatan": "Donomulyo", "jumlah": "1"}])
+    with pytest.raises(InputError, match="kolom wajib kode_kemendagri"):
+        wilayah.kecamatan_table(KODE, tmp_path)
+
+
+def test_ranking_without_population_shows_counts_and_says_why():
+    world = kabupaten_world(KODE)
+    codes = wilayah.kecamatan_table(KODE)["kode"]
+    status = pd.DataFrame({
+        "kode_kecamatan": [codes[0]] * 3 + [codes[1]], "kode_desa": [None] * 4,
+        "status_desil": ["masih_desil1", "masih_desil1", "keluar_desil1", "masih_desil1"],
+        "status_intervensi": ["optimal", "belum_intervensi", "belum_intervensi", "belum_optimal"],
+        "status_keberadaan": ["ada", "belum_diverifikasi", "belum_diverifikasi", "ada"],
+        "perlu_tindakan": [False, True, False, True], "metode_padan": ["nik"] * 4,
+    })  # fmt: skip
+    assert world["sk"]  # the world helper is the one the pipeline test uses
+    html = content.ranking_section({"kode": "", "status_all": status, "kode_kabupaten": KODE})
+    assert "per 1.000 penduduk</th>" not in html and not re.search(r">\s*(nan|NaN|<NA>)\s*<", html)
+    assert "karena data penduduknya belum tersedia" in html and "Kabupaten Malang" in html
+    assert "Jombang" not in content.context_text(KODE) and "Kabupaten Malang" in content.context_text(KODE)
+
+
+# ----------------------------------------------------------------------------------------------- a whole run
+
+
+@pytest.fixture(scope="module")
+def malang(tmp_path_factory):
+    base = tmp_path_factory.mktemp("malang")
+    raw = write_world(base / "raw", kabupaten_world(KODE))
+    parameters = _parameters(base, raw)
+    out_dir = pipeline.run(parameters, with_reports=False)
+    first = wilayah.kecamatan_table(KODE)["kode"][0]
+    reports = [render.render_area(parameters, ""), render.render_area(parameters, first)]
+    return {"params": parameters, "out": out_dir, "reports": reports}
+
+
+@pytest.mark.slow
+def test_run_of_kabupaten_malang_maps_and_reports(malang):
+    summary = json.loads((Path(malang["params"]["processed_dir"]) / "summary.json").read_text(encoding="utf-8"))
+    assert summary["sasaran_sk"] == len(kabupaten_world(KODE)["sk"]) > 0
+    assert len(summary["per_kecamatan"]) == len(wilayah.kecamatan_table(KODE))
+    assert all(row["penduduk"] is None and row["masih_desil1_per_1000"] is None for row in summary["per_kecamatan"])
+    peta = malang["out"] / "peta"
+    drawn = sorted(p.name for p in peta.glob("*.png"))
+    assert drawn == sorted(f"kabupaten_{m}.png" for m in maps.KABUPATEN_MAPS if m != maps.RATE_MAP)
+    assert not (peta / "desa").exists()  # no desa boundaries shipped outside Jombang
+    kabupaten, kecamatan = (p.read_text(encoding="utf-8") for p in malang["reports"])
+    name = wilayah.kecamatan_name(wilayah.kecamatan_table(KODE)["kode"][0], KODE)
+    assert "<title>Laporan Percepatan Penghapusan Kemiskinan Ekstrem — Kabupaten Malang — 6 November 2024" in kabupaten
+    assert f"Kecamatan {name}, Kabupaten Malang" in kecamatan
+    for page in (kabupaten, kecamatan):
+        assert "Jombang" not in page and "JOMBANG" not in page.upper()
+        assert "Bappeda Kabupaten Malang" in page and "SK Bupati Malang" in page
+    assert "karena data penduduknya belum tersedia" in kabupaten
+    for notebook in (malang["out"] / "notebook").glob("*.ipynb"):
+        assert "Jombang" not in notebook.read_text(encoding="utf-8"), notebook.name
+
+
+@pytest.mark.slow
+def test_forms_of_kabupaten_malang_name_it(malang, tmp_path):
+    status = pd.read_parquet(Path(malang["params"]["processed_dir"]) / "status_sasaran.parquet")
+    paths = forms.write_forms(status, tmp_path, REPORT_DATE, None, KODE, progress=False)
+    assert len(paths) == len(wilayah.kecamatan_table(KODE))
+    with zipfile.ZipFile(paths[0]) as book:
+        text = " ".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+    assert "Kabupaten Malang" in text and "Jombang" not in text

@@ -147,3 +147,13 @@ def test_notebook_parameters(name):
     assert list(declared) == list(dict(STEPS)[name])
     for key in set(declared) & {"report_date", "ambang_padan", "ambang_tinjau", "min_strategi", "kode_kabupaten"}:
         assert str(declared[key]["default"]).strip("\"'") == str(DEFAULTS[key])
+
+
+def test_model_charts_are_static_png_without_personal_data(hard, tmp_path):
+    from helpers.matching import charts
+
+    sk, _, _, result = hard
+    paths = charts.save_charts(result, tmp_path)
+    assert [p.name for p in paths] == [charts.MU_FILE, charts.HISTOGRAM_FILE, charts.WATERFALL_FILE]
+    for path in paths:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5_000

@@ -60,19 +60,18 @@ def _record(row: pd.Series) -> dict:
     return {k: (None if pd.isna(v) else (int(v) if k == "unique_id" else str(v))) for k, v in row.items()}
 
 
-def save_charts(result: linkage.LinkageResult, sk: pd.DataFrame, p3ke: pd.DataFrame, out_dir: str | Path) -> list[Path]:
+def save_charts(result: linkage.LinkageResult, out_dir: str | Path) -> list[Path]:
     """Write the three charts of a run to ``out_dir``; the waterfall only when there is a review case."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    left, right = linkage.prepare(sk, p3ke)
+    left, right, sk_ids = result.records
     linker = _model_linker(result.model, left, right)  # the whole input: term frequencies as in the run
     paths = [_png(linker.visualisations.m_u_parameters_chart().chart_dict, out / MU_FILE)]
     paths.append(_png(histogram_spec(result.padan["bobot_padan"], result.ambang_padan, result.ambang_tinjau),
                       out / HISTOGRAM_FILE))  # fmt: skip
     if not result.kandidat.empty:
         first = result.kandidat.iloc[0]
-        sk_pos = int(np.flatnonzero(sk["id_sasaran"].to_numpy() == first["id_sasaran"])[0])
-        record_l = _record(left.iloc[sk_pos])
+        record_l = _record(left.iloc[int(np.flatnonzero(sk_ids.to_numpy() == first["id_sasaran"])[0])])
         record_r = _record(right[right["unique_id"] == int(first["p3ke_index"])].iloc[0])
         compared = linker.inference.score_pair(record_l, record_r).as_record_list()
         waterfall = linker.visualisations.waterfall_chart(compared, remove_sensitive_data=True)

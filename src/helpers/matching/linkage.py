@@ -476,6 +476,8 @@ class LinkageResult:
     model: dict = field(repr=False)
     ambang_padan: float = AMBANG_PADAN
     ambang_tinjau: float = AMBANG_TINJAU
+    #: The model's input records (SK, register) and the SK ids in the order of the SK records, for the charts.
+    records: tuple[pd.DataFrame, pd.DataFrame, pd.Series] | None = field(default=None, repr=False)
 
     def counts(self) -> dict[str, int]:
         counts = self.padan["metode_padan"].value_counts()
@@ -613,7 +615,8 @@ def link(
     padan = padan.set_index("id_sasaran").reindex(sk["id_sasaran"]).reset_index()[columns]
     padan = padan.astype({"metode_padan": "string", "p3ke_index": "Int64", "probabilitas_padan": "Float64",
                           "bobot_padan": "Float64", "alasan": "string"})  # fmt: skip
-    return LinkageResult(padan, kandidat, shared_niks(sk), stale, model, ambang_padan, ambang_tinjau)
+    records = (left, right, rest_sk["id_sasaran"].reset_index(drop=True))
+    return LinkageResult(padan, kandidat, shared_niks(sk), stale, model, ambang_padan, ambang_tinjau, records)
 
 
 def review_table(result: LinkageResult, sk: pd.DataFrame, p3ke: pd.DataFrame) -> pd.DataFrame:

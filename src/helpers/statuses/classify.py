@@ -579,7 +579,7 @@ def run_status(
         run.paths.append(outputs.write_json(parameters, processed_dir / PARAMETER_FILE))
         run.paths.extend(write_review(match, tables["sk"], tables["p3ke_individu"], processed_dir, run_id))
         run.paths.append(outputs.write_json(match.model, processed_dir / MODEL_FILE))
-        run.paths.extend(charts.save_charts(match, tables["sk"], tables["p3ke_individu"], processed_dir / CHARTS_DIR))
+        run.paths.extend(charts.save_charts(match, processed_dir / CHARTS_DIR))
         review = processed_dir / "tinjau" / KEBERADAAN_REVIEW_FILE
         run.paths.append(outputs.write_csv(keberadaan_review(masalah), review))
         run.paths.append(outputs.write_csv(findings, processed_dir / "tinjau" / FIELD_FINDINGS_FILE))

@@ -24,7 +24,7 @@ MatchResult = LinkageResult
 REVIEW_DIR = "tinjau"
 REVIEW_FILE = "padan.csv"
 UNMATCHED_FILE = "padan_tidak_padan.csv"
-SHARED_NIK_FILE = "nik_ganda_sk.csv"
+DUPLICATE_NIK_FILE = "nik_ganda_sk.csv"
 STALE_FILE = "keputusan_usang.csv"
 CANDIDATES_FILE = "kandidat_padan.parquet"
 MODEL_FILE = "model_padan.json"
@@ -86,7 +86,7 @@ def write_review(
     module docstring."""
     folder = Path(processed_dir) / REVIEW_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    shared = result.nik_ganda_sk.assign(nik=mask_series(result.nik_ganda_sk["nik"])).rename(
+    duplicate = result.nik_ganda_sk.assign(nik=mask_series(result.nik_ganda_sk["nik"])).rename(
         columns={"nik": "nik_tersamar"}
     )
     stale = result.keputusan_basi
@@ -95,7 +95,7 @@ def write_review(
     lists = {
         REVIEW_FILE: review_table(result, sk, p3ke),
         UNMATCHED_FILE: unmatched_list(result, sk),
-        SHARED_NIK_FILE: shared,
+        DUPLICATE_NIK_FILE: duplicate,
         STALE_FILE: stale,
     }
     paths = [outputs.write_csv(frame, folder / name) for name, frame in lists.items()]

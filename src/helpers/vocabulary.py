@@ -19,8 +19,6 @@ KEPUTUSAN_MANUAL = "keputusan_manual"
 TINJAU_MANUAL = "tinjau_manual"
 TIDAK_PADAN = "tidak_padan"
 METODE_PADAN = (NIK, PROBABILISTIK, KEPUTUSAN_MANUAL, TINJAU_MANUAL, TIDAK_PADAN)
-#: Methods the model decides alone (a ``keputusan_manual`` is a reviewer's: a match or "not in the register").
-METODE_OTOMATIS = (NIK, PROBABILISTIK)
 METODE_LABELS = {
     NIK: "NIK sama dan nama serta tanggal lahir cocok (model probabilistik)",
     PROBABILISTIK: "Padan menurut model probabilistik (NIK rusak atau kosong; nama, tanggal lahir, desa)",

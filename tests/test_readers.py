@@ -73,3 +73,50 @@ def test_absent_optional_input_and_missing_required_input(tmp_path):
     assert readers.read_input(tmp_path, contract.INTERVENSI).empty
     with pytest.raises(InputError, match="tidak ditemukan"):
         readers.read_input(tmp_path, contract.P3KE)
+
+
+def test_every_kind_of_excel_cell_becomes_the_text_an_analyst_sees(tmp_path):
+    """fastexcel reads the sheet as text: numbers without '.0', dates as ISO text, a date with a time of day
+    keeps it, TRUE/FALSE become Ya/Tidak, blank and space-only cells and Excel errors are missing, and
+    row numbers count the empty rows above the table."""
+    workbook = xlsxwriter.Workbook(str(tmp_path / "sk_miskin_ekstrem.xlsx"))
+    sheet = workbook.add_worksheet("SK")
+    day = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    sheet.write_row(2, 1, ["NIK", "Nama", "Desa/Kelurahan", "Kecamatan", "Tanggal Lahir", "No KK"])
+    sheet.write_number(3, 1, 3517061203850001)
+    sheet.write_row(3, 2, ["Siti", "Kauman", "Mojoagung"])
+    sheet.write_datetime(3, 5, dt.datetime(1985, 3, 12), day)
+    sheet.write_number(3, 6, 2.5)
+    sheet.write_string(4, 1, "3517061203850002")
+    sheet.write_row(4, 2, ["Budi", "   ", "Mojoagung"])
+    sheet.write_datetime(4, 5, dt.datetime(1985, 3, 12, 10, 30), stamp)
+    sheet.write_boolean(4, 6, True)
+    sheet.write_formula(6, 1, "=1/0", None, "#DIV/0!")
+    sheet.write_row(6, 2, ["Ani", "Kauman", "Mojoagung"])
+    workbook.close()
+    frame = readers.read_input(tmp_path, contract.SK)
+    assert list(frame["baris_sumber"]) == [4, 5, 7]
+    assert list(frame["nik"].fillna("<NA>")) == ["3517061203850001", "3517061203850002", "<NA>"]
+    assert list(frame["tanggal_lahir"].fillna("<NA>")) == ["1985-03-12", "1985-03-12 10:30:00", "<NA>"]
+    assert list(frame["no_kk"].fillna("<NA>")) == ["2.5", "Ya", "<NA>"]
+    assert frame["desa"].isna().tolist() == [False, True, False]
+
+
+def test_parquet_columns_of_every_type_become_text(tmp_path):
+    folder = tmp_path / "intervensi"
+    folder.mkdir()
+    pd.DataFrame({
+        "NIK": pd.array([3517061203850001, None], dtype="Int64"),
+        "Nama": ["Siti", " "],
+        "OPD": [1.0, 2.5],
+        "Program": [True, False],
+        "Tanggal Intervensi": pd.to_datetime(["2024-05-01", "2024-05-02 08:00"], format="ISO8601"),
+    }).to_parquet(folder / "a.parquet")
+    frame = readers.read_input(tmp_path, contract.INTERVENSI)
+    assert list(frame["nik"].fillna("<NA>")) == ["3517061203850001", "<NA>"]
+    assert list(frame["nama"].fillna("<NA>")) == ["Siti", "<NA>"]
+    assert list(frame["opd"]) == ["1", "2.5"]
+    assert list(frame["program"]) == ["Ya", "Tidak"]
+    assert list(frame["tanggal_intervensi"]) == ["2024-05-01", "2024-05-02 08:00:00"]
+    assert list(frame["baris_sumber"]) == [2, 3]

@@ -1144,7 +1144,7 @@ def naive_nik_join(sk_raw: pd.DataFrame, p3ke_raw: pd.DataFrame) -> dict[str, in
     p3ke = p3ke_raw[["nik", "desil"]].dropna(subset=["nik"]).drop_duplicates(subset="nik", keep="first")
     desil = pd.Series(parse_desil(p3ke["desil"]).to_numpy(), index=p3ke["nik"].to_numpy())
     found = sk_raw["nik"].map(desil)
-    matched = sk_raw["nik"].isin(desil.index)
+    matched = pd.Series(desil.index.get_indexer(sk_raw["nik"]) >= 0, index=sk_raw.index)  # hash lookup, not isin
     return {
         "sasaran_sk": int(len(sk_raw)),
         "padan": int(matched.sum()),

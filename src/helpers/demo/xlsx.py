@@ -91,7 +91,7 @@ def _column_cells(letter: str, values: Sequence[object], first_row: int, style: 
         kind = value.__class__
         if kind is str:
             append(text_tmpl % (row, value))
-        elif value is None:
+        elif value is None or value != value:  # None or NaN: an empty cell (Excel has no NaN)
             append("")
         elif kind is ExcelDate:
             append(date_tmpl % (row, value))

@@ -6,8 +6,10 @@
   the most known headers. In a workbook, **every** sheet that holds the required headers is read (an SK annex
   with one sheet per kecamatan); a sheet with data but without the required headers is named in a
   :class:`SheetNote` and a warning (never dropped silently); empty and text-only sheets are noted as skipped.
-- Every cell is read as text (IDs never become numbers); a number cell holding an integer is written without
-  ``.0``, a date cell as ``YYYY-MM-DD``. Rows that are entirely empty are not data and are skipped.
+- Every cell is read as text (IDs never become numbers): workbooks by fastexcel straight into Arrow text
+  columns, Parquet column by column. A number cell holding an integer is written without ``.0``, a date cell
+  as ``YYYY-MM-DD``, TRUE/FALSE as Ya/Tidak; blank cells and Excel errors (#N/A) are missing. Rows that are
+  entirely empty are not data and are skipped.
 - Each row keeps its source file (``sumber_file``: the path relative to ``data/raw``, plus `` [<sheet>]`` in a
   workbook of several sheets, e.g. ``sk_miskin_ekstrem.xlsx [Mojoagung]``) and row number as the analyst sees it in Excel or a text
   editor (``baris_sumber``), so that every quarantined row can be found again.
@@ -25,8 +27,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import fastexcel
 import pandas as pd
-from python_calamine import CalamineWorkbook
+import pyarrow as pa
+import pyarrow.parquet as pq
 from rapidfuzz import process
 from tqdm import tqdm
 
@@ -96,24 +100,63 @@ def list_files(raw_dir: Path, spec: InputSpec) -> list[Path]:
     return found
 
 
-def _rows_from_file(path: Path) -> Iterable[tuple[str, list[list[object]]]]:
-    """Yield (sheet name, rows of raw cell values) for each sheet/table in a file."""
+def _grids_from_file(path: Path) -> Iterable[tuple[str, pd.DataFrame]]:
+    """Yield (sheet name, grid) for each sheet/table of a file: every cell as text (see :func:`text_grid`),
+    columns by position, one grid row per row of the file from its first row (row ``i`` is line ``i + 1``)."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = fastexcel.read_excel(str(path))
         for name in workbook.sheet_names:
-            yield name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            # skip_rows=0: keep leading empty rows, so that grid rows are Excel rows.
+            table = workbook.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_arrow()
+            yield name, _excel_text(table.to_pandas(types_mapper=lambda _: pd.StringDtype()))
     elif suffix == ".csv":
-        yield "", _read_csv_rows(path)
+        yield "", text_grid(pd.DataFrame(_read_csv_rows(path), dtype="string"))
     elif suffix == ".parquet":
-        frame = pd.read_parquet(path)
-        rows = [list(frame.columns)] + frame.astype(object).where(frame.notna(), None).values.tolist()
-        yield "", rows
+        table = pq.read_table(path)
+        header = pd.DataFrame([table.column_names], dtype="string")
+        values = pd.DataFrame({i: _arrow_text(column) for i, column in enumerate(table.columns)})
+        yield "", pd.concat([header, values], ignore_index=True)
     else:  # pragma: no cover - list_files filters extensions
         raise InputError(f"Jenis file {path.name} tidak didukung (gunakan .xlsx, .csv atau .parquet).")
 
 
-def _read_csv_rows(path: Path) -> list[list[object]]:
+def text_grid(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells with blanks (empty or only spaces) as missing, positional column labels."""
+    frame = frame.astype("string")
+    frame.columns = range(frame.shape[1])
+    return frame.mask(frame.apply(lambda column: column.str.strip() == ""), pd.NA)
+
+
+def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A sheet read as text by fastexcel, written like :func:`cell_text`: a date without a time of day as
+    ``YYYY-MM-DD``, TRUE/FALSE as Ya/Tidak (fastexcel already writes whole numbers without ``.0``)."""
+    frame = text_grid(frame)
+    for column in frame.columns:
+        values = frame[column]
+        midnight = values.str.endswith(" 00:00:00", na=False) & values.str.match(_DATE_TIME, na=False)
+        if midnight.any():
+            frame[column] = values.mask(midnight, values.str.slice(0, 10))
+        flags = values.str.fullmatch("true|false", na=False)
+        if flags.any():
+            frame[column] = frame[column].mask(flags, values.map({"true": "Ya", "false": "Tidak"}))
+    return frame
+
+
+_DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+
+
+def _arrow_text(column: pa.ChunkedArray) -> pd.Series:
+    """One Parquet column as text, written like :func:`cell_text`."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind):
+        values = column.cast(pa.string()).to_pandas(types_mapper=lambda _: pd.StringDtype())
+        return values.mask(values.str.strip() == "", pd.NA)
+    values = column.to_pandas()
+    return values.map(cell_text, na_action="ignore").astype("string") if len(values) else values.astype("string")
+
+
+def _read_csv_rows(path: Path) -> list[list[str]]:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
@@ -123,7 +166,7 @@ def _read_csv_rows(path: Path) -> list[list[object]]:
             continue
     sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
     delimiter = max([",", ";", "|", "\t"], key=sample.count)
-    return [[c if c.strip() != "" else None for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _find_header(rows: list[list[object]], spec: InputSpec) -> tuple[int, dict[int, str]] | None:
@@ -172,8 +215,14 @@ def source_name(shown: str, sheet: str, several_sheets: bool) -> str:
     return f"{shown} [{sheet}]" if several_sheets else shown
 
 
-def _filled(row: list[object]) -> int:
-    return sum(1 for c in row if c is not None and str(c).strip() != "")
+def _rows(grid: pd.DataFrame, limit: int | None = None) -> list[list[object]]:
+    """The first ``limit`` rows of a grid (all by default) as lists, ``None`` for an empty cell."""
+    part = grid if limit is None else grid.head(limit)
+    return part.astype(object).where(part.notna(), None).values.tolist()
+
+
+def _has_cells(grid: pd.DataFrame) -> bool:
+    return bool(grid.notna().to_numpy().any())
 
 
 _NIK_LIKE = re.compile(r"^\D?\d{15,16}$")
@@ -182,11 +231,8 @@ _NIK_LIKE = re.compile(r"^\D?\d{15,16}$")
 def _looks_like_data(rows: list[list[object]]) -> bool:
     """A table without known headers: some row fills three cells or more, or a cell looks like a NIK."""
     for row in rows:
-        if _filled(row) >= 3:
-            return True
-        if any(_NIK_LIKE.match(re.sub(r"[\s.]", "", str(c))) for c in row if c is not None and not isinstance(c, float)):
-            return True
-        if any(isinstance(c, (int, float)) and not isinstance(c, bool) and 1e14 <= abs(c) < 1e16 for c in row):
+        cells = [c for c in row if c is not None]
+        if len(cells) >= 3 or any(_NIK_LIKE.match(re.sub(r"[\s.]", "", str(c))) for c in cells):
             return True
     return False
 
@@ -203,25 +249,19 @@ def _missing_columns(spec: InputSpec, rows: list[list[object]], header: tuple[in
     return "\n".join(f'- kolom "{m}" tidak ada; kolom terdekat yang ada: {_closest_header(m, present)}' for m in missing)
 
 
-def _sheet_frame(rows: list[list[object]], header: tuple[int, dict[int, str]], spec: InputSpec, source: str) -> pd.DataFrame:
+def _sheet_frame(grid: pd.DataFrame, header: tuple[int, dict[int, str]], spec: InputSpec, source: str) -> pd.DataFrame:
     """The data rows under the header row of one sheet, as text with contract headers and source columns."""
     index, found = header
     cols = sorted(found)
-    records = []
-    row_numbers = []
-    for offset, row in enumerate(rows[index + 1 :]):
-        values = [cell_text(row[c]) if c < len(row) else pd.NA for c in cols]
-        if all(v is pd.NA for v in values):
-            continue
-        records.append(values)
-        row_numbers.append(index + 2 + offset)  # 1-based, as shown by Excel
-    frame = pd.DataFrame(records, columns=[found[c] for c in cols], dtype="string")
+    body = grid.iloc[index + 1 :, cols]
+    body = body[body.notna().any(axis=1)]
+    frame = body.set_axis([found[c] for c in cols], axis=1).reset_index(drop=True)
     for column in spec.all_columns:
         if column not in frame.columns:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
     frame = frame[list(spec.all_columns)]
     frame[SOURCE_FILE] = pd.Series(source, index=frame.index, dtype="string")
-    frame[SOURCE_ROW] = pd.array(row_numbers, dtype="Int64")
+    frame[SOURCE_ROW] = pd.array(body.index + 1, dtype="Int64")  # 1-based, as shown by Excel
     return frame
 
 
@@ -234,7 +274,7 @@ def read_file_sheets(path: Path, spec: InputSpec, raw_dir: Path | None = None) -
     path = Path(path)
     shown = str(path.relative_to(raw_dir)) if raw_dir and path.is_relative_to(raw_dir) else path.name
     try:
-        sheets = list(_rows_from_file(path))
+        sheets = list(_grids_from_file(path))
     except InputError:
         raise
     except Exception as exc:  # unreadable file: a clear message, not a traceback
@@ -242,35 +282,35 @@ def read_file_sheets(path: Path, spec: InputSpec, raw_dir: Path | None = None) -
             f"File {shown} tidak dapat dibaca ({type(exc).__name__}: {exc}). "
             "Periksa apakah file rusak, terkunci, atau bukan .xlsx/.csv/.parquet yang sebenarnya."
         ) from None
-    if not any(_filled(row) for _, rows in sheets for row in rows):
+    if not any(_has_cells(grid) for _, grid in sheets):
         raise InputError(f"File {shown} kosong: tidak ada satu baris pun. Hapus file ini atau isi dengan data.")
 
     several = len(sheets) > 1
     frames: list[pd.DataFrame] = []
     notes: list[SheetNote] = []
     partial: list[tuple[list[list[object]], tuple[int, dict[int, str]] | None]] = []
-    for sheet, rows in sheets:
+    for sheet, grid in sheets:
         source = source_name(shown, sheet, several)
-        header = _find_header(rows, spec)
+        header = _find_header(_rows(grid, HEADER_SEARCH_ROWS), spec)
         if header is not None and set(spec.required) <= set(header[1].values()):
-            frames.append(_sheet_frame(rows, header, spec, source))
-        elif not any(_filled(row) for row in rows):
+            frames.append(_sheet_frame(grid, header, spec, source))
+        elif not _has_cells(grid):
             notes.append(SheetNote(source, SHEET_SKIPPED, "lembar kosong"))
-        elif header is None and not _looks_like_data(rows):
+        elif header is None and not _looks_like_data(_rows(grid)):
             notes.append(SheetNote(source, SHEET_SKIPPED, "hanya teks, tanpa tabel data (misalnya lembar petunjuk)"))
         else:
-            partial.append((rows, header))
+            partial.append((_rows(grid, HEADER_SEARCH_ROWS), header))
             notes.append(
                 SheetNote(
                     source,
                     SHEET_UNREADABLE,
                     f'Lembar "{sheet}" berisi data tetapi tidak memuat kolom wajib; barisnya TIDAK dibaca. '
-                    + _missing_columns(spec, rows, header).replace("\n", " ")
+                    + _missing_columns(spec, partial[-1][0], header).replace("\n", " ")
                     + " Perbaiki judul kolom di lembar ini lalu jalankan ulang.",
                 )
             )
     if not frames:
-        first = next(rows for _, rows in sheets if any(_filled(row) for row in rows))
+        first = next(_rows(grid, HEADER_SEARCH_ROWS) for _, grid in sheets if _has_cells(grid))
         best = max(partial, key=lambda p: len(p[1][1]) if p[1] else 0) if partial else (first, None)
         raise InputError(
             f"File {shown} ({spec.description}) tidak memuat kolom wajib:\n"

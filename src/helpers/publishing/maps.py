@@ -622,7 +622,7 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = DPI, colours: int = 25
     handle, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png.tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            image.save(stream, format="PNG", compress_level=9)
+            image.save(stream, format="PNG", compress_level=6)  # level 9: 12x the time for 4 % less
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

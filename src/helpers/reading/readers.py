@@ -30,6 +30,7 @@ from pathlib import Path
 import fastexcel
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from rapidfuzz import process
 from tqdm import tqdm
@@ -101,7 +102,7 @@ def list_files(raw_dir: Path, spec: InputSpec) -> list[Path]:
 
 
 def _grids_from_file(path: Path) -> Iterable[tuple[str, pd.DataFrame]]:
-    """Yield (sheet name, grid) for each sheet/table of a file: every cell as text (see :func:`text_grid`),
+    """Yield (sheet name, grid) for each sheet/table of a file: every cell as text (see :func:`_text_grid`),
     columns by position, one grid row per row of the file from its first row (row ``i`` is line ``i + 1``)."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -109,9 +110,12 @@ def _grids_from_file(path: Path) -> Iterable[tuple[str, pd.DataFrame]]:
         for name in workbook.sheet_names:
             # skip_rows=0: keep leading empty rows, so that grid rows are Excel rows.
             table = workbook.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_arrow()
-            yield name, _excel_text(table.to_pandas(types_mapper=lambda _: pd.StringDtype()))
+            yield name, _text_grid(table.columns, excel=True)
     elif suffix == ".csv":
-        yield "", text_grid(pd.DataFrame(_read_csv_rows(path), dtype="string"))
+        rows = _read_csv_rows(path)
+        width = max((len(r) for r in rows), default=0)
+        columns = [pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)]
+        yield "", _text_grid(columns)
     elif suffix == ".parquet":
         table = pq.read_table(path)
         header = pd.DataFrame([table.column_names], dtype="string")
@@ -121,29 +125,22 @@ def _grids_from_file(path: Path) -> Iterable[tuple[str, pd.DataFrame]]:
         raise InputError(f"Jenis file {path.name} tidak didukung (gunakan .xlsx, .csv atau .parquet).")
 
 
-def text_grid(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells with blanks (empty or only spaces) as missing, positional column labels."""
-    frame = frame.astype("string")
-    frame.columns = range(frame.shape[1])
-    return frame.mask(frame.apply(lambda column: column.str.strip() == ""), pd.NA)
+_MIDNIGHT = r"^\d{4}-\d{2}-\d{2} 00:00:00$"
 
 
-def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """A sheet read as text by fastexcel, written like :func:`cell_text`: a date without a time of day as
-    ``YYYY-MM-DD``, TRUE/FALSE as Ya/Tidak (fastexcel already writes whole numbers without ``.0``)."""
-    frame = text_grid(frame)
-    for column in frame.columns:
-        values = frame[column]
-        midnight = values.str.endswith(" 00:00:00", na=False) & values.str.match(_DATE_TIME, na=False)
-        if midnight.any():
-            frame[column] = values.mask(midnight, values.str.slice(0, 10))
-        flags = values.str.fullmatch("true|false", na=False)
-        if flags.any():
-            frame[column] = frame[column].mask(flags, values.map({"true": "Ya", "false": "Tidak"}))
-    return frame
-
-
-_DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+def _text_grid(columns: list[pa.Array | pa.ChunkedArray], excel: bool = False) -> pd.DataFrame:
+    """Text columns (Arrow) as a grid with positional column labels: blank cells (empty or only spaces) are
+    missing. ``excel``: cells as fastexcel writes them, made to read like :func:`cell_text` (a date without a
+    time of day as ``YYYY-MM-DD``, TRUE/FALSE as Ya/Tidak; whole numbers already come without ``.0``)."""
+    grid = {}
+    for index, column in enumerate(columns):
+        column = pc.if_else(pc.or_(pc.equal(column, ""), pc.utf8_is_space(column)), None, column)
+        if excel and pc.any(pc.ends_with(column, " 00:00:00")).as_py():
+            column = pc.if_else(pc.match_substring_regex(column, _MIDNIGHT), pc.utf8_slice_codeunits(column, 0, 10), column)
+        if excel:
+            column = pc.if_else(pc.equal(column, "true"), "Ya", pc.if_else(pc.equal(column, "false"), "Tidak", column))
+        grid[index] = column.to_pandas(types_mapper=lambda _: pd.StringDtype())
+    return pd.DataFrame(grid, dtype="string")
 
 
 def _arrow_text(column: pa.ChunkedArray) -> pd.Series:

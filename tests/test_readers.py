@@ -120,3 +120,26 @@ def test_parquet_columns_of_every_type_become_text(tmp_path):
     assert list(frame["program"]) == ["Ya", "Tidak"]
     assert list(frame["tanggal_intervensi"]) == ["2024-05-01", "2024-05-02 08:00:00"]
     assert list(frame["baris_sumber"]) == [2, 3]
+
+
+def test_cached_reading_is_the_same_and_follows_changed_and_removed_files(tmp_path):
+    folder = tmp_path / "intervensi"
+    folder.mkdir()
+    for name, nik in (("a.csv", "3517061203850001"), ("b.csv", "3517061203850002")):
+        (folder / name).write_text(f"NIK;Nama;OPD;Program;Tanggal Intervensi\n{nik};Siti;Dinsos;PKH;2024-05-01\n")
+    cache = tmp_path / "cache"
+    fresh = readers.read_input(tmp_path, contract.INTERVENSI)
+    first = readers.read_input_sheets(tmp_path, contract.INTERVENSI, cache_dir=cache)[0]
+    assert len(list((cache / "intervensi").glob("*.parquet"))) == 2
+    (folder / "b.csv").write_text("NIK;Nama;OPD;Program;Tanggal Intervensi\n3517061203850009;Budi;Dinsos;PKH;2024-06-01\n")
+    again = readers.read_input_sheets(tmp_path, contract.INTERVENSI, cache_dir=cache)[0]
+    pd.testing.assert_frame_equal(first, fresh)
+    assert list(again["nik"]) == ["3517061203850001", "3517061203850009"]
+    assert len(list((cache / "intervensi").glob("*.parquet"))) == 2  # the old reading of b.csv is gone
+    (folder / "a.csv").write_bytes(b"rusak")  # changed content is read again, never taken from the cache
+    with pytest.raises(InputError):
+        readers.read_input_sheets(tmp_path, contract.INTERVENSI, cache_dir=cache)
+    (folder / "a.csv").unlink()
+    (folder / "b.csv").unlink()
+    readers.read_input_sheets(tmp_path, contract.INTERVENSI, cache_dir=cache)  # optional input, now absent
+    assert not (cache / "intervensi").exists()

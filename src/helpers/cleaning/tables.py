@@ -57,6 +57,8 @@ PROGRAMME_TABLE_HINT = "src/helpers/data/program_strategi.csv"
 KARANTINA_DIR = "karantina"
 RINGKASAN_FILE = "ringkasan_pembersihan.json"
 REVIEW_DIR = "tinjau"
+#: Cached readings of raw files (Parquet, keyed by content), so that a rerun reads only what changed.
+READ_CACHE_DIR = "_cache"
 ID_COLLISION_FILE = "id_sasaran_bentrok.csv"
 NAIVE_FILE = "padan_naif.json"
 SOURCE_COLUMNS = (SOURCE_FILE, SOURCE_ROW)
@@ -1014,11 +1016,16 @@ def clean_frame(
 
 
 def clean_input(
-    raw_dir: Path, spec: InputSpec, kode_kabupaten: str = KODE_KABUPATEN, workers: int = 1, progress: bool = False
+    raw_dir: Path,
+    spec: InputSpec,
+    kode_kabupaten: str = KODE_KABUPATEN,
+    workers: int = 1,
+    progress: bool = False,
+    cache_dir: Path | None = None,
 ) -> tuple[CleanedInput, pd.DataFrame]:
-    """Read and clean one input; returns the result and the raw rows other than footers (for the naive
-    comparison)."""
-    raw, lembar = read_input_sheets(Path(raw_dir), spec, workers=workers, progress=progress)
+    """Read and clean one input (unchanged files from ``cache_dir``, see :mod:`helpers.reading.readers`);
+    returns the result and the raw rows other than footers (for the naive comparison)."""
+    raw, lembar = read_input_sheets(Path(raw_dir), spec, workers=workers, progress=progress, cache_dir=cache_dir)
     result = clean_frame(raw, spec, kode_kabupaten, lembar)
     return result, raw.reset_index(drop=True).drop(index=result.baris_kaki)
 
@@ -1163,16 +1170,18 @@ def clean_all(
     write: bool = True,
 ) -> CleaningResult:
     """Clean every input of the contract and write the processed tables, under a new run id
-    (:mod:`helpers.runs`; ``result.run_id``) that the matching step carries forward.
+    (:mod:`helpers.runs`; ``result.run_id``) that the matching step carries forward. With ``write``, raw files
+    whose content has not changed since the last run are taken from ``<processed_dir>/_cache/``.
 
     Raises :class:`InputError` (Indonesian message) for a missing required column or input, an unreadable or
     empty file, or a file of another kabupaten; :class:`ConservationError` if rows were lost (a bug).
     """
     raw_dir = Path(raw_dir)
+    cache_dir = Path(processed_dir) / READ_CACHE_DIR if write else None
     results: dict[str, CleanedInput] = {}
     raws: dict[str, pd.DataFrame] = {}
     for name, spec in INPUTS.items():
-        results[name], raw = clean_input(raw_dir, spec, kode_kabupaten, workers=workers, progress=progress)
+        results[name], raw = clean_input(raw_dir, spec, kode_kabupaten, workers, progress, cache_dir)
         if name in ("sk", "p3ke"):
             raws[name] = raw
     result = CleaningResult(results, Path(processed_dir), naive_nik_join(raws["sk"], raws["p3ke"]))

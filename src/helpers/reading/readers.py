@@ -10,6 +10,9 @@
   columns, Parquet column by column. A number cell holding an integer is written without ``.0``, a date cell
   as ``YYYY-MM-DD``, TRUE/FALSE as Ya/Tidak; blank cells and Excel errors (#N/A) are missing. Rows that are
   entirely empty are not data and are skipped.
+- With a ``cache_dir`` (the cleaning step passes ``data/processed/_cache/``), each file read is kept as Parquet
+  under a key of its content (SHA-256), its name and the reader's own code: a rerun (a new report date, one
+  new verification form) reads only new or changed files. Entries no longer used are removed.
 - Each row keeps its source file (``sumber_file``: the path relative to ``data/raw``, plus `` [<sheet>]`` in a
   workbook of several sheets, e.g. ``sk_miskin_ekstrem.xlsx [Mojoagung]``) and row number as the analyst sees it in Excel or a text
   editor (``baris_sumber``), so that every quarantined row can be found again.
@@ -19,8 +22,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import json
 import re
+import shutil
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -35,7 +41,9 @@ import pyarrow.parquet as pq
 from rapidfuzz import process
 from tqdm import tqdm
 
+from helpers import outputs
 from helpers.errors import InputError
+from helpers.reading import contract
 from helpers.reading.contract import COLUMN_NAMES, EXTENSIONS, HEADER_ALIASES, InputSpec
 
 HEADER_SEARCH_ROWS = 30
@@ -324,32 +332,65 @@ def read_file(path: Path, spec: InputSpec, raw_dir: Path | None = None) -> pd.Da
     return read_file_sheets(path, spec, raw_dir)[0]
 
 
-def _read_one(args: tuple[Path, InputSpec, Path | None]) -> tuple[pd.DataFrame, list[SheetNote]]:
-    return read_file_sheets(*args)
+#: Changes whenever the reader or the contract changes, so that a cached reading is never stale.
+_CODE_KEY = hashlib.sha256(Path(__file__).read_bytes() + Path(contract.__file__).read_bytes()).hexdigest()[:16]
+
+
+def _cache_key(path: Path, shown: str, spec: InputSpec) -> str:
+    content = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(f"{_CODE_KEY}|{spec.name}|{shown}|{content}".encode()).hexdigest()[:32]
+
+
+def _read_one(args: tuple[Path, InputSpec, Path | None, Path | None]) -> tuple[pd.DataFrame, list[SheetNote], str]:
+    """One file, from the cache when its key is there (returns the frame, the sheet notes and the key)."""
+    path, spec, raw_dir, cache = args
+    if cache is None:
+        return *read_file_sheets(path, spec, raw_dir), ""
+    shown = str(path.relative_to(raw_dir)) if raw_dir and path.is_relative_to(raw_dir) else path.name
+    key = _cache_key(path, shown, spec)
+    frame_file, notes_file = cache / f"{key}.parquet", cache / f"{key}.json"
+    if frame_file.is_file() and notes_file.is_file():
+        notes = [SheetNote(**n) for n in json.loads(notes_file.read_text(encoding="utf-8"))]
+        return pd.read_parquet(frame_file), notes, key
+    frame, notes = read_file_sheets(path, spec, raw_dir)
+    outputs.write_parquet(frame, frame_file)
+    outputs.write_json([n.as_dict() for n in notes], notes_file)
+    return frame, notes, key
 
 
 def read_input_sheets(
-    raw_dir: Path, spec: InputSpec, workers: int = 1, progress: bool = True
+    raw_dir: Path, spec: InputSpec, workers: int = 1, progress: bool = True, cache_dir: Path | None = None
 ) -> tuple[pd.DataFrame, list[SheetNote]]:
     """Read all files of an input (every sheet holding the required headers), concatenated, with snake_case
     column names; and the sheets that were not read. A warning names each sheet with data that was not read.
+    With ``cache_dir``, unchanged files come from their cached reading (see the module notes).
 
     Raises :class:`InputError` when a required input has no file.
     """
     raw_dir = Path(raw_dir)
     files = list_files(raw_dir, spec)
+    cache = Path(cache_dir) / spec.name if cache_dir is not None else None
     if not files:
+        if cache is not None and cache.is_dir():
+            shutil.rmtree(cache)
         if spec.may_be_absent:
             return empty_frame(spec), []
         where = f"{raw_dir / spec.path}/" if spec.is_folder else f"{raw_dir / spec.path}.xlsx (atau .csv)"
         raise InputError(f"Data {spec.description} tidak ditemukan: letakkan file di {where}. Lihat data/raw/README.md.")
-    jobs = [(p, spec, raw_dir) for p in files]
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    jobs = [(p, spec, raw_dir, cache) for p in files]
     bar = dict(desc=f"Membaca {spec.name}", unit="file", disable=not progress or len(files) < 2)
     if workers > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(tqdm(pool.map(_read_one, jobs), total=len(jobs), **bar))
     else:
         results = [_read_one(job) for job in tqdm(jobs, **bar)]
+    if cache is not None:  # drop readings of files that changed or are gone
+        used = {r[2] for r in results}
+        for entry in cache.iterdir():
+            if entry.name.split(".")[0] not in used:
+                entry.unlink(missing_ok=True)
     frame = pd.concat([r[0] for r in results], ignore_index=True)
     notes = [note for r in results for note in r[1]]
     for note in notes:

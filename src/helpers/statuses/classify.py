@@ -133,7 +133,7 @@ def intervention_status(
 # ---------------------------------------------------------------------------------------------------------
 
 
-#: Key under which :func:`per_putaran` keeps the matched frame, so that it is built once for all rounds.
+#: Key under which :func:`_with_matched` keeps the matched frame, so that it is built once for all rounds.
 _MATCHED = "_terpadan"
 
 
@@ -152,6 +152,14 @@ def _alamat(frame: pd.DataFrame, tables: dict[str, Any]) -> pd.Series:
         return alamat
     by_family = keluarga.drop_duplicates("id_keluarga").set_index("id_keluarga")["alamat"]
     return alamat.fillna(frame["p3ke_id_keluarga"].map(by_family).astype("string"))
+
+
+def _with_matched(tables: dict[str, Any]) -> dict[str, Any]:
+    """``tables`` plus the SK joined to its matched P3KE rows (the same at every date), computed once."""
+    if _MATCHED not in tables:
+        matched = matched_frame(_match_of(tables), tables["sk"], tables["p3ke_individu"]).reset_index(drop=True)
+        tables = {**tables, _MATCHED: matched}
+    return tables
 
 
 def compute_status_detail(
@@ -354,7 +362,7 @@ def status_per_round(tables: dict[str, Any], report_date: object, min_strategi: 
     """The statuses of every SK person at the end of each verification round (:func:`verification_rounds`), long
     format: :data:`ROUND_KEYS` and :data:`ROUND_COLUMNS`. Written as ``status_putaran.parquet`` so that kecamatan
     reports can chart their own rounds."""
-    tables = {**tables, "padan": _match_of(tables)}
+    tables = _with_matched({**tables, "padan": _match_of(tables)})  # what does not change with the date: once
     rounds = verification_rounds(tables["verifikasi"], report_date)
     frames = [
         compute_status(tables, row["tanggal"], min_strategi)[ROUND_COLUMNS].assign(**row)
@@ -564,6 +572,7 @@ def run_status(
     run_id = runs.clean_run_id(processed_dir) if write else None  # the cleaning run consumed, carried forward
     match = match_sk(tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"), ambang_padan, ambang_tinjau)
     tables["padan"] = match
+    tables = _with_matched(tables)
     status, masalah = compute_status_detail(tables, date, min_strategi)
     rounds = status_per_round(tables, date, min_strategi)
     summary = build_summary(status, date, read_ringkasan(processed_dir), per_putaran(rounds), kode_kabupaten,

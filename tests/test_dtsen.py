@@ -1,0 +1,133 @@
+"""DTSEN: the contract input, its cleaning, the register parameter, and the comparison of two registers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import make_nik, raw_frame, small_world, write_world
+
+from helpers import params
+from helpers import vocabulary as v
+from helpers.cleaning import tables as cleaning
+from helpers.errors import InputError
+from helpers.reading.contract import INPUTS
+from helpers.reading.readers import read_input
+
+
+def _dtsen_row(nik, kk, nama, kec, desa, nas="1", prov="1", kab="1", **extra) -> dict:
+    return {"NIK": nik, "No KK": kk, "Nama": nama, "Jenis Kelamin": "P", "Tanggal Lahir": "1985-03-12",
+            "Kecamatan": kec, "Desa/Kelurahan": desa, "Desil Nasional": nas, "Desil Provinsi": prov,
+            "Desil Kabupaten/Kota": kab, "Tahun Data": "2025", **extra}  # fmt: skip
+
+
+def test_dtsen_cleaning_quarantines_with_indonesian_reasons_and_conserves_rows():
+    kk = make_nik(serial=500)
+    rows = [
+        _dtsen_row(make_nik(serial=1), kk, "Siti Aminah", "Mojoagung", "Mancilan", "2", "1", "1"),
+        _dtsen_row(make_nik(serial=2), kk, "Ahmad Sholeh", "Mojoagung", "Mancilan", kab="sebelas"),
+        _dtsen_row(make_nik(serial=3), kk, "Budi", "Mojoagung", "Mancilan", None, None, None),
+        _dtsen_row(make_nik(serial=4), kk, "Sri", "Mojoagung", "Desa Khayalan"),
+        _dtsen_row(None, None, None, "Mojoagung", "Mancilan"),
+    ]
+    rows.append(dict(rows[0]))  # an exact duplicate
+    result = cleaning.clean_frame(raw_frame("dtsen", rows), INPUTS["dtsen"])
+    assert result.table == "dtsen_individu"
+    assert (result.baris_masuk, result.baris_bersih, result.baris_duplikat, result.baris_karantina) == (6, 1, 1, 4)
+    kept = result.data.iloc[0]
+    assert (kept["desil_nasional"], kept["desil_provinsi"], kept["desil_kabupaten"]) == (2, 1, 1)
+    assert kept["no_kk"] == kk and kept["tahun_data"] == 2025 and kept["kode_desa"].startswith("35.17.")
+    reasons = " | ".join(result.karantina["alasan"])
+    assert '"sebelas" bukan desil kabupaten/kota yang sah' in reasons
+    assert "desil nasional, provinsi dan kabupaten/kota semuanya kosong" in reasons
+    assert 'Desa "Desa Khayalan" tidak dikenal' in reasons
+    assert "NIK dan nama sama-sama kosong" in reasons
+
+
+def test_dtsen_pipe_separated_export_with_header_aliases(tmp_path):
+    header = ["NIK", "NOKK", "Nama Lengkap", "Tgl Lahir", "Jenis Kelamin", "Kec", "Desa/Kel", "Desil Nas",
+              "Desil Prov", "Desil Kab/Kota", "Kode Desa Kemendagri"]  # fmt: skip
+    folder = tmp_path / "raw" / "dtsen"
+    folder.mkdir(parents=True)
+    line = [make_nik(serial=7), make_nik(serial=900), "Siti", "12-03-1985", "P", "Mojoagung", "Mancilan", "3", "2",
+            "1", "3517062001"]  # fmt: skip
+    (folder / "dtsen_jombang.csv").write_text("|".join(header) + "\n" + "|".join(line) + "\n", encoding="utf-8")
+    raw = read_input(tmp_path / "raw", INPUTS["dtsen"], progress=False)
+    assert raw.loc[0, "desil_kabupaten"] == "1" and raw.loc[0, "no_kk"] == make_nik(serial=900)
+    assert raw.loc[0, "desil_nasional"] == "3" and raw.loc[0, "kode_kemendagri"] == "3517062001"
+
+
+def test_register_parameters_are_validated():
+    resolved = params.resolve()
+    assert (resolved["register"], resolved["desil_dtsen"]) == ("p3ke", "kabupaten")
+    assert params.resolve(overrides={"register": "DTSEN", "desil_dtsen": "Nasional"})["register"] == "dtsen"
+    with pytest.raises(InputError, match="register"):
+        params.resolve(overrides={"register": "dtks"})
+    with pytest.raises(InputError, match="desil_dtsen"):
+        params.resolve(overrides={"desil_dtsen": "kota"})
+
+
+def test_register_label():
+    assert v.register_label() == "P3KE 2024"
+    assert v.register_label("dtsen", 2025) == "DTSEN 2025"
+    assert v.register_label("dtsen") == "DTSEN"
+
+
+# --------------------------------------------------------------------------- register = dtsen in the matching step
+
+
+def _dtsen_world() -> dict[str, list[dict]]:
+    """The status world of test_statuses with a DTSEN export of the same people in which Ahmad (1) left desil 1,
+    Budi (2) entered it (his national decile is empty), and a richer neighbour (desil 7) who is on no list."""
+    from test_statuses import N, status_world
+
+    world = status_world()
+    kabupaten = {1: "3", 2: "1", 3: "1", 4: "1", 5: "1", 6: "1", 8: "1"}
+    rows = []
+    for person in world["p3ke"]:
+        i = next(k for k, nik in N.items() if nik == person["NIK"])
+        rows.append({"NIK": person["NIK"], "No KK": make_nik(serial=700 + i), "Nama": person["Nama"],
+                     "Jenis Kelamin": "L", "Tanggal Lahir": "1985-03-12", "Kecamatan": person["Kecamatan"],
+                     "Desa/Kelurahan": person["Desa/Kelurahan"], "Desil Nasional": None if i == 2 else "2",
+                     "Desil Provinsi": "1", "Desil Kabupaten/Kota": kabupaten[i], "Tahun Data": "2025"})  # fmt: skip
+    rows.append(_dtsen_row(make_nik(day=1, month=1, year=70, serial=9), make_nik(serial=799), "Orang Kaya",
+                           "Mojoagung", "Mancilan", "8", "7", "7"))  # fmt: skip
+    return {**world, "dtsen": rows}
+
+
+@pytest.fixture
+def processed_dtsen(tmp_path):
+    cleaning.clean_all(write_world(tmp_path / "raw", _dtsen_world()), tmp_path / "processed")
+    return tmp_path / "processed"
+
+
+def test_run_status_with_dtsen_and_comparison(processed_dtsen):
+    import json
+
+    from helpers.statuses import classify
+    from helpers.statuses import perbandingan as pb
+
+    base = classify.run_status(processed_dtsen, "2024-11-06")
+    assert base.perbandingan is None and base.parameters["register_label"] == "P3KE 2024"
+    run = classify.run_status(processed_dtsen, "2024-11-06", register="dtsen", desil_dtsen="kabupaten")
+    assert run.parameters["register"] == "dtsen" and run.parameters["register_label"] == "DTSEN 2025"
+    assert run.summary["keluar_desil1"] == base.summary["keluar_desil1"]  # one left, one entered
+    comparison = run.perbandingan.set_index("nama")
+    assert comparison.loc["Ahmad", "perubahan"] == pb.KELUAR and comparison.loc["Budi", "perubahan"] == pb.MASUK
+    assert comparison.loc["Zaki", "perubahan"] == pb.PADAN_BERUBAH
+    assert comparison.loc["Ahmad", "nik_tersamar"].count("*") == 10
+    counts = json.loads((processed_dtsen / pb.JSON_FILE).read_text())
+    assert (counts[pb.KELUAR], counts[pb.MASUK], counts["register_sesudah"]) == (1, 1, "DTSEN 2025")
+    written = pd.read_csv(processed_dtsen / "tinjau" / pb.CSV_FILE, dtype=str)
+    assert set(written["perubahan"]) >= {pb.KELUAR, pb.MASUK} and "nik" not in written.columns
+    provinsi = classify.run_status(processed_dtsen, "2024-11-06", register="dtsen", desil_dtsen="provinsi", write=False)
+    assert provinsi.summary["keluar_desil1"] == 0  # every provincial decile is 1
+    with pytest.raises(InputError, match="desil_dtsen"):
+        classify.run_status(processed_dtsen, "2024-11-06", register="dtsen", desil_dtsen="nasional", write=False)
+
+
+def test_dtsen_register_without_dtsen_data_is_refused(tmp_path):
+    from helpers.statuses import classify
+
+    cleaning.clean_all(write_world(tmp_path / "raw", small_world()), tmp_path / "processed")
+    with pytest.raises(InputError, match="belum ada data DTSEN"):
+        classify.run_status(tmp_path / "processed", "2024-11-06", register="dtsen", write=False)

@@ -131,3 +131,60 @@ def test_dtsen_register_without_dtsen_data_is_refused(tmp_path):
     cleaning.clean_all(write_world(tmp_path / "raw", small_world()), tmp_path / "processed")
     with pytest.raises(InputError, match="belum ada data DTSEN"):
         classify.run_status(tmp_path / "processed", "2024-11-06", register="dtsen", write=False)
+
+
+# --------------------------------------------------------------------------- the demo's DTSEN register
+
+
+def _files(root) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_demo_dtsen_is_off_by_default_and_changes_nothing_else(tmp_path):
+    from helpers.demo import generate as demo
+
+    plain = demo.generate(tmp_path / "plain", seed=5, scale=0.005, progress=False)
+    both = demo.generate(tmp_path / "both", seed=5, scale=0.005, progress=False, dtsen=True)
+    assert "dtsen" not in plain and "dtsen" not in plain["inputs"] and not (tmp_path / "plain" / "dtsen").exists()
+    with_dtsen = _files(tmp_path / "both")
+    dtsen_files = {k for k in with_dtsen if k.startswith("dtsen/")}
+    assert len(dtsen_files) == 21 and all(k.endswith(".csv") for k in dtsen_files)
+    unchanged = {k: b for k, b in with_dtsen.items() if k not in dtsen_files and k != "demo_truth.json"}
+    assert unchanged == {k: b for k, b in _files(tmp_path / "plain").items() if k != "demo_truth.json"}
+    register = both["dtsen"]
+    assert register["individu"] == sum(both["inputs"]["dtsen"]["files"].values()) > register["individu_p3ke"]
+    assert register["individu_p3ke"] == both["p3ke"]["individu"]
+    assert set(register["desil_kabupaten"]) == {str(d) for d in range(1, 11)}
+    assert register["keluar_desil1_no"] and register["masuk_desil1_no"]
+    assert not set(register["keluar_desil1_no"]) & set(register["masuk_desil1_no"])
+    first = next(iter(sorted(dtsen_files)))
+    assert with_dtsen[first].decode().splitlines()[0].count("|") == 15  # pipe-separated, 16 columns
+
+
+@pytest.mark.slow
+def test_demo_dtsen_reproduces_its_truth(demo_dtsen, tmp_path):
+    """Acceptance: with register = dtsen the summary equals the truth, the comparison lists exactly the movers."""
+    from helpers.statuses import classify
+    from helpers.statuses import perbandingan as pb
+
+    truth = demo_dtsen["truth"]
+    processed = tmp_path / "processed"
+    cleaned = cleaning.clean_all(demo_dtsen["raw"], processed)
+    assert cleaned.inputs["dtsen"].baris_bersih == truth["dtsen"]["individu"]
+    run = classify.run_status(processed, truth["tanggal_laporan"], register="dtsen", desil_dtsen="kabupaten")
+    expected = truth["dtsen"]["expected"]["kabupaten"]
+    for key in ("sasaran_sk", "keluar_desil1", "masih_desil1", "intervensi_optimal", "intervensi_belum_optimal",
+                "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal", "padan"):  # fmt: skip
+        assert run.summary[key] == expected[key], key
+    for row, want in zip(run.summary["per_kecamatan"], expected["per_kecamatan"]):
+        assert {k: row[k] for k in ("kode", "keluar_desil1", "masih_desil1")} == {
+            k: want[k] for k in ("kode", "keluar_desil1", "masih_desil1")
+        }
+    assert run.parameters["register_label"] == truth["dtsen"]["register_label"]
+    no = cleaning.read_tables(processed)["sk"].set_index("id_sasaran")["no"].astype(int)
+    written = pd.read_csv(processed / "tinjau" / pb.CSV_FILE, dtype=str)
+    movers = written.assign(no=written["id_sasaran"].map(no))
+    assert sorted(movers.loc[movers["perubahan"] == pb.KELUAR, "no"]) == truth["dtsen"]["keluar_desil1_no"]
+    assert sorted(movers.loc[movers["perubahan"] == pb.MASUK, "no"]) == truth["dtsen"]["masuk_desil1_no"]
+    shown = written["nik_tersamar"].dropna()
+    assert len(shown) > 0.9 * len(written) and shown.str.fullmatch(r"\d{4}\*{10}\d{2}").all()

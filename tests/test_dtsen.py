@@ -188,3 +188,28 @@ def test_demo_dtsen_reproduces_its_truth(demo_dtsen, tmp_path):
     assert sorted(movers.loc[movers["perubahan"] == pb.MASUK, "no"]) == truth["dtsen"]["masuk_desil1_no"]
     shown = written["nik_tersamar"].dropna()
     assert len(shown) > 0.9 * len(written) and shown.str.fullmatch(r"\d{4}\*{10}\d{2}").all()
+
+
+# --------------------------------------------------------------------------- reports name the register
+
+
+def test_report_texts_name_the_register():
+    from helpers.publishing import content as rc
+
+    p3ke = {"run": {"register": "p3ke", "register_label": "P3KE 2024"}, "kode": "", "nama": ""}
+    dtsen = {"run": {"register": "dtsen", "register_label": "DTSEN 2025", "desil_dtsen": "provinsi"}, "kode": "",
+             "nama": ""}  # fmt: skip
+    assert rc.register_name({"run": {}}) == "P3KE 2024"  # a parameter_run.json written before the parameter
+    assert rc.matching_text(p3ke).startswith("Setiap jiwa dalam SK Bupati dipadankan dengan data P3KE 2024: ")
+    assert "desil 1 DTSEN 2025 yang **tidak**" in rc.exclusion_text(dtsen)
+    assert '"masih di desil 1 DTSEN 2025"' in rc.context_text("DTSEN 2025")
+    assert "Desil DTSEN yang dipakai: desil provinsi" in rc.definitions(
+        {**dtsen, "run": {**dtsen["run"], "definisi_optimal": "x", "ambang_padan": 4, "ambang_tinjau": -6,
+                          "report_date": "2024-11-06"}})  # fmt: skip
+    fig = {"sasaran_sk": 10, "keluar_desil1": 5, "masih_desil1": 4, "intervensi_optimal": 2,
+           "intervensi_belum_optimal": 1, "belum_intervensi": 1, "belum_optimal_masih_ada": 1,
+           "belum_optimal_meninggal": 0}  # fmt: skip
+    chart = rc.funnel_chart(fig, "DTSEN 2025")
+    assert chart.axes[0].get_title(loc="left") == "Hasil padu padan SK Bupati dengan DTSEN 2025"
+    assert ("belum_padan", "Belum padan DTSEN", 1, "sasaran_sk") in rc.funnel_levels(fig, "DTSEN 2025")
+    assert rc.comparison_section(p3ke) == ""

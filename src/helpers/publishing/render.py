@@ -13,6 +13,7 @@ half-written report behind.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from concurrent.futures import as_completed
@@ -35,6 +36,8 @@ from helpers.notebooks import declared_parameters, render_failed
 from helpers.publishing import inprocess
 from helpers.publishing.fmt import tanggal
 from helpers.reference.wilayah import kecamatan_table, resolve_kecamatan, suggest_kecamatan
+from helpers.statuses.classify import PARAMETER_FILE
+from helpers.vocabulary import DTSEN
 
 REPORT_NOTEBOOK = "04_report.ipynb"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -54,6 +57,16 @@ SOURCES = (
     "SK Bupati Jombang tentang penduduk miskin ekstrem; P3KE 2024 (Kemenko PMK, BAST 14 Maret 2024); "
     "laporan intervensi OPD; verifikasi lapangan camat; BPS"
 )
+_P3KE_SOURCE = "P3KE 2024 (Kemenko PMK, BAST 14 Maret 2024)"
+
+
+def sources(parameters: dict) -> str:
+    """The report's sources: :data:`SOURCES`, with the DTSEN export named when the run matched against DTSEN."""
+    path = Path(parameters["processed_dir"]) / PARAMETER_FILE
+    run = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if run.get("register") != DTSEN:
+        return SOURCES
+    return SOURCES.replace(_P3KE_SOURCE, f"{run['register_label']} (desil {run['desil_dtsen']}); {_P3KE_SOURCE}")
 WORKERS = helpers_workers.WORKERS
 
 
@@ -84,7 +97,7 @@ def _metadata(parameters: dict, kode: str) -> dict:
         "judul": "Laporan Percepatan Penghapusan Kemiskinan Ekstrem",
         "wilayah": wilayah,
         "tanggal": tanggal(parameters["report_date"]),
-        "sumber": SOURCES,
+        "sumber": sources(parameters),
         "kaki": (
             "Dokumen ini dihasilkan otomatis dari data olahan (notebook 04_report). NIK disamarkan sesuai "
             "UU 27/2022 tentang Pelindungan Data Pribadi; daftar lengkap hanya ada pada formulir verifikasi "

@@ -213,3 +213,14 @@ def test_report_texts_name_the_register():
     assert chart.axes[0].get_title(loc="left") == "Hasil padu padan SK Bupati dengan DTSEN 2025"
     assert ("belum_padan", "Belum padan DTSEN", 1, "sasaran_sk") in rc.funnel_levels(fig, "DTSEN 2025")
     assert rc.comparison_section(p3ke) == ""
+
+
+def test_map_texts_name_the_register():
+    from helpers.publishing import maps
+
+    assert maps.for_register(maps.SOURCE_DATA, "P3KE 2024") == maps.SOURCE_DATA
+    assert maps.for_register(maps.SOURCE_DATA, "DTSEN 2025").startswith("DTSEN 2025 (BPS), SK Bupati")
+    assert maps.for_register(maps.DEFINITION_NOTE, "DTSEN 2025") == (
+        "Desil 1 DTSEN 2025 dipakai sebagai ukuran operasional kemiskinan ekstrem."
+    )
+    assert maps.for_register(maps.SPECS["masih_desil1"].judul, "DTSEN 2025").endswith("desil 1 DTSEN 2025")

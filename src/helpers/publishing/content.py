@@ -32,6 +32,7 @@ from helpers.publishing.fmt import angka, per_seribu, persen, rentang_tanggal, t
 from helpers.reference.figures import poverty_context  # noqa: E402
 from helpers.reference.wilayah import kecamatan_table  # noqa: E402
 from helpers.statuses import perbandingan  # noqa: E402
+from helpers.statuses import register as register_mod  # noqa: E402
 from helpers.statuses.classify import ROUNDS_FILE, headline, per_putaran, round_figures  # noqa: E402
 from helpers.statuses.verifikasi import ATURAN_FINAL  # noqa: E402
 from helpers.vocabulary import (  # noqa: E402
@@ -140,7 +141,7 @@ _FUNNEL_COLOURS = {
 
 def register_name(data: dict) -> str:
     """The register the report's statuses come from, as reports name it ("P3KE 2024", "DTSEN 2025")."""
-    return data["run"].get("register_label") or v.P3KE_LABEL
+    return register_mod.run_label(data.get("run", {}))
 
 
 def _short(label: str) -> str:

@@ -49,7 +49,7 @@ from helpers.vocabulary import BELUM_DIVERIFIKASI, STRATEGI
 STATUS_FILE = "status_sasaran.parquet"
 ROUNDS_FILE = "status_putaran.parquet"
 SUMMARY_FILE = "summary.json"
-PARAMETER_FILE = "parameter_run.json"
+PARAMETER_FILE = registers.PARAMETER_FILE
 KEBERADAAN_REVIEW_FILE = "keberadaan_masalah.csv"
 FIELD_FINDINGS_FILE = "temuan_lapangan.csv"
 SUMMARY_KEYS = (

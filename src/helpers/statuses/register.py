@@ -8,6 +8,8 @@ is the KK number (DTSEN has no family id of its own) and ``id_individu`` is empt
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,6 +19,7 @@ from helpers.cleaning.tables import DESIL_DTSEN_COLUMNS
 from helpers.errors import InputError
 
 DTSEN_TABLE = "dtsen_individu"
+PARAMETER_FILE = "parameter_run.json"  # written by helpers.statuses.classify.run_status
 #: Columns of the register frame (those of ``p3ke_individu`` that matching and reports read).
 REGISTER_COLUMNS = ["id_keluarga", "id_individu", "nik", "nik_status", "nama", "nama_kunci", "jenis_kelamin",
                     "tanggal_lahir", "kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa", "desil"]  # fmt: skip
@@ -78,6 +81,17 @@ def register_tables(tables: dict[str, Any], register: str, desil_dtsen: str) -> 
         )
     dtsen = tables[DTSEN_TABLE]
     return {**tables, "p3ke_individu": dtsen_individuals(dtsen, desil_dtsen), "p3ke_keluarga": dtsen_families(dtsen)}
+
+
+def run_label(run: dict) -> str:
+    """The register's name recorded in a ``parameter_run.json`` (P3KE 2024 for a run written before DTSEN)."""
+    return run.get("register_label") or v.P3KE_LABEL
+
+
+def read_run_label(processed_dir: str | Path) -> str:
+    """:func:`run_label` of the ``parameter_run.json`` in ``processed_dir`` (P3KE 2024 when there is none)."""
+    path = Path(processed_dir) / PARAMETER_FILE
+    return run_label(json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {})
 
 
 def label(tables: dict[str, Any], register: str) -> str:

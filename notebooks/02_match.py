@@ -40,7 +40,7 @@ ambang_tinjau = -6.0
 min_strategi = 2
 kode_kabupaten = "35.17"
 register = "p3ke"  # p3ke (P3KE 2024) atau dtsen
-desil_dtsen = "kabupaten"  # bila register = dtsen: kabupaten, provinsi atau nasional
+desil_dtsen = "kabupaten"  # untuk register dtsen: kabupaten, provinsi atau nasional
 
 # %%
 from pathlib import Path

@@ -336,7 +336,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: i
     if kasus_sulit:
         sk = add_hard_types(seed, sk)
     taken = set(pop.individuals["nik"].tolist())
-    logs = {name: InputLog() for name in INPUTS if name != "dtsen" or dtsen}
+    logs = {name: InputLog() for name in INPUTS}
     stages.step("Kesalahan data P3KE dan SK")
     files = p3ke_file_plan(seed)
     p3ke = p3ke_codes(seed, pop, files, logs["p3ke"])

@@ -162,32 +162,50 @@ def test_demo_dtsen_is_off_by_default_and_changes_nothing_else(tmp_path):
 
 
 @pytest.mark.slow
-def test_demo_dtsen_reproduces_its_truth(demo_dtsen, tmp_path):
-    """Acceptance: with register = dtsen the summary equals the truth, the comparison lists exactly the movers."""
-    from helpers.statuses import classify
+def test_demo_dtsen_reproduces_its_truth_through_the_pipeline(demo_dtsen, tmp_path):
+    """Acceptance: the pipeline (notebooks 01-03 and the reports) with register = dtsen gives the truth's summary,
+    the comparison lists exactly the movers out of and into desil 1, and the reports name DTSEN and show the counts
+    without a full NIK."""
+    import json
+    import re
+
+    from helpers import pipeline
     from helpers.statuses import perbandingan as pb
 
     truth = demo_dtsen["truth"]
+    overrides = {"raw_dir": str(demo_dtsen["raw"]), "processed_dir": str(tmp_path / "processed"),
+                 "reports_dir": str(tmp_path / "reports"), "report_date": truth["tanggal_laporan"],
+                 "register": "dtsen", "kecamatan": "Mojoagung"}  # fmt: skip
+    out_dir = pipeline.run(params.resolve(overrides=overrides))
     processed = tmp_path / "processed"
-    cleaned = cleaning.clean_all(demo_dtsen["raw"], processed)
-    assert cleaned.inputs["dtsen"].baris_bersih == truth["dtsen"]["individu"]
-    run = classify.run_status(processed, truth["tanggal_laporan"], register="dtsen", desil_dtsen="kabupaten")
+    summary = json.loads((processed / "summary.json").read_text())
     expected = truth["dtsen"]["expected"]["kabupaten"]
     for key in ("sasaran_sk", "keluar_desil1", "masih_desil1", "intervensi_optimal", "intervensi_belum_optimal",
                 "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal", "padan"):  # fmt: skip
-        assert run.summary[key] == expected[key], key
-    for row, want in zip(run.summary["per_kecamatan"], expected["per_kecamatan"]):
-        assert {k: row[k] for k in ("kode", "keluar_desil1", "masih_desil1")} == {
-            k: want[k] for k in ("kode", "keluar_desil1", "masih_desil1")
-        }
-    assert run.parameters["register_label"] == truth["dtsen"]["register_label"]
-    no = cleaning.read_tables(processed)["sk"].set_index("id_sasaran")["no"].astype(int)
+        assert summary[key] == expected[key], key
+    assert summary["baris_masuk"]["dtsen"] == truth["dtsen"]["individu"]
+    for row, want in zip(summary["per_kecamatan"], expected["per_kecamatan"]):
+        assert (row["kode"], row["keluar_desil1"], row["masih_desil1"]) == (
+            want["kode"], want["keluar_desil1"], want["masih_desil1"]
+        )  # fmt: skip
+    run = json.loads((processed / "parameter_run.json").read_text())
+    assert (run["register"], run["desil_dtsen"], run["register_label"]) == ("dtsen", "kabupaten", "DTSEN 2025")
+    no = pd.read_parquet(processed / "sk.parquet").set_index("id_sasaran")["no"].astype(int)
     written = pd.read_csv(processed / "tinjau" / pb.CSV_FILE, dtype=str)
     movers = written.assign(no=written["id_sasaran"].map(no))
     assert sorted(movers.loc[movers["perubahan"] == pb.KELUAR, "no"]) == truth["dtsen"]["keluar_desil1_no"]
     assert sorted(movers.loc[movers["perubahan"] == pb.MASUK, "no"]) == truth["dtsen"]["masuk_desil1_no"]
     shown = written["nik_tersamar"].dropna()
     assert len(shown) > 0.9 * len(written) and shown.str.fullmatch(r"\d{4}\*{10}\d{2}").all()
+    report = (out_dir / "kecamatan" / "35.17.06_Mojoagung.html").read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"<[^>]+>", " ", report).split())
+    assert "desil 1 DTSEN 2025" in text and "Perbandingan P3KE 2024 → DTSEN 2025" in text
+    here = movers[movers["kode_kecamatan"] == "35.17.06"]
+    keluar, masuk = int((here["perubahan"] == pb.KELUAR).sum()), int((here["perubahan"] == pb.MASUK).sum())
+    assert keluar and masuk
+    assert f"{keluar} jiwa masih di desil 1 P3KE 2024 tetapi sudah di luar desil 1 DTSEN 2025, dan {masuk} jiwa" in text
+    assert not re.search(r"(?<!\d)3517\d{12}(?!\d)", report)  # no full NIK in a shared report
+    assert (out_dir / "peta" / "kabupaten_masih_desil1.png").is_file()
 
 
 # --------------------------------------------------------------------------- reports name the register

@@ -74,6 +74,8 @@ def _new_people(seed: int, pop: Population, scale: float, sk_births: set) -> tup
         if not clash.any():
             break
         birth[clash] += np.timedelta64(1, "D")
+    else:
+        raise AssertionError("newcomers still share a desa and birth date with SK people")
     people["birth"] = birth
     people["desil"] = fam["desil"].to_numpy()[fam_of]
     people["alamat"] = fam["alamat"].to_numpy()[fam_of]

@@ -495,6 +495,20 @@ def _register_individuals(processed: Path, run: dict) -> pd.DataFrame:
     return _read_columns(processed / "dtsen_individu.parquet", wanted).rename(columns={column: "desil"})
 
 
+def _families(processed: Path, run: dict) -> pd.DataFrame:
+    """The P3KE family conditions, keyed as ``status_sasaran.id_keluarga`` is: the P3KE family id, or for a DTSEN
+    run the KK number (each KK gets the P3KE family of its members found in P3KE by NIK)."""
+    keluarga = _read_columns(processed / "p3ke_keluarga.parquet", ["id_keluarga", *deprivation_rules()["kolom"]])
+    if run.get("register") != v.DTSEN:
+        return keluarga
+    members = _read_columns(processed / "dtsen_individu.parquet", ["nik", "no_kk"]).dropna()
+    p3ke = _read_columns(processed / "p3ke_individu.parquet", ["nik", "id_keluarga"]).dropna()
+    kk = members.merge(p3ke, on="nik").sort_values(["no_kk", "id_keluarga"]).drop_duplicates("no_kk")
+    return kk[["no_kk", "id_keluarga"]].merge(keluarga, on="id_keluarga").drop(columns="id_keluarga").rename(
+        columns={"no_kk": "id_keluarga"}
+    )
+
+
 def _comparison(processed: Path, run: dict, kode: str) -> pd.DataFrame | None:
     """``tinjau/perbandingan_register.csv`` of a DTSEN run (only this kecamatan's rows for a kecamatan)."""
     path = processed / "tinjau" / perbandingan.CSV_FILE
@@ -519,7 +533,7 @@ def load_report_data(processed_dir: str | Path, kode: str) -> dict:
         "status": status,
         "summary": read_json(processed / "summary.json"),
         "run": run,
-        "keluarga": _read_columns(processed / "p3ke_keluarga.parquet", ["id_keluarga", *deprivation_rules()["kolom"]]),
+        "keluarga": _families(processed, run),
         "individu": _register_individuals(processed, run),
         "perbandingan": _comparison(processed, run, kode),
         "rounds": rounds[rounds["kode_kecamatan"] == kode] if kode and len(rounds) else rounds,
@@ -630,8 +644,10 @@ def matching_text(data: dict) -> str:
 
 
 def deprivation_text(data: dict) -> str:
-    """The paragraph introducing the deprivation profile (housing conditions are P3KE's, whatever the register)."""
-    source = v.P3KE_LABEL if data["run"].get("register", v.P3KE) == v.P3KE else f"{v.P3KE_LABEL} (data keluarga)"
+    """The paragraph introducing the deprivation profile (housing conditions are P3KE's, whatever the register:
+    for DTSEN, the P3KE family of the same people)."""
+    dtsen = data.get("run", {}).get("register") == v.DTSEN
+    source = f"{v.P3KE_LABEL} (keluarga P3KE dari orang yang sama)" if dtsen else v.P3KE_LABEL
     return (
         f"Kondisi rumah keluarga sasaran yang masih di desil 1 menurut {source}, dan strategi nasional yang "
         "ditunjuk oleh setiap kondisi (aturan di `src/helpers/data/deprivasi.csv`, dapat diubah TKPK)."

@@ -143,8 +143,8 @@ def _files(root) -> dict[str, bytes]:
 def test_demo_dtsen_is_off_by_default_and_changes_nothing_else(tmp_path):
     from helpers.demo import generate as demo
 
-    plain = demo.generate(tmp_path / "plain", seed=5, scale=0.005, progress=False)
-    both = demo.generate(tmp_path / "both", seed=5, scale=0.005, progress=False, dtsen=True)
+    plain = demo.generate(tmp_path / "plain", seed=5, scale=0.005, workers=1, progress=False)
+    both = demo.generate(tmp_path / "both", seed=5, scale=0.005, workers=1, progress=False, dtsen=True)
     assert "dtsen" not in plain and not plain["inputs"]["dtsen"]["files"] and not (tmp_path / "plain" / "dtsen").exists()
     with_dtsen = _files(tmp_path / "both")
     dtsen_files = {k for k in with_dtsen if k.startswith("dtsen/")}

@@ -14,9 +14,11 @@
 # ---
 
 # %% [markdown]
-# # 02 — Padu padan SK Bupati × P3KE 2024 dan status sasaran
+# # 02 — Padu padan SK Bupati × register sasaran dan status sasaran
 #
-# Setiap orang dalam SK Bupati dicari di P3KE 2024 dengan **model padu padan probabilistik** (Fellegi–Sunter, Splink di DuckDB, dilatih pada data itu sendiri):
+# Register sasaran dipilih dengan parameter `register`: `p3ke` (P3KE 2024, bawaan) atau `dtsen` (DTSEN, dengan desil menurut `desil_dtsen`: `kabupaten` — peringkat di antara penduduk kabupaten, bawaan —, `provinsi` atau `nasional`). Di bawah ini "P3KE" berarti register yang dipilih. Dengan `dtsen`, SK yang sama juga dipadankan dengan P3KE 2024 bila P3KE ada, dan perpindahan setiap sasaran (keluar dari / masuk ke desil 1) ditulis ke `tinjau/perbandingan_register.csv`.
+#
+# Setiap orang dalam SK Bupati dicari di register yang dipilih dengan **model padu padan probabilistik** (Fellegi–Sunter, Splink di DuckDB, dilatih pada data itu sendiri):
 #
 # 1. Kandidat dicari per blok: NIK yang sama, bagian wilayah+tanggal lahir NIK (menemukan NIK yang salah ketik atau terpotong Excel), dan nama di desa yang sama.
 # 2. Setiap pasangan — juga yang NIK-nya sama — dinilai atas bagian-bagian NIK, nama yang dinormalkan (ejaan lama *oe/dj/tj*, singkatan *Moch./St./Abd.*, gelar), tanggal lahir (atau tanggal dari NIK), desa dan jenis kelamin. Hasilnya **bobot padan** (bit).
@@ -37,6 +39,8 @@ ambang_padan = 4.0
 ambang_tinjau = -6.0
 min_strategi = 2
 kode_kabupaten = "35.17"
+register = "p3ke"  # p3ke (P3KE 2024) atau dtsen
+desil_dtsen = "kabupaten"  # untuk register dtsen: kabupaten, provinsi atau nasional
 
 # %%
 from pathlib import Path
@@ -53,7 +57,8 @@ RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 from helpers import matching, statuses
 
 hasil = statuses.run_status(PROCESSED, p["report_date"], p["ambang_padan"], p["ambang_tinjau"], p["min_strategi"],
-                            p["kode_kabupaten"], raw_dir=RAW)
+                            p["kode_kabupaten"], raw_dir=RAW, register=p["register"], desil_dtsen=p["desil_dtsen"])
+print("Register:", hasil.parameters["register_label"])
 print(hasil.parameters["definisi_optimal"])
 
 # %% [markdown]
@@ -106,6 +111,16 @@ import pandas as pd
 
 print("Putaran berikutnya:", hasil.summary["putaran_berikutnya"])
 pd.DataFrame(hasil.summary["per_putaran"])
+
+# %% [markdown]
+# ## Perbandingan register (hanya dengan `register = dtsen` dan P3KE tersedia)
+#
+# Jumlah sasaran SK menurut perubahannya dari P3KE 2024 ke DTSEN; daftar per orang (NIK tersamar) di `tinjau/perbandingan_register.csv`.
+
+# %%
+from helpers.statuses import perbandingan
+
+perbandingan.counts_table(hasil.perbandingan)
 
 # %% [markdown]
 # ## Per kecamatan

@@ -18,12 +18,12 @@
 #
 # Notebook ini memetakan keadaan sasaran SK Bupati/Wali Kota menurut **kecamatan**, dan menurut **desa/kelurahan** di setiap kecamatan bila batas desa tersedia:
 #
-# - sasaran yang **masih di desil 1** P3KE 2024 (jumlah, dan per 1.000 penduduk);
+# - sasaran yang **masih di desil 1** register sasaran (P3KE 2024, atau DTSEN bila `02_match` memakai `register = dtsen`; jumlah, dan per 1.000 penduduk);
 # - persentase sasaran SK yang **sudah keluar dari desil 1**;
 # - sasaran desil 1 yang **belum diintervensi optimal**;
 # - **cakupan verifikasi lapangan** oleh camat (persentase sasaran desil 1 yang sudah dilaporkan keberadaannya).
 #
-# Desil 1 P3KE 2024 dipakai sebagai ukuran operasional kemiskinan ekstrem (bukan garis pengeluaran BPS).
+# Desil 1 register itu dipakai sebagai ukuran operasional kemiskinan ekstrem (bukan garis pengeluaran BPS); judul, sumber dan catatan peta menyebut registernya.
 #
 # **Masukan:** `status_sasaran.parquet` dari `02_match`. **Batas wilayah:** file pada parameter `boundary_path`, atau file peta (GeoPackage, Shapefile, GeoJSON) di `data/raw/batas_wilayah/`. Tanpa file batas, dibuat *peta skematis* dari titik pusat kecamatan yang diberi keterangan jelas.
 # **Keluaran:** gambar PNG di `reports/<tanggal>/peta/`. Semua perhitungan ada di `helpers.publishing.maps` dan `helpers.publishing.boundaries`; notebook ini hanya menjalankan dan menampilkan.
@@ -43,6 +43,7 @@ from IPython.display import Image, Markdown, display
 from helpers import params
 from helpers.publishing import boundaries, fmt, maps
 from helpers.reference import figures
+from helpers.statuses.register import read_run_label
 
 p = params.for_notebook(globals())  # the parameters above, checked; relative paths from the repository root
 folder_peta = params.report_dir(p) / "peta"
@@ -53,12 +54,13 @@ display(Markdown(f"Keadaan **{fmt.tanggal(p['report_date'])}** · peta ditulis k
 
 # %%
 status = maps.load_status(p["processed_dir"])
+register = read_run_label(p["processed_dir"])  # "P3KE 2024" or "DTSEN <year>", as 02_match recorded it
 batas = boundaries.load_boundary_set(p["boundary_path"], p["raw_dir"], p["kode_kabupaten"])
 provinsi = boundaries.load_province(kode_kabupaten=p["kode_kabupaten"])
 
 display(
     Markdown(
-        f"- Sasaran SK: **{fmt.jiwa(len(status))}**\n"
+        f"- Sasaran SK: **{fmt.jiwa(len(status))}** · register: **{register}**\n"
         f"- Batas kecamatan: {boundaries.describe_source(batas.kecamatan)}\n"
         f"- Batas desa: {boundaries.describe_source(batas.desa) if batas.desa is not None else 'tidak tersedia (peta desa tidak dibuat)'}"
     )
@@ -81,6 +83,7 @@ peta = maps.render_maps(
     kecamatan=p["kecamatan"],
     kode_kabupaten=p["kode_kabupaten"],
     raw_dir=p["raw_dir"],
+    register=register,
 )
 jumlah_desa = sum(name.startswith("desa_") for name in peta)
 display(Markdown(f"{fmt.angka(len(peta))} peta ditulis: {fmt.angka(len(peta) - jumlah_desa)} peta kabupaten, "

@@ -44,11 +44,12 @@ display(HTML(rc.headline_cards(data['angka'])))
 
 # %% [markdown]
 # ## Alur padu padan
-#
-# Setiap jiwa dalam SK Bupati dipadankan dengan data P3KE 2024: pertama menurut NIK (setelah NIK dibersihkan), lalu — bila NIK rusak atau salah ketik — menurut kemiripan nama di desa yang sama dan tanggal lahir. Bagan berikut menunjukkan ke mana setiap sasaran berakhir; di setiap tingkat, kotak-kotak di bawah menjumlah tepat ke kotak di atasnya (masih di desil 1 = intervensi optimal + belum optimal + belum diintervensi).
 
 # %%
-rc.show(rc.funnel_chart(data['angka']))
+display(Markdown(rc.matching_text(data)))
+rc.show(rc.funnel_chart(data['angka'], rc.register_name(data)))
+if perbandingan := rc.comparison_section(data):
+    display(HTML(perbandingan))
 
 # %% [markdown]
 # ## Peta sebaran
@@ -77,27 +78,25 @@ display(HTML(rc.html_table(rc.round_table(rounds))))
 
 # %% [markdown]
 # ## Profil deprivasi rumah tangga yang masih di desil 1
-#
-# Kondisi rumah keluarga sasaran yang masih di desil 1 menurut P3KE 2024, dan strategi nasional yang ditunjuk oleh setiap kondisi (aturan di `src/helpers/data/deprivasi.csv`, dapat diubah TKPK).
 
 # %%
+display(Markdown(rc.deprivation_text(data)))
 profil = rc.deprivation_profile(data['keluarga'], data['status'])
 rc.show(rc.deprivation_chart(profil))
 display(HTML(rc.format_deprivation(profil)))
 
 # %% [markdown]
 # ## Kemungkinan kesalahan eksklusi
-#
-# Penduduk desil 1 P3KE 2024 yang **tidak** tercantum dalam SK Bupati. Mereka bukan sasaran SK, tetapi perlu dicermati: sebagian mungkin seharusnya masuk daftar sasaran.
 
 # %%
+display(Markdown(rc.exclusion_text(data)))
 display(HTML(rc.exclusion_section(data)))
 
 # %% [markdown]
 # ## Konteks kemiskinan (BPS)
 
 # %%
-display(Markdown(rc.context_text(kode_kabupaten)))
+display(Markdown(rc.context_text(kode_kabupaten, rc.register_name(data))))
 rc.show(rc.poverty_chart(kode_kabupaten))
 
 # %% [markdown]

@@ -153,6 +153,16 @@ def demo_hard(tmp_path_factory) -> dict:
     return {"raw": raw, "truth": json.loads((raw / "demo_truth.json").read_text(encoding="utf-8"))}
 
 
+@pytest.fixture(scope="session")
+def demo_dtsen(tmp_path_factory) -> dict:
+    """The demo with its DTSEN register (``--dtsen``) at a small scale: ``{"raw": Path, "truth": dict}``."""
+    from helpers.demo import generate as demo
+
+    raw = tmp_path_factory.mktemp("demo_dtsen") / "raw"
+    demo.main(["--seed", str(DEMO_SEED), "--scale", str(DEMO_SCALE), "--out", str(raw), "--quiet", "--dtsen"])
+    return {"raw": raw, "truth": json.loads((raw / "demo_truth.json").read_text(encoding="utf-8"))}
+
+
 # --------------------------------------------------------------------------- another kabupaten
 
 def kabupaten_world(kode_kabupaten: str, families: int = 24) -> dict[str, list[dict]]:

@@ -176,7 +176,7 @@ def test_summary_keys_and_partition(processed):
     for row in summary["per_kecamatan"]:
         assert row["masih_desil1"] == sum(row[k] for k in statuses.FUNNEL_PARTS), row["nama"]
     assert summary["baris_masuk"] == {"intervensi": 12, "p3ke": 7, "p3ke_keluarga": 1, "sk": 8, "verifikasi": 7,
-                                      "keputusan_padan": 0}
+                                      "keputusan_padan": 0, "dtsen": 0}
     assert summary["putaran_berikutnya"] == 4  # three ISO-week rounds so far
     assert summary == run.summary
 

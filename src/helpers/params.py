@@ -23,6 +23,7 @@ from helpers.config import (
 )
 from helpers.dates import to_date
 from helpers.errors import InputError
+from helpers.vocabulary import DESIL_DTSEN, P3KE, REGISTERS
 
 DEFAULTS: dict[str, Any] = {
     "raw_dir": str(RAW_DIR),
@@ -37,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "boundary_path": "",
     "mask_pii": True,
     "kode_kabupaten": KODE_KABUPATEN,
+    "register": P3KE,
+    "desil_dtsen": DESIL_DTSEN[0],
 }
 
 _DATES = ("report_date", "tanggal_target")
@@ -75,6 +78,12 @@ def _convert(name: str, value: Any) -> Any:
         if text in ("false", "tidak", "0", "no"):
             return False
         raise InputError(f'Parameter mask_pii = "{value}" harus true atau false.')
+    if name in ("register", "desil_dtsen"):
+        choices = REGISTERS if name == "register" else DESIL_DTSEN
+        text = str(value).strip().lower()
+        if text not in choices:
+            raise InputError(f'Parameter {name} = "{value}" harus salah satu dari: {", ".join(choices)}.')
+        return text
     if name in _PATHS:
         return str(resolve_path(value)) if value not in (None, "") else ""
     return "" if value is None else str(value)

@@ -12,6 +12,26 @@ STRATEGI = (
     "Penurunan Kantong Kemiskinan",
 )
 
+# --- register: the targeting register matched against the SK (parameter ``register``) -----------------------
+P3KE = "p3ke"
+DTSEN = "dtsen"
+REGISTERS = (P3KE, DTSEN)
+#: The DTSEN decile used as "desil" (parameter ``desil_dtsen``), the first the default: the kabupaten ranks
+#: the targets of a kabupaten programme (the SK Bupati) among its own population.
+DESIL_DTSEN = ("kabupaten", "provinsi", "nasional")
+#: P3KE is one handover (BAST 14 March 2024); DTSEN is updated, its year comes from the data.
+P3KE_LABEL = "P3KE 2024"
+
+
+def register_label(register: str = P3KE, tahun: int | None = None) -> str:
+    """How reports name the register: ``"P3KE 2024"``, ``"DTSEN 2025"`` (``"DTSEN"`` when the year is unknown)."""
+    if register == P3KE:
+        return P3KE_LABEL
+    if register == DTSEN:
+        return "DTSEN" if tahun is None else f"DTSEN {int(tahun)}"
+    raise ValueError(f"unknown register {register!r}")
+
+
 # --- metode_padan: how an SK person was matched to the register (helpers.matching) -------------------------
 NIK = "nik"
 PROBABILISTIK = "probabilistik"

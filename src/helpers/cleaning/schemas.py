@@ -101,6 +101,37 @@ P3KE_INDIVIDU = _schema(
     [DESA_IN_KECAMATAN],
 )
 
+DTSEN_INDIVIDU = _schema(
+    "dtsen_individu",
+    {
+        "no_kk": _nik(),
+        "nik": _nik(),
+        "nik_status": _isin(NIK_STATUSES),
+        "nama": _text(),
+        "nama_kunci": _text(),
+        "jenis_kelamin": _isin(("L", "P"), nullable=True),
+        "tanggal_lahir": _date(),
+        "hubungan_kk": _text(),
+        **_regions(),
+        "desil_nasional": _desil(nullable=True),
+        "desil_provinsi": _desil(nullable=True),
+        "desil_kabupaten": _desil(nullable=True),
+        "kode_kemendagri": _text(),
+        "provinsi": _text(),
+        "kabupaten": _text(),
+        "alamat": _text(),
+        "tahun_data": pa.Column("Int64", pa.Check.in_range(2020, 2100), nullable=True),
+        **_source(),
+    },
+    [
+        DESA_IN_KECAMATAN,
+        pa.Check(
+            lambda f: f[["desil_nasional", "desil_provinsi", "desil_kabupaten"]].notna().any(axis=1),
+            error="tanpa desil",
+        ),
+    ],
+)
+
 KELUARGA_DETAIL = (
     "jenis_atap", "jenis_dinding", "jenis_lantai", "sumber_penerangan", "bahan_bakar_memasak", "sumber_air_minum",
     "fasilitas_bab", "kepemilikan_rumah", "penerima_pkh", "penerima_bpnt", "penerima_bpum", "penerima_bst",
@@ -224,7 +255,8 @@ STATUS_SASARAN = _schema(
 )
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    s.name: s for s in (P3KE_INDIVIDU, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN, STATUS_SASARAN)
+    s.name: s
+    for s in (P3KE_INDIVIDU, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN, DTSEN_INDIVIDU, STATUS_SASARAN)
 }
 
 

@@ -52,7 +52,10 @@ TABLE_NAMES = {
     "intervensi": "intervensi",
     "verifikasi": "verifikasi",
     "keputusan_padan": "keputusan_padan",
+    "dtsen": "dtsen_individu",
 }
+#: Tables that may be missing from an older processed folder (their input may be absent).
+OPTIONAL_TABLES = ("dtsen_individu",)
 PROGRAMME_TABLE_HINT = "src/helpers/data/program_strategi.csv"
 KARANTINA_DIR = "karantina"
 RINGKASAN_FILE = "ringkasan_pembersihan.json"
@@ -572,6 +575,69 @@ def clean_p3ke(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Clean
     return Cleaned(data, reasons.result(), perbaikan)
 
 
+#: The DTSEN decile columns (processed names) with the header an analyst sees.
+DESIL_DTSEN_COLUMNS = {"desil_nasional": "Desil Nasional", "desil_provinsi": "Desil Provinsi",
+                       "desil_kabupaten": "Desil Kabupaten/Kota"}  # fmt: skip
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+def parse_year(values: pd.Series) -> pd.Series:
+    """The year of a data period: ``"2025"``, ``"Maret 2025"``, ``"2025-03"`` -> 2025; anything else missing."""
+
+    def one(value: str) -> object:
+        found = _YEAR.search(value)
+        return int(found.group(1)) if found else pd.NA
+
+    return _map_unique(values, one, "Int64")
+
+
+def clean_dtsen(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
+    """DTSEN individu (the whole population, keyed by NIK and KK number). Built from the P3KE building blocks:
+    quarantined like P3KE (no NIK and no name, unknown kecamatan/desa), plus a row whose three deciles are all
+    empty and a decile cell that is not 1-10. A decile column the export lacks stays empty (the matching step
+    refuses a ``desil_dtsen`` choice the data does not carry)."""
+    perbaikan: dict[str, Any] = {}
+    reasons = Reasons(raw.index)
+    nik, nama = _identity(raw, reasons, perbaikan)
+    regions = _regions(raw, kode_kabupaten, perbaikan)
+    reasons.add(regions["alasan_wilayah"].notna(), regions["alasan_wilayah"])
+    deciles = {}
+    for column, header in DESIL_DTSEN_COLUMNS.items():
+        text = raw[column].astype("string")
+        deciles[column] = parse_desil(text)
+        reasons.add(text.notna() & deciles[column].isna(),
+                    '"' + text.fillna("") + f'" bukan {header.lower()} yang sah (1 sampai 10)')  # fmt: skip
+    no_decile = pd.concat([raw[c].astype("string").isna() for c in DESIL_DTSEN_COLUMNS], axis=1).all(axis=1)
+    reasons.add(no_decile, "Desil kosong (desil nasional, provinsi dan kabupaten/kota semuanya kosong)")
+    tanggal_lahir = parse_dates(raw["tanggal_lahir"])
+    jenis_kelamin = parse_sex(raw["jenis_kelamin"])
+    perbaikan["tanggal_lahir_tidak_terbaca"] = int((raw["tanggal_lahir"].notna() & tanggal_lahir.isna()).sum())
+    perbaikan["jenis_kelamin_tidak_dikenal"] = int((raw["jenis_kelamin"].notna() & jenis_kelamin.isna()).sum())
+    perbaikan.update(_nik_mismatch(nik["nik"], tanggal_lahir, jenis_kelamin))
+    no_kk = normalise_nik(raw["no_kk"])
+    perbaikan.update(_nik_fixes(no_kk["nik_status"], "no_kk"))
+    tahun = parse_year(raw["tahun_data"])
+    perbaikan["tahun_data_tidak_terbaca"] = int((raw["tahun_data"].notna() & tahun.isna()).sum())
+    data = pd.DataFrame(
+        {
+            "no_kk": no_kk["nik"],
+            "nik": nik["nik"],
+            "nik_status": nik["nik_status"].astype("string"),
+            "nama": nama,
+            "nama_kunci": name_key(nama),
+            "jenis_kelamin": jenis_kelamin,
+            "tanggal_lahir": tanggal_lahir,
+            "hubungan_kk": tidy_text(raw["hubungan_kk"]),
+            **regions[["kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]],
+            **deciles,
+            **_text_columns(raw, ["kode_kemendagri", "provinsi", "kabupaten", "alamat"]),
+            "tahun_data": tahun,
+        },
+        index=raw.index,
+    )
+    return Cleaned(data, reasons.result(), perbaikan)
+
+
 KELUARGA_DETAIL_COLUMNS = [
     "jenis_atap", "jenis_dinding", "jenis_lantai", "sumber_penerangan", "bahan_bakar_memasak", "sumber_air_minum",
     "fasilitas_bab", "kepemilikan_rumah", "penerima_pkh", "penerima_bpnt", "penerima_bpum", "penerima_bst",
@@ -847,6 +913,7 @@ CLEANERS: dict[str, Callable[[pd.DataFrame, str], Cleaned]] = {
     "intervensi": clean_intervensi,
     "verifikasi": clean_verifikasi,
     "keputusan_padan": clean_keputusan_padan,
+    "dtsen": clean_dtsen,
 }
 
 
@@ -1204,6 +1271,8 @@ def read_tables(processed_dir: str | Path) -> dict[str, pd.DataFrame]:
     tables = {}
     for table in TABLE_NAMES.values():
         path = processed_dir / f"{table}.parquet"
+        if not path.is_file() and table in OPTIONAL_TABLES:
+            continue
         if not path.is_file():
             raise InputError(f"{path} tidak ditemukan: jalankan dulu notebooks/01_clean.ipynb.")
         tables[table] = pd.read_parquet(path)

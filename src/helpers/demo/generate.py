@@ -9,6 +9,9 @@ give byte-identical files):
 - ``verifikasi/``: the camat's field sweeps, one xlsx per kecamatan per round;
 - ``demo_truth.json``: what a correct pipeline must compute (for tests only; the pipeline never reads it).
 
+``--dtsen`` (off by default) also writes ``dtsen/``: the DTSEN register of the whole population in which some SK
+people left desil 1 and some entered it (:mod:`helpers.demo.dtsen`; truth under ``dtsen``).
+
 ``--kasus-sulit`` (off by default, so that the default demo reproduces the figures of 6 November 2024) adds hard
 cases (:data:`helpers.demo.events.KASUS_SULIT`): people still in desil 1 with no intervention recorded, a death
 later reported "Tidak Ditemukan" and one later reported "Ada", and returned forms that carry a round number;
@@ -37,6 +40,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from helpers import cli, config, vocabulary
+from helpers.demo.dtsen import dtsen_jobs, dtsen_plan, dtsen_truth
 from helpers.demo.events import (
     KASUS_SULIT,
     REPORT_DATE,
@@ -275,6 +279,19 @@ def build_truth(seed: int, scale: float, pop: Population, sk: pd.DataFrame, plan
     }
 
 
+def _dtsen_expected(plan: dict, pop: Population, sk: pd.DataFrame, truth: dict, interventions: pd.DataFrame,
+                    verifications: pd.DataFrame, vf_quarantined: np.ndarray) -> dict:  # fmt: skip
+    """The figures at the report date with each DTSEN decile as ``desil`` (same people, same matches, same
+    interventions and verifications as with P3KE; only the deciles differ)."""
+    kept_vf = verifications[~vf_quarantined]
+    out = {}
+    for column in [c for c in plan["sk"].columns if c.startswith("desil_") and c != "desil_p3ke"]:
+        targets = sk[["no", "nik", "kode_kecamatan"]].assign(desil=plan["sk"][column].to_numpy())
+        table = status_table(str(REPORT_DATE), targets, interventions, kept_vf)
+        out[column.removeprefix("desil_")] = summarise(table, pop.kecamatan, truth["padan_expected"])
+    return out
+
+
 def _input_reports(logs: dict[str, InputLog]) -> tuple[dict, dict]:
     inputs = {name: log.as_dict() for name, log in logs.items()}
     faults = {
@@ -321,9 +338,9 @@ def _interventions(seed: int, pop: Population, sk: pd.DataFrame, scale: float, t
 
 
 def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: int = MAX_WORKERS,
-             progress: bool = True, kasus_sulit: bool = False) -> dict:  # fmt: skip
+             progress: bool = True, kasus_sulit: bool = False, dtsen: bool = False) -> dict:  # fmt: skip
     """Write the demo files and ``demo_truth.json`` into ``out``; returns the truth. ``kasus_sulit`` adds the
-    hard cases (see the module docstring)."""
+    hard cases, ``dtsen`` the DTSEN register (see the module docstring)."""
     if not 0 < scale <= 1:
         raise InputError(f"--scale {scale} tidak valid: gunakan angka lebih dari 0 dan paling besar 1 (mis. 0.02).")
     out = Path(out)
@@ -362,6 +379,10 @@ def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: i
     stages.step("Kunci jawaban")
     truth = build_truth(seed, scale, pop, sk, plan, interventions, verifications, vf_codes["sci"], p3ke, kasus_sulit,
                         hard)  # fmt: skip
+    register = dtsen_plan(seed, scale, pop, sk, taken) if dtsen else None
+    if register is not None:
+        expected = _dtsen_expected(register, pop, sk, truth, interventions, verifications, vf_codes["sci"])
+        truth["dtsen"] = dtsen_truth(register, expected)
     stages.close()
 
     jobs = chain(
@@ -370,8 +391,10 @@ def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: i
         _checked([sk_job(seed, pop, sk, plan, logs["sk"], hard and hard["extra"])], logs["sk"]),
         _checked(intervensi_jobs(interventions, iv_codes, logs["intervensi"]), logs["intervensi"]),
         _checked(verifikasi_jobs(verifications, vf_codes, logs["verifikasi"]), logs["verifikasi"]),
+        dtsen_jobs(pop, register["rows"], logs["dtsen"]) if register is not None else (),
     )
     total = 2 * len(files) + 1 + len(set(interventions["opd"])) + len(vf_codes["files"])
+    total += len(pop.kecamatan) if register is not None else 0
     sizes = write_all(out, jobs, total, min(workers, MAX_WORKERS), progress)
 
     truth["inputs"], truth["faults"] = _input_reports(logs)
@@ -406,6 +429,9 @@ def _parser() -> argparse.ArgumentParser:
                         "yang kemudian dilaporkan Tidak Ditemukan/Ada, formulir bernomor putaran, dan SK yang rusak seperti "
                         "file asli untuk padu padan (bawaan: tidak, "
                         "agar angka 6 November 2024 tetap)")  # fmt: skip
+    parser.add_argument("--dtsen", action="store_true",
+                        help="tulis juga register DTSEN seluruh penduduk (data/raw/dtsen/*.csv, pemisah |) tempat "
+                        "sebagian sasaran SK keluar dari atau masuk ke desil 1 (bawaan: tidak)")  # fmt: skip
     return parser
 
 
@@ -414,14 +440,22 @@ def main(argv: list[str] | None = None) -> int:
 
     def action() -> str | None:
         truth = generate(args.out, args.seed, args.scale, args.workers, progress=not args.quiet,
-                         kasus_sulit=args.kasus_sulit)  # fmt: skip
+                         kasus_sulit=args.kasus_sulit, dtsen=args.dtsen)  # fmt: skip
         if args.quiet:
             return None
         fig = truth["expected"][truth["tanggal_laporan"]]
+        register = truth.get("dtsen")
+        dtsen_text = (
+            f" DTSEN {register['tahun']}: {_angka(register['individu'])} individu; "
+            f"{_angka(len(register['keluar_desil1_no']))} sasaran keluar dan {_angka(len(register['masuk_desil1_no']))} "
+            "masuk desil 1 (desil kabupaten)."
+            if register
+            else ""
+        )
         return (
             f"Data demo (seed {args.seed}, skala {args.scale}) ditulis ke {args.out}: "
             f"{_angka(truth['p3ke']['individu'])} individu P3KE, {_angka(fig['sasaran_sk'])} sasaran SK "
-            f"({_angka(fig['keluar_desil1'])} keluar desil 1, {_angka(fig['masih_desil1'])} masih desil 1). "
+            f"({_angka(fig['keluar_desil1'])} keluar desil 1, {_angka(fig['masih_desil1'])} masih desil 1).{dtsen_text} "
             f"Kunci jawaban: {Path(args.out) / TRUTH_FILE} (hanya untuk pengujian)."
         )
 

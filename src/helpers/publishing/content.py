@@ -31,6 +31,8 @@ from helpers.publishing import maps
 from helpers.publishing.fmt import angka, per_seribu, persen, rentang_tanggal, tanggal  # noqa: E402
 from helpers.reference.figures import population_note, poverty_context  # noqa: E402
 from helpers.reference.wilayah import kabupaten_name, kecamatan_table  # noqa: E402
+from helpers.statuses import perbandingan  # noqa: E402
+from helpers.statuses import register as register_mod  # noqa: E402
 from helpers.statuses.classify import ROUNDS_FILE, headline, per_putaran, round_figures  # noqa: E402
 from helpers.statuses.verifikasi import ATURAN_FINAL  # noqa: E402
 from helpers.vocabulary import (  # noqa: E402
@@ -137,16 +139,27 @@ _FUNNEL_COLOURS = {
 }  # fmt: skip
 
 
-def funnel_levels(fig: dict) -> list[tuple[str, str, int, str]]:
+def register_name(data: dict) -> str:
+    """The register the report's statuses come from, as reports name it ("P3KE 2024", "DTSEN 2025")."""
+    return register_mod.run_label(data.get("run", {}))
+
+
+def _short(label: str) -> str:
+    """"P3KE 2024" -> "P3KE": the register without its year, where a sentence names the source of a record."""
+    return label.split()[0]
+
+
+def funnel_levels(fig: dict, label: str = v.P3KE_LABEL) -> list[tuple[str, str, int, str]]:
     """The funnel's boxes (key, label, value, parent key), level by level. The children of a box add up to it:
     SK = keluar + masih (+ belum padan); masih = optimal + belum optimal + belum diintervensi; belum optimal =
-    masih ada + meninggal (+ status lain). Boxes in brackets are shown only when they are not zero."""
+    masih ada + meninggal (+ status lain). Boxes in brackets are shown only when they are not zero. ``label``:
+    the register (:func:`register_name`)."""
     unmatched = fig["sasaran_sk"] - fig["keluar_desil1"] - fig["masih_desil1"]
     boxes = [
         ("sasaran_sk", "Sasaran SK Bupati", fig["sasaran_sk"], ""),
         ("keluar_desil1", "Keluar dari desil 1", fig["keluar_desil1"], "sasaran_sk"),
         ("masih_desil1", "Masih di desil 1", fig["masih_desil1"], "sasaran_sk"),
-        *([("belum_padan", "Belum padan P3KE", unmatched, "sasaran_sk")] if unmatched else []),
+        *([("belum_padan", f"Belum padan {_short(label)}", unmatched, "sasaran_sk")] if unmatched else []),
         ("intervensi_optimal", "Intervensi optimal", fig["intervensi_optimal"], "masih_desil1"),
         ("intervensi_belum_optimal", "Intervensi belum optimal", fig["intervensi_belum_optimal"], "masih_desil1"),
         ("belum_intervensi", "Belum diintervensi", fig["belum_intervensi"], "masih_desil1"),
@@ -159,10 +172,10 @@ def funnel_levels(fig: dict) -> list[tuple[str, str, int, str]]:
     return boxes
 
 
-def funnel_chart(fig: dict) -> plt.Figure:
+def funnel_chart(fig: dict, register: str = v.P3KE_LABEL) -> plt.Figure:
     """The padu padan funnel (:func:`funnel_levels`): SK → keluar / masih desil 1 → optimal / belum optimal /
-    belum diintervensi → masih ada / meninggal (/ status lain)."""
-    boxes = funnel_levels(fig)
+    belum diintervensi → masih ada / meninggal (/ status lain); ``register``: the register's name."""
+    boxes = funnel_levels(fig, register)
     figure, ax = plt.subplots(figsize=(10.5, 4.6), dpi=110)
     ax.set_xlim(-3.8, 6.6)
     ax.set_ylim(-0.6, 3.6)
@@ -186,7 +199,7 @@ def funnel_chart(fig: dict) -> plt.Figure:
         _box(ax, x, y, value, label, _FUNNEL_COLOURS[key])
     if any(key == "belum_optimal_lainnya" for key, *_ in boxes):
         ax.text(6.6, -0.55, "* pindah, tidak ditemukan atau belum diverifikasi", ha="right", fontsize=8, color="#555")
-    ax.set_title("Hasil padu padan SK Bupati dengan P3KE 2024", fontsize=12, loc="left")
+    ax.set_title(f"Hasil padu padan SK Bupati dengan {register}", fontsize=12, loc="left")
     figure.tight_layout()
     return figure
 
@@ -484,12 +497,45 @@ def _read_columns(path: Path, wanted: list[str] | None = None) -> pd.DataFrame:
     return _read_cached(path, path.stat().st_mtime_ns, tuple(wanted) if wanted else None).copy()
 
 
+def _register_individuals(processed: Path, run: dict) -> pd.DataFrame:
+    """The individuals of the register the run matched against (``desil`` = the chosen DTSEN decile for DTSEN)."""
+    if run.get("register") != v.DTSEN:
+        return _read_columns(processed / "p3ke_individu.parquet", _INDIVIDU_COLUMNS)
+    column = f"desil_{run['desil_dtsen']}"
+    wanted = [c if c != "desil" else column for c in _INDIVIDU_COLUMNS]
+    return _read_columns(processed / "dtsen_individu.parquet", wanted).rename(columns={column: "desil"})
+
+
+def _families(processed: Path, run: dict) -> pd.DataFrame:
+    """The P3KE family conditions, keyed as ``status_sasaran.id_keluarga`` is: the P3KE family id, or for a DTSEN
+    run the KK number (each KK gets the P3KE family of its members found in P3KE by NIK)."""
+    keluarga = _read_columns(processed / "p3ke_keluarga.parquet", ["id_keluarga", *deprivation_rules()["kolom"]])
+    if run.get("register") != v.DTSEN:
+        return keluarga
+    members = _read_columns(processed / "dtsen_individu.parquet", ["nik", "no_kk"]).dropna()
+    p3ke = _read_columns(processed / "p3ke_individu.parquet", ["nik", "id_keluarga"]).dropna()
+    kk = members.merge(p3ke, on="nik").sort_values(["no_kk", "id_keluarga"]).drop_duplicates("no_kk")
+    return kk[["no_kk", "id_keluarga"]].merge(keluarga, on="id_keluarga").drop(columns="id_keluarga").rename(
+        columns={"no_kk": "id_keluarga"}
+    )
+
+
+def _comparison(processed: Path, run: dict, kode: str) -> pd.DataFrame | None:
+    """``tinjau/perbandingan_register.csv`` of a DTSEN run (only this kecamatan's rows for a kecamatan)."""
+    path = processed / "tinjau" / perbandingan.CSV_FILE
+    if run.get("register") != v.DTSEN or not path.is_file():
+        return None
+    frame = pd.read_csv(path, dtype=str)
+    return frame[frame["kode_kecamatan"] == kode] if kode else frame
+
+
 def load_report_data(
     processed_dir: str | Path, kode: str, kode_kabupaten: str = KODE_KABUPATEN, raw_dir: str | Path | None = None
 ) -> dict:
     """Everything a report reads, for the kabupaten (``kode`` = '') or one kecamatan of ``kode_kabupaten``;
     ``raw_dir`` holds the user's population table, if any."""
     processed = Path(processed_dir)
+    run = read_json(processed / "parameter_run.json")
     status_all = _read_columns(processed / "status_sasaran.parquet")
     status = status_all[status_all["kode_kecamatan"] == kode] if kode else status_all
     rounds_file = processed / ROUNDS_FILE
@@ -503,9 +549,10 @@ def load_report_data(
         "status_all": status_all,
         "status": status,
         "summary": read_json(processed / "summary.json"),
-        "run": read_json(processed / "parameter_run.json"),
-        "keluarga": _read_columns(processed / "p3ke_keluarga.parquet", ["id_keluarga", *deprivation_rules()["kolom"]]),
-        "individu": _read_columns(processed / "p3ke_individu.parquet", _INDIVIDU_COLUMNS),
+        "run": run,
+        "keluarga": _families(processed, run),
+        "individu": _register_individuals(processed, run),
+        "perbandingan": _comparison(processed, run, kode),
         "rounds": rounds[rounds["kode_kecamatan"] == kode] if kode and len(rounds) else rounds,
         "angka": figures(status),
     }
@@ -550,7 +597,8 @@ def intro(data: dict, report_date: str, target_date: str) -> str:
     return (
         f"Keadaan per **{tanggal(report_date)}** untuk **{where}**. Dari **{angka(f['sasaran_sk'])} jiwa** sasaran "
         f"SK Bupati, **{angka(f['keluar_desil1'])} jiwa** ({_share(f['keluar_desil1'], f['sasaran_sk'])} persen) "
-        f"sudah tidak lagi berada di desil 1 P3KE 2024 dan **{angka(f['masih_desil1'])} jiwa** masih di desil 1. "
+        f"sudah tidak lagi berada di desil 1 {register_name(data)} dan **{angka(f['masih_desil1'])} jiwa** masih di "
+        "desil 1. "
         f"Dari yang masih di desil 1, **{angka(f['intervensi_optimal'])} jiwa** sudah diintervensi optimal oleh OPD, "
         f"**{angka(f['intervensi_belum_optimal'])} jiwa** diintervensi belum optimal — "
         f"{angka(f['belum_optimal_masih_ada'])} jiwa masih ada dan {angka(f['belum_optimal_meninggal'])} jiwa "
@@ -604,7 +652,7 @@ def exclusion_section(data: dict) -> str:
     if "per_1000" in shown:
         frame["per 1.000 penduduk"] = shown["per_1000"].map(per_seribu)
     intro_text = (
-        f"<p>Sebanyak <b>{angka(total)} jiwa</b> berada di desil 1 P3KE 2024 tetapi tidak tercantum dalam SK "
+        f"<p>Sebanyak <b>{angka(total)} jiwa</b> berada di desil 1 {register_name(data)} tetapi tidak tercantum dalam SK "
         f"Bupati. Sebaran menurut {level}"
         + (" (15 terbanyak)" if data["kode"] and len(table) > 15 else "")
         + ":</p>"
@@ -612,9 +660,62 @@ def exclusion_section(data: dict) -> str:
     return intro_text + html_table(frame, right=tuple(frame.columns[1:]))
 
 
-def context_text(kode_kabupaten: str = KODE_KABUPATEN) -> str:
+def matching_text(data: dict) -> str:
+    """The paragraph introducing the padu padan funnel."""
+    return (
+        f"Setiap jiwa dalam SK Bupati dipadankan dengan data {register_name(data)}: pertama menurut NIK (setelah NIK "
+        "dibersihkan), lalu — bila NIK rusak atau salah ketik — menurut kemiripan nama di desa yang sama dan tanggal "
+        "lahir. Bagan berikut menunjukkan ke mana setiap sasaran berakhir; di setiap tingkat, kotak-kotak di bawah "
+        "menjumlah tepat ke kotak di atasnya (masih di desil 1 = intervensi optimal + belum optimal + belum "
+        "diintervensi)."
+    )
+
+
+def deprivation_text(data: dict) -> str:
+    """The paragraph introducing the deprivation profile (housing conditions are P3KE's, whatever the register:
+    for DTSEN, the P3KE family of the same people)."""
+    dtsen = data.get("run", {}).get("register") == v.DTSEN
+    source = f"{v.P3KE_LABEL} (keluarga P3KE dari orang yang sama)" if dtsen else v.P3KE_LABEL
+    return (
+        f"Kondisi rumah keluarga sasaran yang masih di desil 1 menurut {source}, dan strategi nasional yang "
+        "ditunjuk oleh setiap kondisi (aturan di `src/helpers/data/deprivasi.csv`, dapat diubah TKPK)."
+    )
+
+
+def exclusion_text(data: dict) -> str:
+    """The paragraph introducing the possible exclusion errors."""
+    return (
+        f"Penduduk desil 1 {register_name(data)} yang **tidak** tercantum dalam SK Bupati. Mereka bukan sasaran SK, "
+        "tetapi perlu dicermati: sebagian mungkin seharusnya masuk daftar sasaran."
+    )
+
+
+def comparison_section(data: dict) -> str:
+    """For a DTSEN run with P3KE cleaned too: how many SK people left and entered desil 1 between P3KE 2024 and
+    DTSEN (counts only; the list, NIK masked, is ``tinjau/perbandingan_register.csv``). Empty otherwise."""
+    frame = data.get("perbandingan")
+    if frame is None:
+        return ""
+    found = perbandingan.counts(frame)
+    where = f"Kecamatan {data['nama']}" if data["kode"] else kabupaten_name(data.get("kode_kabupaten", KODE_KABUPATEN))
+    rows = pd.DataFrame({"Perubahan": [perbandingan.PERUBAHAN_LABELS[c] for c in perbandingan.PERUBAHAN],
+                         "Jiwa": [angka(found[c]) for c in perbandingan.PERUBAHAN]})  # fmt: skip
+    return (
+        f"<h2>Perbandingan {v.P3KE_LABEL} → {register_name(data)}</h2>"
+        f"<p>Sasaran SK Bupati di {where} menurut desil 1 di kedua register: <b>{angka(found[perbandingan.KELUAR])} "
+        f"jiwa</b> masih di desil 1 {v.P3KE_LABEL} tetapi sudah di luar desil 1 {register_name(data)}, dan "
+        f"<b>{angka(found[perbandingan.MASUK])} jiwa</b> sebaliknya: sudah keluar dari desil 1 {v.P3KE_LABEL} "
+        f"tetapi berada di desil 1 {register_name(data)}.</p>"
+        + html_table(rows, right=("Jiwa",))
+        + '<p class="catatan">Daftar per orang (NIK tersamar) ada di data/processed/tinjau/perbandingan_register.csv, '
+        "hanya untuk petugas yang menindaklanjuti.</p>"
+    )
+
+
+def context_text(kode_kabupaten: str = KODE_KABUPATEN, label: str = v.P3KE_LABEL) -> str:
     """BPS poverty context of the kabupaten from ``kemiskinan_bps.csv``; when the table has no figures for it, one
-    sentence saying so, with the province and national rates."""
+    sentence saying so, with the province and national rates. ``label``: the register whose desil 1 is the
+    operational measure (:func:`register_name`)."""
     table = poverty_context()
     name = kabupaten_name(kode_kabupaten)
     rate = table[table["indikator"] == "persentase_penduduk_miskin"].set_index(["wilayah", "tahun"])["nilai"]
@@ -624,7 +725,7 @@ def context_text(kode_kabupaten: str = KODE_KABUPATEN) -> str:
     needed = [(name, 2023), (name, 2024), (name, 2025)]
     note = (
         "*Catatan definisi:* kemiskinan ekstrem diukur BPS dengan garis pengeluaran (USD 1,9 PPP per hari hingga "
-        "2024); dalam laporan ini \"masih di desil 1 P3KE 2024\" dipakai sebagai ukuran operasional, sesuai "
+        f"2024); dalam laporan ini \"masih di desil 1 {label}\" dipakai sebagai ukuran operasional, sesuai "
         f"praktik TKPK {name}."
     )
     if not (all(k in rate.index for k in needed) and {2023, 2024} <= set(poor.index) and len(line)):
@@ -709,19 +810,33 @@ def quality_section(data: dict) -> str:
     )
 
 
+def _dtsen_decile(run: dict) -> str:
+    """For DTSEN: which of its three deciles the report uses (empty for P3KE)."""
+    if run.get("register") != v.DTSEN:
+        return ""
+    level = {"kabupaten": "kabupaten/kota", "provinsi": "provinsi", "nasional": "nasional"}[run["desil_dtsen"]]
+    return (
+        f" Desil DTSEN yang dipakai: desil {level} (peringkat kesejahteraan di antara penduduk {level}; DTSEN "
+        "memuat desil nasional, provinsi dan kabupaten/kota)."
+    )
+
+
 def definitions(data: dict) -> str:
     run = data["run"]
+    label = register_name(data)
+    short = _short(label)
     return (
         "**Definisi yang berlaku dalam laporan ini**\n\n"
-        "- *Keluar dari desil 1*: sasaran SK yang padan dengan P3KE 2024 dan berada di desil 2 atau lebih.\n"
-        "- *Masih di desil 1*: sasaran SK yang padan dengan P3KE 2024 dan berada di desil 1.\n"
+        f"- *Keluar dari desil 1*: sasaran SK yang padan dengan {label} dan berada di desil 2 atau lebih."
+        f"{_dtsen_decile(run)}\n"
+        f"- *Masih di desil 1*: sasaran SK yang padan dengan {label} dan berada di desil 1.\n"
         f"- *Intervensi optimal*: {run['definisi_optimal']}\n"
-        "- *Padu padan*: setiap pasangan sasaran SK–P3KE dinilai dengan model probabilistik (Fellegi–Sunter) atas "
+        f"- *Padu padan*: setiap pasangan sasaran SK–{short} dinilai dengan model probabilistik (Fellegi–Sunter) atas "
         "bagian-bagian NIK, nama yang dinormalkan (ejaan lama, singkatan, gelar), tanggal lahir, desa dan jenis "
         f"kelamin. Padan otomatis bila bobot padan minimal {angka(run['ambang_padan'], 1)} bit, nama mirip, NIK "
         "atau tanggal lahir cocok, dan kandidat berikutnya jauh lebih lemah; NIK sama tetapi nama berbeda tidak "
         f"pernah dipadankan otomatis. Bobot antara {angka(run['ambang_tinjau'], 1)} dan "
-        f"{angka(run['ambang_padan'], 1)} bit: tinjau manual; di bawahnya: tidak padan. Satu orang P3KE hanya "
+        f"{angka(run['ambang_padan'], 1)} bit: tinjau manual; di bawahnya: tidak padan. Satu orang {short} hanya "
         "untuk satu sasaran.\n"
         "- *Perlu tindakan*: masih di desil 1, intervensi belum optimal atau belum ada, dan tidak meninggal atau "
         "pindah menurut verifikasi camat terakhir.\n"
@@ -733,7 +848,7 @@ def definitions(data: dict) -> str:
         "Senin–Minggu) tanggal verifikasinya. Angka setiap putaran adalah keadaan kumulatif pada tanggal verifikasi "
         "terakhir dalam putaran tersebut.\n"
         "- *Formulir verifikasi*: memuat semua sasaran yang masih di desil 1 (yang perlu tindakan lebih dulu "
-        "disebut), semua sasaran yang belum ditemukan di P3KE, dan semua sasaran yang padanannya perlu ditinjau.\n"
+        f"disebut), semua sasaran yang belum ditemukan di {short}, dan semua sasaran yang padanannya perlu ditinjau.\n"
         f"- Data intervensi dan verifikasi dihitung sampai tanggal laporan ({tanggal(run['report_date'])})."
     )
 

@@ -42,7 +42,7 @@ from helpers.errors import InputError
 from helpers.publishing import fmt
 from helpers.publishing.boundaries import SCHEMATIC_NOTE, describe_source, schematic_kecamatan
 from helpers.reference import wilayah
-from helpers.vocabulary import STATUS_DESIL, STATUS_INTERVENSI
+from helpers.vocabulary import P3KE_LABEL, STATUS_DESIL, STATUS_INTERVENSI
 from helpers.vocabulary import STATUS_KEBERADAAN_SASARAN as STATUS_KEBERADAAN
 
 DPI = 120
@@ -61,6 +61,8 @@ COUNT_COLUMNS = (
     "terverifikasi",
 )
 SOURCE_DATA = "P3KE 2024 (Kemenko PMK), SK {kepala} tentang sasaran kemiskinan ekstrem; diolah Bappeda"
+#: Who publishes each register (for the source line of a map).
+PUBLISHER = {"P3KE": "Kemenko PMK", "DTSEN": "BPS"}
 SOURCE_POPULATION = "penduduk: BPS, proyeksi 2022"
 #: The rate map that needs population figures (skipped for a kabupaten without any).
 RATE_MAP = "masih_desil1_per_1000"
@@ -69,6 +71,21 @@ VERIFIED_NOTE = "Terverifikasi = status keberadaan sudah dilaporkan camat (ada, 
 INK = "#222222"
 MUTED = "#666666"
 HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+
+
+def for_register(text: str, register: str) -> str:
+    """A map text written for P3KE 2024 (:data:`SOURCE_DATA`, :data:`DEFINITION_NOTE`, a title) for the register
+    ``register`` ("DTSEN 2025"): unchanged for P3KE 2024."""
+    if register == P3KE_LABEL:
+        return text
+    publisher = PUBLISHER.get(register.split()[0], "")
+    text = text.replace(f"{P3KE_LABEL} (Kemenko PMK)", f"{register} ({publisher})" if publisher else register)
+    return text.replace(P3KE_LABEL, register)
+
+
+def source_data(kode_kabupaten: str = KODE_KABUPATEN, register: str = P3KE_LABEL) -> str:
+    """The data source line of a map: the register (:func:`for_register`) and the SK of the kabupaten's head."""
+    return for_register(SOURCE_DATA.format(kepala=wilayah.kepala_daerah(kode_kabupaten)), register)
 
 
 @dataclass(frozen=True)
@@ -647,10 +664,10 @@ def map_path(out_dir: str | Path, metric: str, kode_kecamatan: str | None = None
     return out_dir / "desa" / f"{kode_kecamatan}_{name}_{metric}.png"
 
 
-def _notes(spec: MapSpec, metrics: pd.DataFrame, level: str) -> tuple[str, ...]:
+def _notes(spec: MapSpec, metrics: pd.DataFrame, level: str, register: str = P3KE_LABEL) -> tuple[str, ...]:
     notes = []
     if spec.kolom != "persen_terverifikasi":
-        notes.append(DEFINITION_NOTE)
+        notes.append(for_register(DEFINITION_NOTE, register))
     else:
         notes.append(VERIFIED_NOTE)
     if spec.kolom == "belum_optimal":
@@ -678,20 +695,21 @@ def render_kabupaten_map(
     province: gpd.GeoDataFrame | None,
     report_date: str | None,
     kode_kabupaten: str = KODE_KABUPATEN,
+    register: str = P3KE_LABEL,
 ) -> Figure:
-    """One kabupaten map by kecamatan."""
+    """One kabupaten map by kecamatan (``register``: the register's name, e.g. "DTSEN 2025")."""
     spec = SPECS[metric]
     schematic = bool(kecamatan.attrs.get("skematis"))
-    sources = [SOURCE_DATA.format(kepala=wilayah.kepala_daerah(kode_kabupaten))]
+    sources = [source_data(kode_kabupaten, register)]
     if spec.penyebut == "penduduk" and metrics.attrs.get("sumber_penduduk"):
         sources.append(metrics.attrs["sumber_penduduk"])
     sources.append(f"batas wilayah: {describe_source(kecamatan)}")
     when = f" · keadaan {fmt.tanggal(report_date)}" if report_date else ""
     text = MapText(
-        judul=spec.judul,
+        judul=for_register(spec.judul, register),
         subjudul=f"{wilayah.kabupaten_name(kode_kabupaten)} menurut kecamatan{when}",
         sumber="; ".join(sources) + ".",
-        catatan=_notes(spec, metrics, "kecamatan"),
+        catatan=_notes(spec, metrics, "kecamatan", register),
         skematis=schematic,
         ringkasan=_summary(spec, metrics, "Seluruh kabupaten"),
     )
@@ -707,6 +725,7 @@ def render_desa_map(
     kode_kecamatan: str,
     report_date: str | None,
     kode_kabupaten: str = KODE_KABUPATEN,
+    register: str = P3KE_LABEL,
 ) -> Figure:
     """One kecamatan map by desa, neighbouring kecamatan in grey, located in the kabupaten inset."""
     spec = SPECS[metric]
@@ -714,10 +733,10 @@ def render_desa_map(
     name = wilayah.kecamatan_name(kode_kecamatan, kode_kabupaten)
     when = f" · keadaan {fmt.tanggal(report_date)}" if report_date else ""
     text = MapText(
-        judul=spec.judul,
+        judul=for_register(spec.judul, register),
         subjudul=f"Kecamatan {name} menurut desa/kelurahan{when}",
-        sumber=f"{SOURCE_DATA.format(kepala=wilayah.kepala_daerah(kode_kabupaten))}; batas wilayah: {describe_source(desa)}.",
-        catatan=_notes(spec, metrics, "desa"),
+        sumber=f"{source_data(kode_kabupaten, register)}; batas wilayah: {describe_source(desa)}.",
+        catatan=_notes(spec, metrics, "desa", register),
         inset_judul=f"Lokasi di {wilayah.kabupaten_name(kode_kabupaten)}",
         ringkasan=_summary(spec, metrics, f"Kecamatan {name}"),
     )
@@ -752,6 +771,7 @@ def render_maps(
     desa_maps: tuple[str, ...] = DESA_MAPS,
     workers: int = 2,
     raw_dir: str | Path | None = None,
+    register: str = P3KE_LABEL,
 ) -> dict[str, Path]:
     """Write every kabupaten map and, when desa polygons exist, the desa maps of each kecamatan, drawn by
     ``workers`` processes.
@@ -759,7 +779,8 @@ def render_maps(
     Names: ``kabupaten_<metric>`` and ``desa_<kode kecamatan>_<metric>`` (files: :func:`map_path`). Without
     kecamatan polygons (or with ``schematic=True``) the schematic stand-in is used and captioned; desa maps
     then are skipped. ``kecamatan`` (name or code) limits the desa maps to one kecamatan. Without any population
-    figure for the kabupaten (``raw_dir``: the user's population table) the rate map is not drawn.
+    figure for the kabupaten (``raw_dir``: the user's population table) the rate map is not drawn. ``register``: the
+    name of the register the statuses come from (titles, sources and notes; :func:`for_register`).
     """
     selected = _selected_kecamatan(kecamatan, kode_kabupaten)  # a misspelt name fails before any drawing
     if boundaries_kec is None or schematic:
@@ -778,7 +799,7 @@ def render_maps(
                 jobs += [(f"desa_{kode}_{m}", m, kode) for m in desa_maps]
     shared = dict(
         metrics=metrics, desa_metrics=desa_metrics, kec=boundaries_kec, desa=boundaries_desa, province=province,
-        report_date=report_date, kode_kabupaten=kode_kabupaten, out_dir=out_dir,
+        report_date=report_date, kode_kabupaten=kode_kabupaten, out_dir=out_dir, register=register,
     )
     try:
         if workers > 1 and len(jobs) > 1:
@@ -806,10 +827,12 @@ def _draw(job: tuple[str, str, str]) -> Path:
     _, metric, kode = job
     s = _SHARED
     if not kode:
-        fig = render_kabupaten_map(metric, s["metrics"], s["kec"], s["province"], s["report_date"], s["kode_kabupaten"])
+        fig = render_kabupaten_map(metric, s["metrics"], s["kec"], s["province"], s["report_date"], s["kode_kabupaten"],
+                                   s["register"])  # fmt: skip
     else:
         fig = render_desa_map(
-            metric, s["desa_metrics"][kode], s["desa"], s["kec"], kode, s["report_date"], s["kode_kabupaten"]
+            metric, s["desa_metrics"][kode], s["desa"], s["kec"], kode, s["report_date"], s["kode_kabupaten"],
+            s["register"],
         )
     return save_figure(fig, map_path(s["out_dir"], metric, kode or None))
 

@@ -13,6 +13,7 @@ half-written report behind.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from concurrent.futures import as_completed
@@ -41,6 +42,8 @@ from helpers.reference.wilayah import (
     resolve_kecamatan,
     suggest_kecamatan,
 )
+from helpers.statuses.classify import PARAMETER_FILE
+from helpers.vocabulary import DTSEN
 
 REPORT_NOTEBOOK = "04_report.ipynb"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -60,6 +63,20 @@ SOURCES = (
     "SK {kepala} tentang penduduk miskin ekstrem; P3KE 2024 (Kemenko PMK, BAST 14 Maret 2024); "
     "laporan intervensi OPD; verifikasi lapangan camat; BPS"
 )
+_P3KE_SOURCE = "P3KE 2024 (Kemenko PMK, BAST 14 Maret 2024)"
+
+
+def sources(parameters: dict) -> str:
+    """The report's sources: :data:`SOURCES` for the run's kabupaten/kota (``kode_kabupaten``), with the DTSEN
+    export named when the run matched against DTSEN."""
+    text = SOURCES.format(kepala=kepala_daerah(parameters["kode_kabupaten"]))
+    path = Path(parameters["processed_dir"]) / PARAMETER_FILE
+    run = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if run.get("register") != DTSEN:
+        return text
+    return text.replace(_P3KE_SOURCE, f"{run['register_label']} (desil {run['desil_dtsen']}); {_P3KE_SOURCE}")
+
+
 WORKERS = helpers_workers.WORKERS
 
 
@@ -94,7 +111,7 @@ def _metadata(parameters: dict, kode: str) -> dict:
         "judul": "Laporan Percepatan Penghapusan Kemiskinan Ekstrem",
         "wilayah": wilayah,
         "tanggal": tanggal(parameters["report_date"]),
-        "sumber": SOURCES.format(kepala=kepala_daerah(kode_kabupaten)),
+        "sumber": sources(parameters),
         "kaki": (
             "Dokumen ini dihasilkan otomatis dari data olahan (notebook 04_report). NIK disamarkan sesuai "
             "UU 27/2022 tentang Pelindungan Data Pribadi; daftar lengkap hanya ada pada formulir verifikasi "

@@ -93,6 +93,10 @@ COLUMN_NAMES: dict[str, str] = {
     "Tanggal Keputusan": "tanggal_keputusan",
     "Putaran": "putaran",
     "NIK Temuan Lapangan": "nik_temuan",
+    "Desil Nasional": "desil_nasional",
+    "Desil Provinsi": "desil_provinsi",
+    "Desil Kabupaten/Kota": "desil_kabupaten",
+    "Tahun Data": "tahun_data",
 }
 
 #: Header variants seen in real exports -> canonical header. Keys are compared after
@@ -137,6 +141,27 @@ HEADER_ALIASES: dict[str, str] = {
     "No.": "No",
     "Nomor": "No",
     "No Urut": "No",
+    # DTSEN exports
+    "No Kartu Keluarga": "No KK",
+    "Nomor Kartu Keluarga": "No KK",
+    "NOKK": "No KK",
+    "No_KK": "No KK",
+    "Desil Nas": "Desil Nasional",
+    "Desil Kesejahteraan Nasional": "Desil Nasional",
+    "Peringkat Desil Nasional": "Desil Nasional",
+    "Desil_Nasional": "Desil Nasional",
+    "Desil Prov": "Desil Provinsi",
+    "Desil Kesejahteraan Provinsi": "Desil Provinsi",
+    "Desil_Provinsi": "Desil Provinsi",
+    "Desil Kabupaten": "Desil Kabupaten/Kota",
+    "Desil Kab/Kota": "Desil Kabupaten/Kota",
+    "Desil Kab": "Desil Kabupaten/Kota",
+    "Desil Kesejahteraan Kabupaten/Kota": "Desil Kabupaten/Kota",
+    "Desil_Kabupaten": "Desil Kabupaten/Kota",
+    "Kode Desa Kemendagri": "Kode Kemdagri",
+    "Kode Desa": "Kode Kemdagri",
+    "Periode Data": "Tahun Data",
+    "Tahun Pemutakhiran": "Tahun Data",
 }
 
 _ID_COLUMNS = (
@@ -253,6 +278,34 @@ KEPUTUSAN_PADAN = InputSpec(
     description="Keputusan padu padan oleh analis (tinjau manual)",
 )
 
+#: The three DTSEN deciles, by the ``desil_dtsen`` parameter value (header of the export).
+DESIL_DTSEN_HEADERS = {
+    "nasional": "Desil Nasional",
+    "provinsi": "Desil Provinsi",
+    "kabupaten": "Desil Kabupaten/Kota",
+}
+
+DTSEN = InputSpec(
+    name="dtsen",
+    path="dtsen",
+    is_folder=True,
+    required=("NIK", "No KK", "Nama", "Kecamatan", "Desa/Kelurahan"),
+    optional=(
+        "Tanggal Lahir",
+        "Jenis Kelamin",
+        "Hubungan dengan Kepala Keluarga",
+        *DESIL_DTSEN_HEADERS.values(),
+        "Kode Kemdagri",
+        "Provinsi",
+        "Kabupaten/Kota",
+        "Alamat",
+        "Tahun Data",
+    ),
+    text_columns=_ID_COLUMNS,
+    may_be_absent=True,
+    description="DTSEN (Data Tunggal Sosial dan Ekonomi Nasional), individu",
+)
+
 INPUTS: dict[str, InputSpec] = {
-    spec.name: spec for spec in (P3KE, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN)
+    spec.name: spec for spec in (P3KE, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN, DTSEN)
 }

@@ -41,13 +41,15 @@ from helpers.matching import charts
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU
 from helpers.matching.padan import CHARTS_DIR, MODEL_FILE, MatchResult, match_sk, matched_frame, write_review
 from helpers.reference.wilayah import kecamatan_table
+from helpers.statuses import perbandingan
+from helpers.statuses import register as registers
 from helpers.statuses.verifikasi import resolve_keberadaan
 from helpers.vocabulary import BELUM_DIVERIFIKASI, STRATEGI
 
 STATUS_FILE = "status_sasaran.parquet"
 ROUNDS_FILE = "status_putaran.parquet"
 SUMMARY_FILE = "summary.json"
-PARAMETER_FILE = "parameter_run.json"
+PARAMETER_FILE = registers.PARAMETER_FILE
 KEBERADAAN_REVIEW_FILE = "keberadaan_masalah.csv"
 FIELD_FINDINGS_FILE = "temuan_lapangan.csv"
 SUMMARY_KEYS = (
@@ -420,14 +422,19 @@ def build_summary(
     return summary
 
 
-def parameter_run(report_date: object, ambang_padan: float, ambang_tinjau: float, min_strategi: int) -> dict[str, Any]:
-    """The parameters in force, with the definition of "optimal" that reports print."""
+def parameter_run(report_date: object, ambang_padan: float, ambang_tinjau: float, min_strategi: int,
+                  register: str = v.P3KE, desil_dtsen: str = v.DESIL_DTSEN[0],
+                  register_label: str = v.P3KE_LABEL) -> dict[str, Any]:  # fmt: skip
+    """The parameters in force, with the definition of "optimal" that reports print and the register's name."""
     return {
         "report_date": to_date(report_date).isoformat(),
         "ambang_padan": float(ambang_padan),
         "ambang_tinjau": float(ambang_tinjau),
         "min_strategi": int(min_strategi),
         "definisi_optimal": definisi_optimal(min_strategi),
+        "register": register,
+        "desil_dtsen": desil_dtsen if register == v.DTSEN else None,
+        "register_label": register_label,
     }
 
 
@@ -492,6 +499,8 @@ class StatusRun:
     masalah: pd.DataFrame
     temuan: pd.DataFrame = field(default_factory=pd.DataFrame)
     paths: list[Path] = field(default_factory=list)
+    #: P3KE 2024 -> DTSEN per SK person (:mod:`helpers.statuses.perbandingan`), when both registers were cleaned.
+    perbandingan: pd.DataFrame | None = None
 
 
 def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
@@ -563,12 +572,18 @@ def run_status(
     tables: dict[str, pd.DataFrame] | None = None,
     write: bool = True,
     raw_dir: str | Path | None = None,
+    register: str = v.P3KE,
+    desil_dtsen: str = v.DESIL_DTSEN[0],
 ) -> StatusRun:
-    """Match, compute the statuses at ``report_date`` and write ``status_sasaran.parquet``, ``summary.json``,
-    ``parameter_run.json`` and the review lists under ``tinjau/``."""
+    """Match against the chosen ``register`` (``p3ke`` or ``dtsen`` with the decile ``desil_dtsen``; see
+    :mod:`helpers.statuses.register`), compute the statuses at ``report_date`` and write
+    ``status_sasaran.parquet``, ``summary.json``, ``parameter_run.json`` and the review lists under ``tinjau/``.
+    With ``dtsen`` and a cleaned P3KE, the SK is also matched against P3KE 2024 and the change of each person is
+    written (``tinjau/perbandingan_register.csv``, ``perbandingan_register.json``)."""
     processed_dir = Path(processed_dir)
     date = to_date(report_date)
-    tables = dict(tables) if tables is not None else read_tables(processed_dir)
+    given = dict(tables) if tables is not None else read_tables(processed_dir)
+    tables = registers.register_tables(given, register, desil_dtsen)
     run_id = runs.clean_run_id(processed_dir) if write else None  # the cleaning run consumed, carried forward
     match = match_sk(tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"), ambang_padan, ambang_tinjau)
     tables["padan"] = match
@@ -578,8 +593,15 @@ def run_status(
     summary = build_summary(status, date, read_ringkasan(processed_dir), per_putaran(rounds), kode_kabupaten,
                             next_round(tables["verifikasi"], date), raw_dir)  # fmt: skip
     findings = field_findings(status, tables["verifikasi"], tables["p3ke_individu"], date)
-    parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi)
+    label = registers.label(given, register)
+    parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi, register, desil_dtsen, label)
     run = StatusRun(status, summary, parameters, match, masalah, findings)
+    compare = register == v.DTSEN and given.get("p3ke_individu") is not None and len(given["p3ke_individu"]) > 0
+    if compare:
+        before_match = match_sk(given["sk"], given["p3ke_individu"], given.get("keputusan_padan"), ambang_padan,
+                                ambang_tinjau)  # fmt: skip
+        before = compute_status_detail({**given, "padan": before_match}, date, min_strategi)[0]
+        run.perbandingan = perbandingan.compare_registers(before, status)
     if write:
         runs.start_step(processed_dir, runs.MATCH_STEP, run_id, run_id_pembersihan=run_id)
         run.paths.append(outputs.write_parquet(status, processed_dir / STATUS_FILE, run_id))
@@ -592,6 +614,10 @@ def run_status(
         review = processed_dir / "tinjau" / KEBERADAAN_REVIEW_FILE
         run.paths.append(outputs.write_csv(keberadaan_review(masalah), review))
         run.paths.append(outputs.write_csv(findings, processed_dir / "tinjau" / FIELD_FINDINGS_FILE))
+        if run.perbandingan is not None:
+            run.paths.append(outputs.write_csv(run.perbandingan, processed_dir / "tinjau" / perbandingan.CSV_FILE))
+            counts = perbandingan.summary(run.perbandingan, v.P3KE_LABEL, label)
+            run.paths.append(outputs.write_json(counts, processed_dir / perbandingan.JSON_FILE))
         runs.finish_step(processed_dir, runs.MATCH_STEP, run_id, run.paths)
     return run
 

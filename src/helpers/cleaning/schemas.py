@@ -62,6 +62,20 @@ def _source() -> dict[str, pa.Column]:
     return {"sumber_file": _text(False), "baris_sumber": pa.Column("Int64", pa.Check.ge(1), nullable=False)}
 
 
+def _person() -> dict[str, pa.Column]:
+    """The person columns a register shares (P3KE and DTSEN individu)."""
+    return {
+        "nik": _nik(),
+        "nik_status": _isin(NIK_STATUSES),
+        "nama": _text(),
+        "nama_kunci": _text(),
+        "jenis_kelamin": _isin(("L", "P"), nullable=True),
+        "tanggal_lahir": _date(),
+        "hubungan_kk": _text(),
+        **_regions(),
+    }
+
+
 def _desa_in_kecamatan(frame: pd.DataFrame) -> pd.Series:
     both = frame["kode_desa"].notna() & frame["kode_kecamatan"].notna()
     inside = (frame["kode_desa"].str[:8] == frame["kode_kecamatan"]).fillna(False).astype(bool)
@@ -80,14 +94,7 @@ P3KE_INDIVIDU = _schema(
     {
         "id_keluarga": _text(),
         "id_individu": _text(),
-        "nik": _nik(),
-        "nik_status": _isin(NIK_STATUSES),
-        "nama": _text(),
-        "nama_kunci": _text(),
-        "jenis_kelamin": _isin(("L", "P"), nullable=True),
-        "tanggal_lahir": _date(),
-        "hubungan_kk": _text(),
-        **_regions(),
+        **_person(),
         "desil": _desil(),
         "kode_kemendagri": _text(),
         "provinsi": _text(),
@@ -105,14 +112,7 @@ DTSEN_INDIVIDU = _schema(
     "dtsen_individu",
     {
         "no_kk": _nik(),
-        "nik": _nik(),
-        "nik_status": _isin(NIK_STATUSES),
-        "nama": _text(),
-        "nama_kunci": _text(),
-        "jenis_kelamin": _isin(("L", "P"), nullable=True),
-        "tanggal_lahir": _date(),
-        "hubungan_kk": _text(),
-        **_regions(),
+        **_person(),
         "desil_nasional": _desil(nullable=True),
         "desil_provinsi": _desil(nullable=True),
         "desil_kabupaten": _desil(nullable=True),

@@ -537,6 +537,23 @@ def _identity(raw: pd.DataFrame, reasons: Reasons, perbaikan: dict) -> tuple[pd.
     return nik, nama
 
 
+def _person(
+    raw: pd.DataFrame, nik: pd.DataFrame, nama: pd.Series, jenis_kelamin: pd.Series, tanggal_lahir: pd.Series,
+    regions: pd.DataFrame,
+) -> dict[str, pd.Series]:
+    """The person columns a register shares (P3KE and DTSEN individu), in table order."""
+    return {
+        "nik": nik["nik"],
+        "nik_status": nik["nik_status"].astype("string"),
+        "nama": nama,
+        "nama_kunci": name_key(nama),
+        "jenis_kelamin": jenis_kelamin,
+        "tanggal_lahir": tanggal_lahir,
+        "hubungan_kk": tidy_text(raw["hubungan_kk"]),
+        **regions[["kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]],
+    }
+
+
 def clean_p3ke(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
     """P3KE individu. Quarantined: no NIK and no name, unknown kecamatan/desa, missing or bad desil.
     A NIK that cannot be recovered is kept as missing, flagged in ``nik_status`` (name matching still works)."""
@@ -556,14 +573,7 @@ def clean_p3ke(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Clean
         {
             "id_keluarga": tidy_text(raw["id_keluarga"]),
             "id_individu": tidy_text(raw["id_individu"]),
-            "nik": nik["nik"],
-            "nik_status": nik["nik_status"].astype("string"),
-            "nama": nama,
-            "nama_kunci": name_key(nama),
-            "jenis_kelamin": jenis_kelamin,
-            "tanggal_lahir": tanggal_lahir,
-            "hubungan_kk": tidy_text(raw["hubungan_kk"]),
-            **regions[["kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]],
+            **_person(raw, nik, nama, jenis_kelamin, tanggal_lahir, regions),
             "desil": desil,
             **_text_columns(
                 raw,
@@ -621,14 +631,7 @@ def clean_dtsen(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Clea
     data = pd.DataFrame(
         {
             "no_kk": no_kk["nik"],
-            "nik": nik["nik"],
-            "nik_status": nik["nik_status"].astype("string"),
-            "nama": nama,
-            "nama_kunci": name_key(nama),
-            "jenis_kelamin": jenis_kelamin,
-            "tanggal_lahir": tanggal_lahir,
-            "hubungan_kk": tidy_text(raw["hubungan_kk"]),
-            **regions[["kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa"]],
+            **_person(raw, nik, nama, jenis_kelamin, tanggal_lahir, regions),
             **deciles,
             **_text_columns(raw, ["kode_kemendagri", "provinsi", "kabupaten", "alamat"]),
             "tahun_data": tahun,

@@ -143,3 +143,26 @@ def test_cached_reading_is_the_same_and_follows_changed_and_removed_files(tmp_pa
     (folder / "b.csv").unlink()
     readers.read_input_sheets(tmp_path, contract.INTERVENSI, cache_dir=cache)  # optional input, now absent
     assert not (cache / "intervensi").exists()
+
+
+def test_csv_read_by_arrow_equals_python_csv_and_ragged_files_lose_no_row(tmp_path):
+    text = (
+        'NIK;Nama;OPD;Program;Tanggal Intervensi\n'
+        '3517061203850001;"Siti; binti Ahmad";Dinsos;"PKH ""reguler""";2024-05-01\n'
+        '\n'
+        '0035170612038500;"Budi\nSantoso";  ;Perkim;\n'
+        '3517061203850003;Sugeng Sétiawan;Dinsos;BPNT;01/06/2024\n'
+    )
+    path = tmp_path / "a.csv"
+    path.write_bytes(text.encode("cp1252"))
+    fast, slow = readers._csv_columns(path), readers._csv_columns(path, fast=False)
+    pd.testing.assert_frame_equal(readers._text_grid(fast), readers._text_grid(slow))
+    frame = readers.read_file(path, contract.INTERVENSI)
+    assert list(frame["Nama"]) == ["Siti; binti Ahmad", "Budi\nSantoso", "Sugeng Sétiawan"]
+    assert list(frame["NIK"]) == ["3517061203850001", "0035170612038500", "3517061203850003"]
+    assert list(frame["Program"]) == ['PKH "reguler"', "Perkim", "BPNT"]
+    assert list(frame["baris_sumber"]) == [2, 4, 5]  # records, as a spreadsheet numbers them
+    assert frame["OPD"].isna().tolist() == [False, True, False]
+    # a title line above the header and a row with one cell too many: every row is still read
+    path.write_text("DATA INTERVENSI 2024\n" + text.replace("BPNT;01/06/2024", "BPNT;01/06/2024;lebih"))
+    assert len(readers.read_file(path, contract.INTERVENSI)) == 3

@@ -37,6 +37,7 @@ import fastexcel
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 from rapidfuzz import process
 from tqdm import tqdm
@@ -120,10 +121,7 @@ def _grids_from_file(path: Path) -> Iterable[tuple[str, pd.DataFrame]]:
             table = workbook.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_arrow()
             yield name, _text_grid(table.columns, excel=True)
     elif suffix == ".csv":
-        rows = _read_csv_rows(path)
-        width = max((len(r) for r in rows), default=0)
-        columns = [pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)]
-        yield "", _text_grid(columns)
+        yield "", _text_grid(_csv_columns(path))
     elif suffix == ".parquet":
         table = pq.read_table(path)
         header = pd.DataFrame([table.column_names], dtype="string")
@@ -161,7 +159,8 @@ def _arrow_text(column: pa.ChunkedArray) -> pd.Series:
     return values.map(cell_text, na_action="ignore").astype("string") if len(values) else values.astype("string")
 
 
-def _read_csv_rows(path: Path) -> list[list[str]]:
+def _csv_text(path: Path) -> tuple[str, str]:
+    """The text of a CSV file (UTF-8, else Windows-1252, else Latin-1) and its delimiter (, ; | or tab)."""
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
@@ -170,8 +169,35 @@ def _read_csv_rows(path: Path) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-    delimiter = max([",", ";", "|", "\t"], key=sample.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return text, max([",", ";", "|", "\t"], key=sample.count)
+
+
+def _csv_columns(path: Path, fast: bool = True) -> list[pa.Array | pa.ChunkedArray]:
+    """The columns of a CSV file as Arrow text, one value per record. A file whose records all have the first
+    record's width is parsed by Arrow's multi-threaded reader; any other (a title block above the header, a
+    ragged row) by Python's csv module, cell by cell, so that no row is ever skipped."""
+    text, delimiter = _csv_text(path)
+    if not text.strip():
+        return []
+    width = len(next(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    if fast:
+        ragged: list[object] = []
+        table = pcsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pcsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pcsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                invalid_row_handler=lambda row: ragged.append(row) or "skip",
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)}, strings_can_be_null=False
+            ),
+        )  # fmt: skip
+        if not ragged:
+            return table.columns
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    width = max(len(r) for r in rows)
+    return [pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)]
 
 
 def _find_header(rows: list[list[object]], spec: InputSpec) -> tuple[int, dict[int, str]] | None:

@@ -555,14 +555,17 @@ def run_status(
     tables: dict[str, pd.DataFrame] | None = None,
     write: bool = True,
     raw_dir: str | Path | None = None,
+    mesin_padan: str = "duckdb",
 ) -> StatusRun:
     """Match, compute the statuses at ``report_date`` and write ``status_sasaran.parquet``, ``summary.json``,
-    ``parameter_run.json`` and the review lists under ``tinjau/``."""
+    ``parameter_run.json`` and the review lists under ``tinjau/``. ``mesin_padan``: the engine that scores the
+    linkage model (``duckdb`` or ``spark``, the same figures)."""
     processed_dir = Path(processed_dir)
     date = to_date(report_date)
     tables = dict(tables) if tables is not None else read_tables(processed_dir)
     run_id = runs.clean_run_id(processed_dir) if write else None  # the cleaning run consumed, carried forward
-    match = match_sk(tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"), ambang_padan, ambang_tinjau)
+    match = match_sk(tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"), ambang_padan, ambang_tinjau,
+                     mesin_padan=mesin_padan)  # fmt: skip
     tables["padan"] = match
     status, masalah = compute_status_detail(tables, date, min_strategi)
     rounds = status_per_round(tables, date, min_strategi)

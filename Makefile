@@ -12,7 +12,7 @@ REPORT_DATE ?= 2024-11-06
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[test]"
+	$(BIN)/python -m pip install -e ".[test,spark]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (jombang)"
 	touch $(STAMP)
 
@@ -33,7 +33,7 @@ reports: setup
 forms: setup
 	$(BIN)/python -m helpers forms -p report_date $(REPORT_DATE)
 
-## System packages for the browser and spreadsheet tests (Debian chromium, LibreOffice).
+## System packages for the browser, spreadsheet and Spark tests (Debian chromium, LibreOffice, Java).
 system-deps:
 	bash scripts/install_system_deps.sh
 

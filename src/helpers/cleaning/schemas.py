@@ -6,8 +6,9 @@ input is quarantined before), so the error lists every failing check at once.
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
-import pandera.pandas as pa
 
 from helpers.cleaning import ids
 from helpers.cleaning.nik import NIK_DIPERBAIKI, NIK_KOSONG, NIK_TIDAK_DAPAT_DIPULIHKAN, NIK_TIDAK_VALID, NIK_VALID
@@ -20,6 +21,11 @@ from helpers.vocabulary import (
     STATUS_OPD,
     STRATEGI,
 )
+
+# pandera imports pyspark.pandas when pyspark is installed (the Spark linkage path, helpers.matching.spark), on
+# import and again when it first validates; pyspark then warns about pandas 3, which pandera's checks don't use.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+import pandera.pandas as pa  # noqa: E402
 
 DATE = "datetime64[us]"
 TEXT = "string"

@@ -1,4 +1,4 @@
-"""Padu padan as probabilistic record linkage (Fellegi–Sunter with Splink on DuckDB).
+"""Padu padan as probabilistic record linkage (Fellegi–Sunter with Splink on DuckDB, or scored on Spark).
 
 Each SK person is compared with the P3KE individuals that share a block with them; every blocked pair is scored
 on four comparisons, NIK matches included:
@@ -47,6 +47,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from helpers.cleaning.nik import mask_series, nik_birth_info
+from helpers.errors import InputError
 from helpers.matching.names import normalise_names
 from helpers.vocabulary import KEPUTUSAN_MANUAL, METODE_PADAN, NIK, PROBABILISTIK, TIDAK_PADAN, TINJAU_MANUAL
 
@@ -56,6 +57,9 @@ AMBANG_TINJAU = -6.0
 #: An automatic match needs its weight to beat the SK person's next candidate by this many bits.
 SELISIH_MINIMUM = 3.0
 SEED = 9
+#: Engines that score the model: DuckDB in this process (the default), or Spark through Splink's Spark backend
+#: (:mod:`helpers.matching.spark`; training stays on DuckDB). Both give the same pairs, weights and outcomes.
+MESIN_PADAN = ("duckdb", "spark")
 #: Random pairs for the u probabilities: enough to see every level that random pairs reach (a same name ~1e-4),
 #: while the rarest levels (NIK agreements) are never seen by random pairs and get a fixed small u.
 U_PAIRS = 5e5
@@ -274,11 +278,24 @@ def settings(probability_two_random_records_match: float = 1e-4) -> dict:
     }
 
 
-def _linker(left: pd.DataFrame, right: pd.DataFrame, model: dict):
+def check_mesin_padan(mesin_padan: str) -> str:
+    """``mesin_padan`` if it is one of :data:`MESIN_PADAN`, else :class:`InputError`."""
+    if mesin_padan not in MESIN_PADAN:
+        raise InputError(f'Parameter mesin_padan = "{mesin_padan}" harus salah satu dari: {", ".join(MESIN_PADAN)}.')
+    return mesin_padan
+
+
+def _linker(left: pd.DataFrame, right: pd.DataFrame, model: dict, mesin_padan: str = "duckdb"):
     from splink import DuckDBAPI, Linker
 
-    db = DuckDBAPI()
-    db._execute_sql_against_backend("SET threads TO 2")
+    if mesin_padan == "spark":
+        from helpers.matching import spark
+
+        db = spark.database_api(inputs=("a_sk", "b_p3ke"))
+        model = spark.spark_model(model)
+    else:
+        db = DuckDBAPI()
+        db._execute_sql_against_backend("SET threads TO 2")
     tables = [db.register(left, dataset_display_name="a_sk"), db.register(right, dataset_display_name="b_p3ke")]
     logging.getLogger("splink").setLevel(logging.ERROR)  # untrainable levels are listed in koreksi_m instead
     return Linker(tables, model, log_level=logging.ERROR)
@@ -359,10 +376,14 @@ def _labels(model: dict) -> dict[str, dict[int, str]]:
     return out
 
 
-def score(left: pd.DataFrame, right: pd.DataFrame, model: dict, min_weight: float) -> pd.DataFrame:
+def score(
+    left: pd.DataFrame, right: pd.DataFrame, model: dict, min_weight: float, mesin_padan: str = "duckdb"
+) -> pd.DataFrame:
     """All blocked pairs scored; those with ``bobot_padan >= min_weight`` returned (``sk_pos``, ``p3ke_index``,
-    ``bobot_padan``, ``probabilitas_padan``, the readable level per comparison)."""
-    linker = _linker(left, right, splink_settings(model))
+    ``bobot_padan``, ``probabilitas_padan``, the readable level per comparison). ``mesin_padan``: the engine that
+    scores (:data:`MESIN_PADAN`; the same figures on both)."""
+    check_mesin_padan(mesin_padan)
+    linker = _linker(left, right, splink_settings(model), mesin_padan)
     pairs = linker.inference.predict(threshold_match_weight=min_weight).as_pandas_dataframe()
     flipped = pairs["source_dataset_l"] != "a_sk"
     sk_pos = np.where(flipped, pairs["unique_id_r"], pairs["unique_id_l"]).astype(np.int64)
@@ -590,10 +611,13 @@ def link(
     selisih_minimum: float = SELISIH_MINIMUM,
     model_path: str | Path | None = None,
     seed: int = SEED,
+    mesin_padan: str = "duckdb",
 ) -> LinkageResult:
     """Padu padan of the SK list against P3KE. Decisions are applied first; the decided SK and P3KE people
     leave the model's input and get ``metode_padan = keputusan_manual``. The trained model is returned in the
-    result and written to ``model_path`` when given."""
+    result and written to ``model_path`` when given. The model is trained on DuckDB and scored on
+    ``mesin_padan`` (``duckdb`` or ``spark``: Splink's Spark backend, :mod:`helpers.matching.spark`)."""
+    check_mesin_padan(mesin_padan)
     forced, forced_none, stale = apply_decisions(sk, p3ke, decisions)
     decided_sk = set(forced["id_sasaran"]) | set(forced_none["id_sasaran"])
     rest_sk = sk[~sk["id_sasaran"].isin(decided_sk)].reset_index(drop=True)
@@ -602,7 +626,7 @@ def link(
     model = train(left, right, seed) if len(rest_sk) >= MIN_SK_TRAINING else default_model()
     if model_path is not None:
         Path(model_path).write_text(json.dumps(model, indent=2, sort_keys=True), encoding="utf-8")
-    pairs = score(left, right, model, min_weight=min(ambang_tinjau, ambang_padan) - 10)
+    pairs = score(left, right, model, min(ambang_tinjau, ambang_padan) - 10, mesin_padan)
     outcome = _outcome(len(rest_sk), pairs, ambang_padan, ambang_tinjau, selisih_minimum)
     outcome = outcome.assign(id_sasaran=rest_sk["id_sasaran"].to_numpy(), sk_pos=outcome.index)
     manual = pd.concat([forced, forced_none.assign(p3ke_index=pd.NA)], ignore_index=True).assign(

@@ -42,9 +42,11 @@ def match_sk(
     ambang_padan: float = AMBANG_PADAN,
     ambang_tinjau: float = AMBANG_TINJAU,
     model_path: str | Path | None = None,
+    mesin_padan: str = "duckdb",
 ) -> MatchResult:
-    """Every SK person -> at most one register person (see :mod:`helpers.matching.linkage`)."""
-    return link(sk, p3ke, decisions, ambang_padan, ambang_tinjau, model_path=model_path)
+    """Every SK person -> at most one register person (see :mod:`helpers.matching.linkage`); the model is scored
+    on ``mesin_padan`` (``duckdb`` or ``spark``)."""
+    return link(sk, p3ke, decisions, ambang_padan, ambang_tinjau, model_path=model_path, mesin_padan=mesin_padan)
 
 
 def matched_frame(result: MatchResult, sk: pd.DataFrame, p3ke: pd.DataFrame) -> pd.DataFrame:

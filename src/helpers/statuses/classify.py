@@ -574,18 +574,21 @@ def run_status(
     raw_dir: str | Path | None = None,
     register: str = v.P3KE,
     desil_dtsen: str = v.DESIL_DTSEN[0],
+    mesin_padan: str = "duckdb",
 ) -> StatusRun:
     """Match against the chosen ``register`` (``p3ke`` or ``dtsen`` with the decile ``desil_dtsen``; see
     :mod:`helpers.statuses.register`), compute the statuses at ``report_date`` and write
     ``status_sasaran.parquet``, ``summary.json``, ``parameter_run.json`` and the review lists under ``tinjau/``.
     With ``dtsen`` and a cleaned P3KE, the SK is also matched against P3KE 2024 and the change of each person is
-    written (``tinjau/perbandingan_register.csv``, ``perbandingan_register.json``)."""
+    written (``tinjau/perbandingan_register.csv``, ``perbandingan_register.json``). ``mesin_padan``: the engine
+    that scores the linkage model (``duckdb`` or ``spark``, the same figures)."""
     processed_dir = Path(processed_dir)
     date = to_date(report_date)
     given = dict(tables) if tables is not None else read_tables(processed_dir)
     tables = registers.register_tables(given, register, desil_dtsen)
     run_id = runs.clean_run_id(processed_dir) if write else None  # the cleaning run consumed, carried forward
-    match = match_sk(tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"), ambang_padan, ambang_tinjau)
+    match = match_sk(tables["sk"], tables["p3ke_individu"], tables.get("keputusan_padan"), ambang_padan, ambang_tinjau,
+                     mesin_padan=mesin_padan)  # fmt: skip
     tables["padan"] = match
     tables = _with_matched(tables)
     status, masalah = compute_status_detail(tables, date, min_strategi)

@@ -41,6 +41,7 @@ min_strategi = 2
 kode_kabupaten = "35.17"
 register = "p3ke"  # p3ke (P3KE 2024) atau dtsen
 desil_dtsen = "kabupaten"  # untuk register dtsen: kabupaten, provinsi atau nasional
+mesin_padan = "duckdb"  # mesin penilai model padu padan: duckdb (bawaan) atau spark (hasil sama)
 
 # %%
 from pathlib import Path
@@ -57,7 +58,8 @@ RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 from helpers import matching, statuses
 
 hasil = statuses.run_status(PROCESSED, p["report_date"], p["ambang_padan"], p["ambang_tinjau"], p["min_strategi"],
-                            p["kode_kabupaten"], raw_dir=RAW, register=p["register"], desil_dtsen=p["desil_dtsen"])
+                            p["kode_kabupaten"], raw_dir=RAW, register=p["register"], desil_dtsen=p["desil_dtsen"],
+                            mesin_padan=p["mesin_padan"])
 print("Register:", hasil.parameters["register_label"])
 print(hasil.parameters["definisi_optimal"])
 

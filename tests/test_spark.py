@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from helpers import params
 from helpers.errors import InputError
 from helpers.matching import linkage
 from helpers.matching import spark as spark_mod
@@ -53,6 +54,10 @@ def test_an_unchecked_function_is_refused():
 def test_unknown_engine_is_an_input_error():
     with pytest.raises(InputError, match="mesin_padan"):
         linkage.link(pd.DataFrame(), pd.DataFrame(), mesin_padan="polars")
+    assert params.resolve()["mesin_padan"] == "duckdb"
+    assert params.resolve(overrides={"mesin_padan": "Spark"})["mesin_padan"] == "spark"
+    with pytest.raises(InputError, match="mesin_padan"):
+        params.resolve(overrides={"mesin_padan": "polars"})
 
 
 def _close_variant(rng: random.Random, name: str) -> str:

@@ -23,7 +23,7 @@ from helpers.config import (
 )
 from helpers.dates import to_date
 from helpers.errors import InputError
-from helpers.vocabulary import DESIL_DTSEN, P3KE, REGISTERS
+from helpers.vocabulary import DESIL_DTSEN, MESIN_PADAN, P3KE, REGISTERS
 
 DEFAULTS: dict[str, Any] = {
     "raw_dir": str(RAW_DIR),
@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "kode_kabupaten": KODE_KABUPATEN,
     "register": P3KE,
     "desil_dtsen": DESIL_DTSEN[0],
+    "mesin_padan": MESIN_PADAN[0],
 }
 
 _DATES = ("report_date", "tanggal_target")
@@ -78,8 +79,8 @@ def _convert(name: str, value: Any) -> Any:
         if text in ("false", "tidak", "0", "no"):
             return False
         raise InputError(f'Parameter mask_pii = "{value}" harus true atau false.')
-    if name in ("register", "desil_dtsen"):
-        choices = REGISTERS if name == "register" else DESIL_DTSEN
+    if name in ("register", "desil_dtsen", "mesin_padan"):
+        choices = {"register": REGISTERS, "desil_dtsen": DESIL_DTSEN, "mesin_padan": MESIN_PADAN}[name]
         text = str(value).strip().lower()
         if text not in choices:
             raise InputError(f'Parameter {name} = "{value}" harus salah satu dari: {", ".join(choices)}.')

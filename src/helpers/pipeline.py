@@ -25,7 +25,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "02_match.ipynb",
         ("raw_dir", "processed_dir", "reports_dir", "report_date", "ambang_padan", "ambang_tinjau", "min_strategi",
-         "kode_kabupaten", "register", "desil_dtsen"),
+         "kode_kabupaten", "register", "desil_dtsen", "mesin_padan"),
     ),
     ("03_map.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "boundary_path", "kecamatan",
                       "kode_kabupaten")),

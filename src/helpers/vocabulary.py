@@ -19,6 +19,8 @@ REGISTERS = (P3KE, DTSEN)
 #: The DTSEN decile used as "desil" (parameter ``desil_dtsen``), the first the default: the kabupaten ranks
 #: the targets of a kabupaten programme (the SK Bupati) among its own population.
 DESIL_DTSEN = ("kabupaten", "provinsi", "nasional")
+#: Engines that score the linkage model (parameter ``mesin_padan``): the same model and results on both.
+MESIN_PADAN = ("duckdb", "spark")
 #: P3KE is one handover (BAST 14 March 2024); DTSEN is updated, its year comes from the data.
 P3KE_LABEL = "P3KE 2024"
 

@@ -49,7 +49,15 @@ from scipy.sparse.csgraph import connected_components
 from helpers.cleaning.nik import mask_series, nik_birth_info
 from helpers.errors import InputError
 from helpers.matching.names import normalise_names
-from helpers.vocabulary import KEPUTUSAN_MANUAL, METODE_PADAN, NIK, PROBABILISTIK, TIDAK_PADAN, TINJAU_MANUAL
+from helpers.vocabulary import (
+    KEPUTUSAN_MANUAL,
+    MESIN_PADAN,
+    METODE_PADAN,
+    NIK,
+    PROBABILISTIK,
+    TIDAK_PADAN,
+    TINJAU_MANUAL,
+)
 
 #: Thresholds on the match weight (log2 Bayes factor including the prior), chosen on the hard-case benchmark.
 AMBANG_PADAN = 4.0
@@ -57,9 +65,8 @@ AMBANG_TINJAU = -6.0
 #: An automatic match needs its weight to beat the SK person's next candidate by this many bits.
 SELISIH_MINIMUM = 3.0
 SEED = 9
-#: Engines that score the model: DuckDB in this process (the default), or Spark through Splink's Spark backend
-#: (:mod:`helpers.matching.spark`; training stays on DuckDB). Both give the same pairs, weights and outcomes.
-MESIN_PADAN = ("duckdb", "spark")
+# Engines that score the model (vocabulary.MESIN_PADAN): DuckDB in this process (the default), or Spark through
+# Splink's Spark backend (:mod:`helpers.matching.spark`; training stays on DuckDB). Same pairs, weights, outcomes.
 #: Random pairs for the u probabilities: enough to see every level that random pairs reach (a same name ~1e-4),
 #: while the rarest levels (NIK agreements) are never seen by random pairs and get a fixed small u.
 U_PAIRS = 5e5

@@ -141,9 +141,10 @@ def _text_grid(columns: list[pa.Array | pa.ChunkedArray], excel: bool = False) -
     grid = {}
     for index, column in enumerate(columns):
         column = pc.if_else(pc.or_(pc.equal(column, ""), pc.utf8_is_space(column)), None, column)
-        if excel and pc.any(pc.ends_with(column, " 00:00:00")).as_py():
-            column = pc.if_else(pc.match_substring_regex(column, _MIDNIGHT), pc.utf8_slice_codeunits(column, 0, 10), column)
         if excel:
+            if pc.any(pc.ends_with(column, " 00:00:00")).as_py():
+                midnight = pc.match_substring_regex(column, _MIDNIGHT)
+                column = pc.if_else(midnight, pc.utf8_slice_codeunits(column, 0, 10), column)
             column = pc.if_else(pc.equal(column, "true"), "Ya", pc.if_else(pc.equal(column, "false"), "Tidak", column))
         grid[index] = column.to_pandas(types_mapper=lambda _: pd.StringDtype())
     return pd.DataFrame(grid, dtype="string")

@@ -108,7 +108,7 @@ def test_pre_commit_strips_outputs_and_runs_ruff():
 
 def test_pipeline_never_imports_the_demo_generator():
     code = (
-        "import sys; import helpers.pipeline, helpers.cli, helpers.publishing.render, helpers.publishing.forms, "
+        "import sys; import helpers.pipeline, helpers.provinsi, helpers.publishing.provinsi, helpers.cli, helpers.publishing.render, helpers.publishing.forms, "
         "helpers.statuses.classify, helpers.cleaning.tables, helpers.publishing.maps, helpers.publishing.content; "
         "print(sorted(m for m in sys.modules if m.startswith('helpers.demo')))"
     )
@@ -119,7 +119,7 @@ def test_pipeline_never_imports_the_demo_generator():
 def test_one_command_line_with_subcommands():
     out = subprocess.run([sys.executable, "-m", "helpers", "--help"], capture_output=True, text=True)
     assert out.returncode == 0
-    for command in ("pipeline", "reports", "forms", "demo", "benchmark"):
+    for command in ("pipeline", "reports", "forms", "demo", "provinsi", "benchmark"):
         assert command in out.stdout
     wrong = subprocess.run([sys.executable, "-m", "helpers", "laporan"], capture_output=True, text=True)
     assert wrong.returncode == 2 and "tidak dikenal" in wrong.stderr

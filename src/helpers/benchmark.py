@@ -1,5 +1,10 @@
 """Full-scale benchmark: ``python -m helpers.benchmark [--scale 1] [--out DIR]`` (``make benchmark``).
 
+``--skala provinsi [--kabupaten N]``: a synthetic province register as Parquet (:mod:`helpers.demo.provinsi`,
+425,000 P3KE rows and 4,900 SK people per kabupaten/kota by default, so 16.15 million and 186,200 for all 38),
+then the province run (:mod:`helpers.provinsi`) from raw files to every kabupaten's reports and the province
+page; see :func:`province_benchmark`.
+
 Runs each step of the work on demo data in its own process and records wall time and peak memory
 (maximum resident set size of the process and the children it waited for, e.g. notebook kernels):
 demo generation, cleaning, matching + statuses, maps, the kabupaten report, all 22 reports, and the
@@ -89,13 +94,99 @@ def sizes(folder: Path, pattern: str) -> dict:
     return {"jumlah": len(files), "total_kb": round(total / 1024), "rata_kb": round(total / 1024 / max(len(files), 1))}
 
 
+_GENERATE = ("from helpers.demo.provinsi import generate_province; import json; "
+             "r = generate_province('{raw}', {codes!r}, {rows}, {sk}); "
+             "open('{base}/pembuatan_data.json', 'w').write(json.dumps(r))")
+_PROVINCE = ("from helpers.provinsi import run_province; import json; "
+             "r = run_province('{raw}', '{base}/hasil', None, None, [('report_date', '{report_date}')], {parallel}, "
+             "{kecamatan}, progress=True); open('{base}/provinsi.json', 'w').write(json.dumps(r))")
+
+
+def province_benchmark(base: Path, count: int, rows: int, sk: int, parallel: int = 2,
+                       kecamatan_reports: bool = True) -> dict:  # fmt: skip
+    """Generate ``count`` kabupaten/kota (the first ones in code order) and run the province on them.
+
+    Generating is measured and reported but not counted; ``detik_total`` is the province run from raw files to
+    every kabupaten's reports and the province page. ``memori_puncak_mb`` is the peak of the summed resident
+    memory of all its processes (sampled twice a second); ``langkah_detik`` adds up each step over the
+    kabupaten/kota (they run ``parallel`` at a time, so the sum exceeds the wall time); ``cpu_detik`` is the CPU time
+    of all its processes, which the load of other work on the machine hardly inflates: ``cpu_detik / cpu`` is
+    about the shortest wall time this machine allows when nothing else runs."""
+    from helpers.reference import wilayah
+
+    codes = list(wilayah.kabupaten_table()["kode"])[:count]
+    fields = {"raw": base / "raw", "base": base, "codes": codes, "rows": rows, "sk": sk, "report_date": REPORT_DATE,
+              "parallel": parallel, "kecamatan": kecamatan_reports}  # fmt: skip
+    load_before = os.getloadavg()
+    print(f"[benchmark] data sintetis {count} kabupaten/kota …", flush=True)
+    generation = measure(_GENERATE.format(**fields))
+    generated = json.loads((base / "pembuatan_data.json").read_text(encoding="utf-8"))
+    print(f"[benchmark] pipeline {count} kabupaten/kota …", flush=True)
+    run = measure(_PROVINCE.format(**fields))
+    province = json.loads((base / "provinsi.json").read_text(encoding="utf-8"))
+    done = [k for k in province["kabupaten"] if "gagal" not in k]
+    steps: dict[str, float] = {}
+    for kabupaten in done:
+        for step, seconds in kabupaten["langkah_detik"].items():
+            steps[step] = round(steps.get(step, 0) + seconds, 1)
+    total_rows = sum(g["baris"]["p3ke"] for g in generated)
+    cpu = province["cpu_detik"]
+    seconds = province["detik_total"]
+    peak = province["memori_puncak_total_mb"]
+    return {
+        "skala": "provinsi",
+        "kabupaten": count,
+        "paralel": parallel,
+        "cpu": os.cpu_count(),
+        "beban_sebelum": [round(x, 2) for x in load_before],
+        "beban_sesudah": [round(x, 2) for x in os.getloadavg()],
+        "baris": {"p3ke": total_rows, "p3ke_keluarga": sum(g["baris"]["p3ke_keluarga"] for g in generated),
+                  "sk": sum(g["baris"]["sk"] for g in generated),
+                  "intervensi": sum(g["baris"]["intervensi"] for g in generated)},  # fmt: skip
+        "pembuatan_data": generation,
+        "detik_total": seconds,
+        "detik_proses": run["detik"],
+        "detik_laporan_provinsi": province["detik_laporan_provinsi"],
+        "langkah_detik": steps,
+        "cpu_detik": cpu,
+        "cpu_detik_per_juta_baris": round(cpu / (total_rows / 1e6), 1),
+        "memori_puncak_mb": peak,
+        "memori_puncak_satu_kabupaten_mb": max((k["memori_puncak_mb"] for k in done), default=None),
+        "laporan": sum(k["laporan"] for k in done) + 1,
+        "detik_per_juta_baris": round(seconds / (total_rows / 1e6), 1),
+        "per_kabupaten": province["kabupaten"],
+        "gagal": province["gagal"],
+        "target": {"di_bawah_30_menit": seconds < 1800, "memori_di_bawah_12_gb": peak < 12 * 1024},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
+    from helpers.demo.provinsi import ROWS_PER_KABUPATEN, SK_PER_KABUPATEN
+
     parser = cli.parser("python -m helpers benchmark", __doc__.splitlines()[0], with_params=False)
     parser.add_argument("--scale", default="1")
     parser.add_argument("--out", default=None, help="folder kerja (default: folder sementara)")
     parser.add_argument("--boundary", default=str(DEFAULT_BOUNDARY))
+    parser.add_argument("--skala", choices=("kabupaten", "provinsi"), default="kabupaten",
+                        help="kabupaten: Jombang skala penuh (bawaan); provinsi: register sintetis per kabupaten/kota")  # fmt: skip
+    parser.add_argument("--kabupaten", type=int, default=38, help="skala provinsi: jumlah kabupaten/kota (1-38)")
+    parser.add_argument("--baris", type=int, default=ROWS_PER_KABUPATEN, help="skala provinsi: baris P3KE per kabupaten/kota")
+    parser.add_argument("--sk", type=int, default=SK_PER_KABUPATEN, help="skala provinsi: sasaran SK per kabupaten/kota")
+    parser.add_argument("--paralel", type=int, default=2, help="skala provinsi: kabupaten/kota bersamaan (1-2)")
+    parser.add_argument("--tanpa-laporan-kecamatan", action="store_true", help="skala provinsi: hanya laporan kabupaten")
     args = parser.parse_args(argv)
     base = Path(args.out or tempfile.mkdtemp(prefix="benchmark-")).resolve()
+    if args.skala == "provinsi":
+        if not 1 <= args.kabupaten <= 38:
+            raise SystemExit("--kabupaten harus antara 1 dan 38.")
+        base.mkdir(parents=True, exist_ok=True)
+        results = province_benchmark(base, args.kabupaten, args.baris, args.sk, args.paralel,
+                                     not args.tanpa_laporan_kecamatan)  # fmt: skip
+        out = base / "benchmark_provinsi.json"
+        out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(json.dumps({k: v for k, v in results.items() if k != "per_kabupaten"}, indent=2, ensure_ascii=False))
+        print(f"Hasil: {out}")
+        return 0
     paths = {
         "raw": base / "raw",
         "processed": base / "processed",

@@ -1,4 +1,4 @@
-"""The one command-line entry: ``python -m helpers pipeline|reports|forms|demo|benchmark [...]``.
+"""The one command-line entry: ``python -m helpers pipeline|reports|forms|demo|provinsi|benchmark [...]``.
 
 Each command's module keeps a ``main(argv)`` (so ``python -m helpers pipeline`` and friends still work) and
 runs its work through :func:`guarded`, the single place where bad input becomes an Indonesian message and
@@ -21,7 +21,8 @@ COMMANDS = {
     "reports": ("helpers.publishing.render", "buat ulang laporan HTML dari data olahan"),
     "forms": ("helpers.publishing.forms", "tulis formulir verifikasi BNBA per kecamatan (RAHASIA)"),
     "demo": ("helpers.demo.generate", "buat data contoh sintetis beserta kunci jawabannya"),
-    "benchmark": ("helpers.benchmark", "ukur waktu dan memori pada skala penuh"),
+    "provinsi": ("helpers.provinsi", "jalankan pipeline tiap kabupaten/kota dan buat laporan provinsi"),
+    "benchmark": ("helpers.benchmark", "ukur waktu dan memori pada skala penuh atau provinsi"),
 }
 #: exit codes
 BAD_INPUT = 2

@@ -42,20 +42,25 @@ def run_step(name: str, parameters: dict) -> Path:
     )
 
 
-def run(parameters: dict, with_reports: bool = True) -> Path:
-    """Run every step for resolved ``parameters``; return the report folder."""
+def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] | None = None) -> Path:
+    """Run every step for resolved ``parameters``; return the report folder. ``timings``, when given, receives
+    the seconds of each notebook and of the reports (``laporan``)."""
     out_dir = params_mod.report_dir(parameters)
+    timings = {} if timings is None else timings
     for name, _ in tqdm(STEPS, desc="Pipeline", unit="notebook"):
         started = time.perf_counter()
         run_step(name, parameters)
-        tqdm.write(f"  {name} selesai dalam {time.perf_counter() - started:.1f} detik")
+        timings[name.removesuffix(".ipynb")] = round(time.perf_counter() - started, 1)
+        tqdm.write(f"  {name} selesai dalam {timings[name.removesuffix('.ipynb')]:.1f} detik")
     summary = Path(parameters["processed_dir"]) / "summary.json"
     if summary.is_file():
         shutil.copyfile(summary, out_dir / "summary.json")
     if with_reports:
         from helpers.publishing.render import render_all
 
+        started = time.perf_counter()
         render_all(parameters)
+        timings["laporan"] = round(time.perf_counter() - started, 1)
     return out_dir
 
 

@@ -324,14 +324,16 @@ def choose_sk_member(rng: np.random.Generator, ind: pd.DataFrame, n_fam: int) ->
 # --- identity numbers -----------------------------------------------------------------------------------
 
 
-def nik_numbers(rng: np.random.Generator, kec2: np.ndarray, birth: np.ndarray, female: np.ndarray) -> np.ndarray:
-    """Unique NIKs (int64): 35 17 kk dd(+40) mm yy ssss, serial per (region, birth date, sex) from 0001."""
+def nik_numbers(rng: np.random.Generator, kec2: np.ndarray, birth: np.ndarray, female: np.ndarray,
+                kabupaten: int = 3517) -> np.ndarray:
+    """Unique NIKs (int64): 35 17 kk dd(+40) mm yy ssss, serial per (region, birth date, sex) from 0001;
+    ``kabupaten``: the four digits of the kabupaten/kota (Jombang by default)."""
     days = birth.astype("datetime64[D]")
     year = days.astype("datetime64[Y]").astype(int) + 1970
     month = days.astype("datetime64[M]").astype(int) % 12 + 1
     day = (days - days.astype("datetime64[M]")).astype(int) + 1
     dd = day + 40 * female.astype(int)
-    prefix = ((3517 * 100 + kec2) * 100 + dd) * 10_000 + month * 100 + (year % 100)
+    prefix = ((kabupaten * 100 + kec2) * 100 + dd) * 10_000 + month * 100 + (year % 100)
     order = np.lexsort((rng.random(len(prefix)), prefix))
     sorted_prefix = prefix[order]
     new_group = np.r_[True, sorted_prefix[1:] != sorted_prefix[:-1]]

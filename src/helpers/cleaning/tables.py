@@ -79,10 +79,9 @@ class ConservationError(RuntimeError):
 
 def _map_unique(values: pd.Series, function: Callable[[str], object], dtype: str) -> pd.Series:
     """Apply ``function`` to each distinct non-missing value (as text) and map the results back."""
-    text = values.astype("string").to_numpy(dtype=object, na_value=None)
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)  # Arrow's dictionary encoding
     results = np.empty(len(uniques) + 1, dtype=object)
-    results[:-1] = [function(u) for u in uniques]
+    results[:-1] = [function(u) for u in uniques.tolist()]
     results[-1] = pd.NA  # code -1: missing
     mapped = results[codes]
     mapped[pd.isna(mapped)] = pd.NA

@@ -116,7 +116,6 @@ def _records(frame: pd.DataFrame, unique_id: np.ndarray) -> pd.DataFrame:
     sex = sex.astype("string")
     name_source = frame["nama"].astype("string").fillna(frame.get("nama_kunci", frame["nama"]).astype("string"))
     nama = normalise_names(name_source)
-    tokens = nama.str.split(" ")
     records = pd.DataFrame(
         {
             "unique_id": unique_id,
@@ -124,8 +123,9 @@ def _records(frame: pd.DataFrame, unique_id: np.ndarray) -> pd.DataFrame:
             "nik12": nik.str[:12],
             "nik_tanggal": nik.str[6:12],
             "nama_norm": nama,
-            "blok_awal": tokens.str[0].str[:2],
-            "blok_akhir": tokens.str[-1].str[:2],
+            # the first two letters of the first and of the last name token (Arrow regex, no Python lists)
+            "blok_awal": nama.str.extract(r"^([^ ]{0,2})", expand=False),
+            "blok_akhir": nama.str.extract(r"(?:^| )([^ ]{0,2})[^ ]*$", expand=False),
             "tanggal": column_date.fillna(coded["tanggal"]),
             "jenis_kelamin": sex.where(sex.isin(["L", "P"])).fillna(coded["jenis_kelamin"]),
             # "1" where the value above is only the NIK's own (the column was empty)

@@ -469,3 +469,15 @@ def test_fixes_table_sums_region_variants(tmp_path):
     row = table[table["perbaikan"].str.startswith("kecamatan_varian")].iloc[0]
     assert row["input"] == "p3ke" and row["jumlah"] == 1 and "Jombang Kota → Jombang" in row["perbaikan"]
     assert (table["jumlah"] > 0).all()
+
+
+@pytest.mark.slow
+def test_cleaning_with_a_worker_process_gives_the_same_tables_and_summary(demo_small, tmp_path):
+    one = cleaning.clean_all(demo_small["raw"], tmp_path / "satu", workers=1)
+    two = cleaning.clean_all(demo_small["raw"], tmp_path / "dua", workers=2)
+    assert list(two.inputs) == list(one.inputs)
+    for name, cleaned in one.inputs.items():
+        pd.testing.assert_frame_equal(two.inputs[name].data, cleaned.data)
+        pd.testing.assert_frame_equal(two.inputs[name].karantina, cleaned.karantina)
+    assert two.ringkasan() == one.ringkasan()
+    assert two.padan_naif == one.padan_naif

@@ -109,13 +109,14 @@ def test_footers_are_quarantined_and_rows_conserved_per_sheet(annex, tmp_path):
     assert not result.selisih_jumlah  # the JUMLAH rows agree with the rows read
 
 
-def test_misspelled_sheet_is_named_in_summary_and_notebook_table(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])  # with 2, the SK is cleaned in a worker process: its warning still shows
+def test_misspelled_sheet_is_named_in_summary_and_notebook_table(tmp_path, workers):
     world = small_world()
     raw_dir = write_world(tmp_path / "raw", world)
     (raw_dir / "sk_miskin_ekstrem.csv").unlink()
     _workbook(raw_dir / "sk_miskin_ekstrem.xlsx", {"Mojoagung": _people("Mojoagung", 2, 100)}, _petunjuk_and_misspelled)
     with pytest.warns(UserWarning, match=r"Perak.*TIDAK dibaca"):
-        result = cleaning.clean_all(raw_dir, tmp_path / "processed")
+        result = cleaning.clean_all(raw_dir, tmp_path / "processed", workers=workers)
     table = result.sheets_table()
     unread = table[table["status"] == "tidak_terbaca"]
     assert unread["sumber_file"].tolist() == ["sk_miskin_ekstrem.xlsx [Perak]"]

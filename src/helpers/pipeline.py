@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from helpers import cli
 from helpers import params as params_mod
+from helpers import workers as helpers_workers
 from helpers.notebooks import run_notebook
 
 #: Notebooks in order, with the parameters each receives.
@@ -47,6 +48,8 @@ def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] |
     the seconds of each notebook and of the reports (``laporan``)."""
     out_dir = params_mod.report_dir(parameters)
     timings = {} if timings is None else timings
+    if with_reports:
+        helpers_workers.warm_up()  # the report workers' server imports while the notebooks run
     for name, _ in tqdm(STEPS, desc="Pipeline", unit="notebook"):
         started = time.perf_counter()
         run_step(name, parameters)

@@ -6,14 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
 
 WORKERS = 2
 _PRELOAD = ["helpers.publishing.render", "helpers.publishing.maps"]
 
 
-def pool(workers: int = WORKERS, initializer: Callable | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
-    """A process pool; ``initializer(*initargs)`` runs once in each worker (data every task needs)."""
+def pool(
+    workers: int = WORKERS, initializer: Callable | None = None, initargs: tuple = (), preload: list[str] = _PRELOAD
+) -> ProcessPoolExecutor:
+    """A process pool; ``initializer(*initargs)`` runs once in each worker (data every task needs). ``preload``:
+    the modules the server imports, when this is the first pool of the process."""
     context = get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
+    context.set_forkserver_preload(preload)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs)
+
+
+def warm_up() -> None:
+    """Start the server process now (it imports the publishing modules in the background), so that the first
+    pool of a long run finds it ready; the runner calls this before the notebooks, while it only waits."""
+    get_context("forkserver").set_forkserver_preload(_PRELOAD)
+    forkserver.ensure_running()

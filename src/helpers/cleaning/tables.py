@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import outputs, runs
+from helpers import workers as helpers_workers
 from helpers.cleaning import ids
 from helpers.cleaning import nik as nikmod
 from helpers.cleaning.footers import count_mismatches, footer_reasons
@@ -1230,6 +1231,17 @@ def naive_nik_join(sk_raw: pd.DataFrame, p3ke_raw: pd.DataFrame) -> dict[str, in
     }
 
 
+def _clean_inputs(
+    raw_dir: Path, names: list[str], kode_kabupaten: str, cache_dir: Path | None, record: bool = True
+) -> tuple[dict[str, tuple[CleanedInput, pd.DataFrame]], list[str]]:
+    """:func:`clean_input` for each named input, and (``record``) the text of the warnings raised meanwhile."""
+    with warnings.catch_warnings(record=record) as caught:
+        if record:
+            warnings.simplefilter("always", UserWarning)
+        done = {name: clean_input(raw_dir, INPUTS[name], kode_kabupaten, cache_dir=cache_dir) for name in names}
+    return done, [str(w.message) for w in caught or [] if issubclass(w.category, UserWarning)]
+
+
 def clean_all(
     raw_dir: str | Path,
     processed_dir: str | Path,
@@ -1247,13 +1259,21 @@ def clean_all(
     """
     raw_dir = Path(raw_dir)
     cache_dir = Path(processed_dir) / READ_CACHE_DIR if write else None
-    results: dict[str, CleanedInput] = {}
-    raws: dict[str, pd.DataFrame] = {}
-    for name, spec in INPUTS.items():
-        results[name], raw = clean_input(raw_dir, spec, kode_kabupaten, workers, progress, cache_dir)
-        if name in ("sk", "p3ke"):
-            raws[name] = raw
-    result = CleaningResult(results, Path(processed_dir), naive_nik_join(raws["sk"], raws["p3ke"]))
+    others = [name for name in INPUTS if name != "p3ke"]
+    done: dict[str, tuple[CleanedInput, pd.DataFrame]] = {}
+    if workers > 1:  # the other inputs in a worker process while this one cleans the large P3KE register
+        with helpers_workers.pool(1, preload=[__name__]) as pool:
+            later = pool.submit(_clean_inputs, raw_dir, others, kode_kabupaten, cache_dir)
+            done["p3ke"] = clean_input(raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache_dir)
+            cleaned, caught = later.result()
+        done.update(cleaned)
+        for message in caught:  # the worker's warnings (sheets not read), shown here
+            warnings.warn(message, UserWarning, stacklevel=2)
+    else:
+        done["p3ke"] = clean_input(raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache_dir)
+        done.update(_clean_inputs(raw_dir, others, kode_kabupaten, cache_dir, record=False)[0])
+    results = {name: done[name][0] for name in INPUTS}
+    result = CleaningResult(results, Path(processed_dir), naive_nik_join(done["sk"][1], done["p3ke"][1]))
     if write:
         write_outputs(result)
     return result

@@ -803,7 +803,7 @@ def render_maps(
     )
     try:
         if workers > 1 and len(jobs) > 1:
-            with helpers_workers.pool(workers, _share, (shared,)) as executor:
+            with helpers_workers.pool(workers, _share, (shared,), preload=[__name__]) as executor:
                 paths = list(executor.map(_draw, jobs, chunksize=4))
         else:
             _share(shared)

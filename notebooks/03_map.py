@@ -38,9 +38,13 @@ kecamatan = ""  # nama atau kode; kosong: peta desa semua kecamatan
 kode_kabupaten = "35.17"
 
 # %%
-from IPython.display import Image, Markdown, display
+from helpers import workers
 
-from helpers import params
+workers.warm_up(["helpers.publishing.maps"])  # the drawing processes start while this notebook loads its data
+
+from IPython.display import Image, Markdown, display  # noqa: E402
+
+from helpers import params  # noqa: E402
 from helpers.publishing import boundaries, fmt, maps
 from helpers.reference import figures
 from helpers.statuses.register import read_run_label

@@ -22,8 +22,9 @@ def pool(
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs)
 
 
-def warm_up() -> None:
-    """Start the server process now (it imports the publishing modules in the background), so that the first
-    pool of a long run finds it ready; the runner calls this before the notebooks, while it only waits."""
-    get_context("forkserver").set_forkserver_preload(_PRELOAD)
+def warm_up(preload: list[str] = _PRELOAD) -> None:
+    """Start the server process now (it imports ``preload`` in the background), so that the first pool of a long
+    run finds it ready: the runner calls this before the notebooks (while it only waits), notebook 03 before it
+    loads its data."""
+    get_context("forkserver").set_forkserver_preload(preload)
     forkserver.ensure_running()

@@ -133,3 +133,18 @@ def alasan_didatangi(status_desil: pd.Series, perlu: pd.Series) -> pd.Series:
     out = out.mask(desil.eq(MASIH_DESIL1).fillna(False) & needs, ALASAN_PERLU_TINDAKAN)
     out = out.mask(desil.eq(TIDAK_PADAN).fillna(False), ALASAN_TIDAK_PADAN)
     return out.mask(desil.eq(TINJAU_MANUAL).fillna(False), ALASAN_TINJAU_MANUAL)
+
+#: How an SK person's desil 1 changed between two registers (P3KE 2024 -> DTSEN): statuses.perbandingan.
+KELUAR = "keluar_desil1"  # desil 1 in the earlier register, desil 2+ in the later one
+MASUK = "masuk_desil1"  # desil 2+ before, desil 1 now
+TETAP_DESIL1 = "tetap_desil1"
+TETAP_LUAR = "tetap_di_luar_desil1"
+PADAN_BERUBAH = "padan_berubah"  # matched in one register only (or reviewed): no desil to compare
+PERUBAHAN = (KELUAR, MASUK, TETAP_DESIL1, TETAP_LUAR, PADAN_BERUBAH)
+PERUBAHAN_LABELS = {
+    KELUAR: "Keluar dari desil 1",
+    MASUK: "Masuk ke desil 1",
+    TETAP_DESIL1: "Tetap di desil 1",
+    TETAP_LUAR: "Tetap di luar desil 1",
+    PADAN_BERUBAH: "Belum dapat dibandingkan (padan hanya di salah satu register)",
+}

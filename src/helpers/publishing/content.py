@@ -698,13 +698,13 @@ def comparison_section(data: dict) -> str:
         return ""
     found = perbandingan.counts(frame)
     where = f"Kecamatan {data['nama']}" if data["kode"] else kabupaten_name(data.get("kode_kabupaten", KODE_KABUPATEN))
-    rows = pd.DataFrame({"Perubahan": [perbandingan.PERUBAHAN_LABELS[c] for c in perbandingan.PERUBAHAN],
-                         "Jiwa": [angka(found[c]) for c in perbandingan.PERUBAHAN]})  # fmt: skip
+    rows = pd.DataFrame({"Perubahan": [v.PERUBAHAN_LABELS[c] for c in v.PERUBAHAN],
+                         "Jiwa": [angka(found[c]) for c in v.PERUBAHAN]})  # fmt: skip
     return (
         f"<h2>Perbandingan {v.P3KE_LABEL} → {register_name(data)}</h2>"
-        f"<p>Sasaran SK Bupati di {where} menurut desil 1 di kedua register: <b>{angka(found[perbandingan.KELUAR])} "
+        f"<p>Sasaran SK Bupati di {where} menurut desil 1 di kedua register: <b>{angka(found[v.KELUAR])} "
         f"jiwa</b> masih di desil 1 {v.P3KE_LABEL} tetapi sudah di luar desil 1 {register_name(data)}, dan "
-        f"<b>{angka(found[perbandingan.MASUK])} jiwa</b> sebaliknya: sudah keluar dari desil 1 {v.P3KE_LABEL} "
+        f"<b>{angka(found[v.MASUK])} jiwa</b> sebaliknya: sudah keluar dari desil 1 {v.P3KE_LABEL} "
         f"tetapi berada di desil 1 {register_name(data)}.</p>"
         + html_table(rows, right=("Jiwa",))
         + '<p class="catatan">Daftar per orang (NIK tersamar) ada di data/processed/tinjau/perbandingan_register.csv, '

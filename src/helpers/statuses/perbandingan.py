@@ -14,23 +14,11 @@ import pandas as pd
 
 from helpers import vocabulary as v
 from helpers.cleaning.nik import mask_series
+from helpers.vocabulary import KELUAR, MASUK, PADAN_BERUBAH, PERUBAHAN, PERUBAHAN_LABELS, TETAP_DESIL1, TETAP_LUAR
 
 CSV_FILE = "perbandingan_register.csv"
 JSON_FILE = "perbandingan_register.json"
 
-KELUAR = "keluar_desil1"  # desil 1 in the earlier register, desil 2+ in the later one
-MASUK = "masuk_desil1"  # desil 2+ before, desil 1 now
-TETAP_DESIL1 = "tetap_desil1"
-TETAP_LUAR = "tetap_di_luar_desil1"
-PADAN_BERUBAH = "padan_berubah"  # matched in one register only (or reviewed): no desil to compare
-PERUBAHAN = (KELUAR, MASUK, TETAP_DESIL1, TETAP_LUAR, PADAN_BERUBAH)
-PERUBAHAN_LABELS = {
-    KELUAR: "Keluar dari desil 1",
-    MASUK: "Masuk ke desil 1",
-    TETAP_DESIL1: "Tetap di desil 1",
-    TETAP_LUAR: "Tetap di luar desil 1",
-    PADAN_BERUBAH: "Belum dapat dibandingkan (padan hanya di salah satu register)",
-}
 COLUMNS = ["id_sasaran", "nik_tersamar", "nama", "kode_kecamatan", "nama_kecamatan", "nama_desa", "desil_sebelum",
            "status_desil_sebelum", "desil_sesudah", "status_desil_sesudah", "perubahan"]  # fmt: skip
 

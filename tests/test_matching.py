@@ -106,19 +106,14 @@ def _truth_pairs(matches) -> dict:
 def test_notebooks_run_with_papermill(demo_small, tmp_path):
     import papermill as pm
 
+    from helpers import params
     from helpers.config import NOTEBOOKS_DIR
-
-    parameters = {
-        "raw_dir": str(demo_small["raw"]),
-        "processed_dir": str(tmp_path / "processed"),
-        "reports_dir": str(tmp_path / "reports"),
-        "report_date": "2024-11-06",
-        "ambang_padan": 4.0,
-        "ambang_tinjau": -6.0,
-        "min_strategi": 2,
-        "kode_kabupaten": "35.17",
-    }
     from helpers.pipeline import STEPS
+
+    parameters = params.resolve(  # every parameter a step takes, defaults for the rest
+        overrides={"raw_dir": str(demo_small["raw"]), "processed_dir": str(tmp_path / "processed"),
+                   "reports_dir": str(tmp_path / "reports"), "report_date": "2024-11-06"}
+    )  # fmt: skip
 
     for name in ("01_clean.ipynb", "02_match.ipynb"):
         pm.execute_notebook(

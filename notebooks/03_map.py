@@ -40,7 +40,7 @@ kode_kabupaten = "35.17"
 # %%
 from helpers import workers
 
-workers.warm_up(["helpers.publishing.maps"])  # the drawing processes start while this notebook loads its data
+workers.warm_up(workers.MAPS_PRELOAD)  # the drawing processes start while this notebook loads its data
 
 from IPython.display import Image, Markdown, display  # noqa: E402
 

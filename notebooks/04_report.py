@@ -97,7 +97,7 @@ display(HTML(rc.exclusion_section(data)))
 
 # %%
 display(Markdown(rc.context_text(kode_kabupaten, rc.register_name(data))))
-rc.show(rc.poverty_chart(kode_kabupaten))
+rc.show(rc.poverty_png(kode_kabupaten))
 
 # %% [markdown]
 # ## Sasaran yang didatangi di lapangan

@@ -77,6 +77,9 @@ def test_rounds_are_the_field_sweeps(run):
 def test_executed_notebooks_are_kept(run):
     names = {p.name for p in (run["out"] / "notebook").glob("*.ipynb")}
     assert {"01_clean.ipynb", "02_match.ipynb", "03_map.ipynb"} <= names
+    for name in ("01_clean.ipynb", "02_match.ipynb", "03_map.ipynb"):  # run on kernels started ahead of them
+        cells = [c for c in json.loads((run["out"] / "notebook" / name).read_text())["cells"] if c["cell_type"] == "code"]
+        assert [c["execution_count"] for c in cells] == list(range(1, len(cells) + 1)), name  # warm-up left no trace
 
 
 def _reports(run) -> list[Path]:

@@ -8,6 +8,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from helpers import params, pipeline, runs
 from helpers.errors import InputError
+from helpers.kernels import start_kernel, stop_kernel
 from helpers.notebooks import NotebookFailed, run_notebook
 from helpers.publishing import render as reports
 
@@ -24,6 +25,47 @@ def test_runs_and_writes_output(tmp_path):
     out = run_notebook("ok.ipynb", {"x": 21}, tmp_path / "hasil" / "ok.ipynb", notebooks_dir=tmp_path)
     text = out.read_text()
     assert "42" in text and "injected-parameters" in text
+
+
+def test_a_kernel_started_ahead_runs_its_warm_up_first_and_leaves_no_trace(tmp_path):
+    check = (
+        "import os, sys\n"
+        "names = [n for n in globals() if not n.startswith('_') and n not in ('In', 'Out', 'exit', 'quit', 'get_ipython', 'open', 'os', 'sys', 'x')]\n"
+        "print('colorsys' in sys.modules, os.environ.get('WARM_UP_UJI'), names)"
+    )  # fmt: skip
+    _notebook(tmp_path, "awal.ipynb", [check])
+    kernel = start_kernel(["colorsys"], "import os\nos.environ['WARM_UP_UJI'] = 'sudah'", notebooks_dir=tmp_path)
+    try:
+        out = run_notebook("awal.ipynb", {"x": 1}, tmp_path / "out.ipynb", notebooks_dir=tmp_path, km=kernel.km)
+    finally:
+        stop_kernel(kernel)
+    assert not kernel.km.is_alive()
+    cells = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]
+    assert cells[-1].outputs[0]["text"].strip() == "True sudah []"
+    assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1))
+
+
+def test_pipeline_stops_every_kernel_and_report_worker_when_a_step_fails(tmp_path, monkeypatch):
+    started, pools = [], []
+    real_start, real_pool = pipeline.start_kernel, reports.start_pool
+
+    def fake_step(name, parameters, km=None):
+        if name == "02_match.ipynb":
+            raise NotebookFailed("Notebook 02_match.ipynb gagal di sel ke-3: uji")
+
+    monkeypatch.setattr(pipeline, "start_kernel", lambda *a: started.append(real_start(*a)) or started[-1])
+    def start_pool(parameters):
+        pool = real_pool(parameters)
+        pools.append(list(pool._processes.values()))  # the two workers it started
+        return pool
+
+    monkeypatch.setattr(reports, "start_pool", start_pool)
+    monkeypatch.setattr(pipeline, "run_step", fake_step)
+    parameters = params.resolve(overrides={"processed_dir": str(tmp_path / "p"), "reports_dir": str(tmp_path / "r")})
+    with pytest.raises(NotebookFailed, match="02_match"):
+        pipeline.run(parameters)
+    assert len(started) == 3 and not any(k.km.is_alive() for k in started)
+    assert len(pools) == 1 and len(pools[0]) == 2 and not any(p.is_alive() for p in pools[0])
 
 
 def test_refuses_parameters_the_notebook_does_not_declare(tmp_path):

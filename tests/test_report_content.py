@@ -190,6 +190,12 @@ def test_charts_render_and_close(tmp_path):
     assert all((tmp_path / n).stat().st_size > 5_000 for n in ("corong.png", "kosong.png", "bps.png"))
 
 
+def test_poverty_chart_is_drawn_once_per_process():
+    first = rc.poverty_png()
+    assert first.startswith(b"\x89PNG") and rc.poverty_png() is first
+    assert first == rc.png(rc.poverty_chart())  # the cached bytes are the chart's own
+
+
 def test_html_table_escapes_and_aligns():
     html = rc.html_table(pd.DataFrame({"Nama": ["<b>x</b>"], "Jiwa": ["1.234"]}), right=("Jiwa",))
     assert "&lt;b&gt;" in html and 'style="text-align:right">1.234' in html

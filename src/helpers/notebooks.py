@@ -5,6 +5,8 @@
 - On failure, the message names the notebook and the cell; an :class:`~helpers.errors.InputError` raised in a
   cell is shown as its Indonesian message only, and the partly executed notebook is rendered with its code
   to ``_gagal/`` so the analyst can read what broke.
+- A long run can start the kernel of its next notebook early (:func:`helpers.kernels.start_kernel`) and pass
+  it as ``km``: papermill then executes on it.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+from jupyter_client.manager import KernelManager
 from nbconvert import HTMLExporter
 
 from helpers.config import NOTEBOOKS_DIR
 from helpers.errors import InputError, NotebookFailed
+from helpers.kernels import KERNEL, KERNEL_ARGUMENTS
 
-KERNEL = "python3"
 #: papermill errors that come from a kernel that failed to start; worth one retry.
 _RETRYABLE = ("Address already in use", "Kernel didn't respond", "Kernel died", "TimeoutError", "RuntimeError")
 
@@ -53,8 +56,10 @@ def run_notebook(
     output: Path,
     failed_dir: Path | None = None,
     notebooks_dir: Path = NOTEBOOKS_DIR,
+    km: KernelManager | None = None,
 ) -> Path:
-    """Execute ``notebooks_dir/name`` with ``parameters`` into ``output`` (written only on success).
+    """Execute ``notebooks_dir/name`` with ``parameters`` into ``output`` (written only on success), in a new
+    kernel, or on ``km`` from :func:`helpers.kernels.start_kernel` (which the caller stops).
 
     Raises :class:`NotebookFailed` with a readable message on any cell error.
     """
@@ -72,6 +77,7 @@ def run_notebook(
     with tempfile.TemporaryDirectory(prefix="papermill-") as tmp:
         partial = Path(tmp) / name
         for attempt in (1, 2):
+            kernel = {"km": km} if km is not None and km.is_alive() and attempt == 1 else {}
             try:
                 pm.execute_notebook(
                     str(source),
@@ -82,8 +88,8 @@ def run_notebook(
                     progress_bar=False,
                     log_output=False,
                     request_save_on_cell_execute=False,
-                    # the kernel's start-up notice about local TCP sockets is noise for analysts
-                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                    extra_arguments=KERNEL_ARGUMENTS,
+                    **kernel,
                 )
                 break
             except pm.PapermillExecutionError as exc:

@@ -4,6 +4,9 @@ Executes the notebooks in order with papermill (cleaning, matching, maps), store
 ``reports/<report_date>/notebook/``, copies ``summary.json`` beside them, then renders the reports
 (kabupaten + 21 kecamatan, or one kecamatan with ``-p kecamatan NAME``). Stops with a clear message naming
 the notebook and cell that failed.
+
+While one notebook runs, the kernel of the next one starts and imports that notebook's modules
+(:data:`WARM_UP`), so a notebook never waits for its kernel.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
@@ -18,7 +22,7 @@ from tqdm import tqdm
 from helpers import cli
 from helpers import params as params_mod
 from helpers import workers as helpers_workers
-from helpers.notebooks import run_notebook
+from helpers.kernels import start_kernel, stop_kernel
 
 #: Notebooks in order, with the parameters each receives.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -32,38 +36,78 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
                       "kode_kabupaten")),
 )
 
+#: What each notebook's kernel does before the notebook runs: the modules it imports, and code (notebook 03's
+#: drawing processes start their server early, as its first cell does).
+WARM_UP: dict[str, tuple[list[str], str]] = {
+    "01_clean.ipynb": (["pandas", "helpers.cleaning"], ""),
+    "02_match.ipynb": (["helpers.matching", "helpers.statuses", "splink", "duckdb"], ""),
+    "03_map.ipynb": (
+        ["helpers.publishing.maps", "helpers.publishing.boundaries"],
+        f"from helpers import workers\nworkers.warm_up({helpers_workers.MAPS_PRELOAD!r})",
+    ),
+}
 
-def run_step(name: str, parameters: dict) -> Path:
-    """Execute one notebook of :data:`STEPS` with its parameters; the executed copy goes to
+
+def run_step(name: str, parameters: dict, km=None) -> Path:
+    """Execute one notebook of :data:`STEPS` with its parameters (on ``km``, a kernel from
+    :func:`~helpers.kernels.start_kernel`, when given); the executed copy goes to
     ``reports/<report_date>/notebook/``."""
+    from helpers.notebooks import run_notebook  # papermill: imported while the first kernel starts
+
     keys = dict(STEPS)[name]
     out_dir = params_mod.report_dir(parameters)
     return run_notebook(
-        name, {k: parameters[k] for k in keys}, out_dir / "notebook" / name, failed_dir=out_dir / "_gagal"
+        name, {k: parameters[k] for k in keys}, out_dir / "notebook" / name, failed_dir=out_dir / "_gagal", km=km
     )
+
+
+def _report_pool(parameters: dict):
+    from helpers.publishing import render
+
+    return render.start_pool(parameters)
 
 
 def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] | None = None) -> Path:
     """Run every step for resolved ``parameters``; return the report folder. ``timings``, when given, receives
-    the seconds of each notebook and of the reports (``laporan``)."""
+    the seconds of each notebook and of the reports (``laporan``).
+
+    Nothing waits that need not: the kernel of each notebook starts while the one before runs; the report
+    workers' server imports from the start, and the report workers start and warm up (in a thread of this
+    process, which only waits for the kernels) once the cleaning is done."""
     out_dir = params_mod.report_dir(parameters)
     timings = {} if timings is None else timings
+    names = [name for name, _ in STEPS]
+    kernels = {names[0]: start_kernel(*WARM_UP[names[0]])}
+    background = ThreadPoolExecutor(max_workers=1)
+    report_pool = None
     if with_reports:
         helpers_workers.warm_up()  # the report workers' server imports while the notebooks run
-    for name, _ in tqdm(STEPS, desc="Pipeline", unit="notebook"):
-        started = time.perf_counter()
-        run_step(name, parameters)
-        timings[name.removesuffix(".ipynb")] = round(time.perf_counter() - started, 1)
-        tqdm.write(f"  {name} selesai dalam {timings[name.removesuffix('.ipynb')]:.1f} detik")
-    summary = Path(parameters["processed_dir"]) / "summary.json"
-    if summary.is_file():
-        shutil.copyfile(summary, out_dir / "summary.json")
-    if with_reports:
-        from helpers.publishing.render import render_all
+    try:
+        for position, name in enumerate(tqdm(names, desc="Pipeline", unit="notebook")):
+            started = time.perf_counter()
+            if position + 1 < len(names):  # the next kernel starts and imports while this notebook runs
+                kernels[names[position + 1]] = start_kernel(*WARM_UP[names[position + 1]])
+            if with_reports and position == 1:  # the cleaned data exist
+                report_pool = background.submit(_report_pool, parameters)
+            run_step(name, parameters, km=kernels[name].km)
+            stop_kernel(kernels.pop(name))
+            timings[name.removesuffix(".ipynb")] = round(time.perf_counter() - started, 1)
+            tqdm.write(f"  {name} selesai dalam {timings[name.removesuffix('.ipynb')]:.1f} detik")
+        summary = Path(parameters["processed_dir"]) / "summary.json"
+        if summary.is_file():
+            shutil.copyfile(summary, out_dir / "summary.json")
+        if with_reports:
+            from helpers.publishing.render import render_all
 
-        started = time.perf_counter()
-        render_all(parameters)
-        timings["laporan"] = round(time.perf_counter() - started, 1)
+            started = time.perf_counter()
+            render_all(parameters, pool=report_pool.result())
+            timings["laporan"] = round(time.perf_counter() - started, 1)
+    finally:
+        for kernel in kernels.values():
+            stop_kernel(kernel)
+        background.shutdown()  # the report workers have started (or failed to)
+        if report_pool is not None and report_pool.exception() is None:
+            report_pool.result().shutdown()
     return out_dir
 
 

@@ -10,6 +10,8 @@ from multiprocessing import forkserver, get_context
 
 WORKERS = 2
 _PRELOAD = ["helpers.publishing.render", "helpers.publishing.maps"]
+#: What the map-drawing processes need (notebook 03): the maps module only.
+MAPS_PRELOAD = ["helpers.publishing.maps"]
 
 
 def pool(

@@ -47,14 +47,19 @@ DEPRIVATION_FILE = DATA_PACKAGE_DIR / "deprivasi.csv"
 ACCENT = "#7a1f1f"
 
 
-def show(figure: plt.Figure) -> None:
-    """Embed a figure in the report as a PNG (whatever the notebook's matplotlib backend) and close it."""
-    from IPython.display import Image, display
-
+def png(figure: plt.Figure) -> bytes:
+    """``figure`` as PNG bytes (no software tag: same figure, same bytes); the figure is closed."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=figure.dpi, metadata={"Software": None})
     plt.close(figure)
-    display(Image(data=buffer.getvalue(), format="png"))
+    return buffer.getvalue()
+
+
+def show(figure: plt.Figure | bytes) -> None:
+    """Embed a figure (or its :func:`png`) in the report as a PNG, whatever the notebook's matplotlib backend."""
+    from IPython.display import Image, display
+
+    display(Image(data=figure if isinstance(figure, bytes) else png(figure), format="png"))
 
 
 def read_json(path: Path) -> dict:
@@ -290,6 +295,12 @@ def poverty_chart(kode_kabupaten: str = KODE_KABUPATEN) -> plt.Figure:
     ax.set_title("Persentase penduduk miskin (BPS, Maret)", fontsize=11, loc="left")
     figure.tight_layout()
     return figure
+
+
+@cache
+def poverty_png(kode_kabupaten: str = KODE_KABUPATEN) -> bytes:
+    """:func:`poverty_chart` as PNG: the same in every report of a kabupaten, so drawn once per process."""
+    return png(poverty_chart(kode_kabupaten))
 
 
 def deprivation_chart(profile: pd.DataFrame) -> plt.Figure:

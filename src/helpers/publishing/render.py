@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from concurrent.futures import as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import nbformat
 import pandas as pd
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.iorw import load_notebook_node
 from tqdm import tqdm
 
@@ -172,13 +174,43 @@ def render_area(parameters: dict, kode: str) -> Path:
     return outputs.write_text(export_html(executed, _metadata(parameters, kode)), out)  # never half-written
 
 
+def warm_up(parameters: dict) -> None:
+    """Pay a rendering process's first-use costs before its first report: a small notebook that imports what
+    the report notebook imports and shows text, HTML and a chart, executed and exported like a report (the
+    shell's formatters, matplotlib's fonts, nbformat's schema, the HTML template and its markdown filters)."""
+    code = (
+        "import matplotlib.pyplot as plt\nfrom IPython.display import HTML, Markdown, display\n"
+        "from helpers.publishing import content as rc\n"
+        "display(Markdown('**a** 1'))\ndisplay(HTML('<b>a</b>'))\nfigure, ax = plt.subplots()\nax.set_title('a')\n"
+        "figure.tight_layout()\nrc.show(figure)"
+    )
+    source = NOTEBOOKS_DIR / REPORT_NOTEBOOK
+    metadata = _report_source(source, source.stat().st_mtime_ns).metadata  # read once per process, as reports do
+    cells = [new_code_cell("", metadata={"tags": ["parameters"]}), new_markdown_cell("*a*", metadata={"tags": []}),
+             new_code_cell(code, metadata={"tags": []})]  # fmt: skip
+    try:
+        export_html(inprocess.execute(new_notebook(cells=cells, metadata=metadata), {}, "warm_up"), _metadata(parameters, ""))
+    except Exception:  # noqa: BLE001  only a head start: the reports themselves show any real problem
+        pass
+
+
+def start_pool(parameters: dict, workers: int = WORKERS) -> ProcessPoolExecutor:
+    """Report workers started now, each warmed up (:func:`warm_up`) before it renders, for :func:`render_all`:
+    a long run starts them while it matches and draws maps. The caller shuts the pool down."""
+    pool = helpers_workers.pool(workers, initializer=warm_up, initargs=(parameters,))
+    for _ in range(workers):
+        pool.submit(int)  # each submission to a busy pool starts one more process
+    return pool
+
+
 def _render_timed(parameters: dict, kode: str) -> tuple[Path, float]:
     started = time.perf_counter()
     return render_area(parameters, kode), time.perf_counter() - started
 
 
-def render_all(parameters: dict, workers: int = WORKERS) -> list[Path]:
-    """Render the kabupaten report and every kecamatan report (or only ``parameters['kecamatan']``).
+def render_all(parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecutor | None = None) -> list[Path]:
+    """Render the kabupaten report and every kecamatan report (or only ``parameters['kecamatan']``), in
+    ``workers`` new processes or in ``pool`` (from :func:`start_pool`; the caller shuts it down).
 
     Refuses (:class:`InputError`) when the processed outputs come from different runs
     (:func:`helpers.runs.check_consistent`). Keeps going when one report fails, then raises
@@ -189,8 +221,8 @@ def render_all(parameters: dict, workers: int = WORKERS) -> list[Path]:
     areas = [chosen] if chosen else [""] + list(kecamatan_table(parameters["kode_kabupaten"])["kode"])
     done: list[Path] = []
     failures: list[str] = []
-    with helpers_workers.pool(min(workers, len(areas))) as pool:  # each worker reads the tables once
-        futures = {pool.submit(_render_timed, parameters, kode): kode for kode in areas}
+    with nullcontext(pool) if pool else helpers_workers.pool(min(workers, len(areas))) as executor:
+        futures = {executor.submit(_render_timed, parameters, kode): kode for kode in areas}  # tables read once
         for future in tqdm(as_completed(futures), total=len(futures), desc="Laporan HTML", unit="laporan"):
             try:
                 path, seconds = future.result()

@@ -68,6 +68,11 @@ def test_pipeline_stops_every_kernel_and_report_worker_when_a_step_fails(tmp_pat
     assert len(pools) == 1 and len(pools[0]) == 2 and not any(p.is_alive() for p in pools[0])
 
 
+def test_report_workers_warm_up_like_a_report():
+    html = reports.warm_up_html(params.resolve())
+    assert "<b>a</b>" in html and "data:image/png;base64" in html and "<script src" not in html
+
+
 def test_refuses_parameters_the_notebook_does_not_declare(tmp_path):
     _notebook(tmp_path, "nb.ipynb", ["pass"])
     with pytest.raises(InputError, match=r"tidak mendeklarasikan parameter \['y'\]"):

@@ -33,9 +33,11 @@ class StartedKernel:
 
 def start_kernel(modules: list[str], code: str = "", notebooks_dir: Path = NOTEBOOKS_DIR) -> StartedKernel:
     """A kernel started now in ``notebooks_dir`` that imports ``modules`` and then runs ``code``, in the
-    background (silently: no execution count, no output, no name left in the notebook's namespace). Pass its
-    ``km`` to :func:`helpers.notebooks.run_notebook`: the notebook's first cell waits for the warm-up to finish. The client
-    stays open until :func:`stop_kernel`, so the warm-up request reaches the kernel once it listens."""
+    background (silently: no execution count, no output, no name left in the notebook's namespace).
+
+    Pass its ``km`` to :func:`helpers.notebooks.run_notebook`: the notebook's first cell waits for the warm-up
+    to finish. The client stays open until :func:`stop_kernel`, so the warm-up request reaches the kernel once
+    it listens."""
     km = KernelManager(kernel_name=KERNEL)
     km.start_kernel(cwd=str(notebooks_dir), extra_arguments=KERNEL_ARGUMENTS)
     # its own Session: a second client sharing the manager's (papermill's, later) may never see the kernel ready

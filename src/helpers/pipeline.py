@@ -61,6 +61,11 @@ def run_step(name: str, parameters: dict, km=None) -> Path:
     )
 
 
+def _start(name: str):
+    """The kernel for notebook ``name``, started now with its :data:`WARM_UP` (none for a notebook not listed)."""
+    return start_kernel(*WARM_UP.get(name, ([], "")))
+
+
 def _report_pool(parameters: dict):
     from helpers.publishing import render
 
@@ -77,7 +82,7 @@ def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] |
     out_dir = params_mod.report_dir(parameters)
     timings = {} if timings is None else timings
     names = [name for name, _ in STEPS]
-    kernels = {names[0]: start_kernel(*WARM_UP[names[0]])}
+    kernels = {names[0]: _start(names[0])}
     background = ThreadPoolExecutor(max_workers=1)
     report_pool = None
     if with_reports:
@@ -86,7 +91,7 @@ def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] |
         for position, name in enumerate(tqdm(names, desc="Pipeline", unit="notebook")):
             started = time.perf_counter()
             if position + 1 < len(names):  # the next kernel starts and imports while this notebook runs
-                kernels[names[position + 1]] = start_kernel(*WARM_UP[names[position + 1]])
+                kernels[names[position + 1]] = _start(names[position + 1])
             if with_reports and position == 1:  # the cleaned data exist
                 report_pool = background.submit(_report_pool, parameters)
             run_step(name, parameters, km=kernels[name].km)
@@ -100,7 +105,7 @@ def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] |
             from helpers.publishing.render import render_all
 
             started = time.perf_counter()
-            render_all(parameters, pool=report_pool.result())
+            render_all(parameters, pool=report_pool.result() if report_pool else None)
             timings["laporan"] = round(time.perf_counter() - started, 1)
     finally:
         for kernel in kernels.values():

@@ -174,10 +174,11 @@ def render_area(parameters: dict, kode: str) -> Path:
     return outputs.write_text(export_html(executed, _metadata(parameters, kode)), out)  # never half-written
 
 
-def warm_up(parameters: dict) -> None:
-    """Pay a rendering process's first-use costs before its first report: a small notebook that imports what
+def warm_up_html(parameters: dict) -> str:
+    """A rendering process's first-use costs, paid before its first report: a small notebook that imports what
     the report notebook imports and shows text, HTML and a chart, executed and exported like a report (the
-    shell's formatters, matplotlib's fonts, nbformat's schema, the HTML template and its markdown filters)."""
+    shell's formatters, matplotlib's fonts, nbformat's schema, the HTML template and its markdown filters).
+    Returns its HTML."""
     code = (
         "import matplotlib.pyplot as plt\nfrom IPython.display import HTML, Markdown, display\n"
         "from helpers.publishing import content as rc\n"
@@ -188,16 +189,21 @@ def warm_up(parameters: dict) -> None:
     metadata = _report_source(source, source.stat().st_mtime_ns).metadata  # read once per process, as reports do
     cells = [new_code_cell("", metadata={"tags": ["parameters"]}), new_markdown_cell("*a*", metadata={"tags": []}),
              new_code_cell(code, metadata={"tags": []})]  # fmt: skip
+    return export_html(inprocess.execute(new_notebook(cells=cells, metadata=metadata), {}, "warm_up"),
+                       _metadata(parameters, ""))  # fmt: skip
+
+
+def _warm_up(parameters: dict) -> None:
     try:
-        export_html(inprocess.execute(new_notebook(cells=cells, metadata=metadata), {}, "warm_up"), _metadata(parameters, ""))
+        warm_up_html(parameters)
     except Exception:  # noqa: BLE001  only a head start: the reports themselves show any real problem
         pass
 
 
 def start_pool(parameters: dict, workers: int = WORKERS) -> ProcessPoolExecutor:
-    """Report workers started now, each warmed up (:func:`warm_up`) before it renders, for :func:`render_all`:
-    a long run starts them while it matches and draws maps. The caller shuts the pool down."""
-    pool = helpers_workers.pool(workers, initializer=warm_up, initargs=(parameters,))
+    """Report workers started now, each warmed up (:func:`warm_up_html`) before it renders, for
+    :func:`render_all`: a long run starts them while it matches and draws maps. The caller shuts the pool down."""
+    pool = helpers_workers.pool(workers, initializer=_warm_up, initargs=(parameters,))
     for _ in range(workers):
         pool.submit(int)  # each submission to a busy pool starts one more process
     return pool

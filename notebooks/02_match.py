@@ -48,7 +48,7 @@ from pathlib import Path
 
 from helpers import params
 
-p = params.for_notebook(globals())  # the parameters above, checked; relative paths from the repository root
+p = params.for_notebook("02_match", globals())  # the parameters above, checked; relative paths from the repository root
 RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 
 # %% [markdown]

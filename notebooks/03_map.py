@@ -29,12 +29,12 @@
 # **Keluaran:** gambar PNG di `reports/<tanggal>/peta/`. Semua perhitungan ada di `helpers.publishing.maps` dan `helpers.publishing.boundaries`; notebook ini hanya menjalankan dan menampilkan.
 
 # %% tags=["parameters"]
-processed_dir = ""  # kosong: data/processed proyek
-reports_dir = ""  # kosong: reports/ proyek
+raw_dir = "data/raw"  # relatif terhadap folder utama repositori
+processed_dir = "data/processed"
+reports_dir = "reports"
 report_date = "2024-11-06"
-boundary_path = ""  # file/folder batas wilayah; kosong: <raw_dir>/batas_wilayah/
-raw_dir = ""  # kosong: data/raw proyek
 kecamatan = ""  # nama atau kode; kosong: peta desa semua kecamatan
+boundary_path = ""  # file/folder batas wilayah; kosong: <raw_dir>/batas_wilayah/
 kode_kabupaten = "35.17"
 
 # %%
@@ -49,7 +49,7 @@ from helpers.publishing import boundaries, fmt, maps
 from helpers.reference import figures
 from helpers.statuses.register import read_run_label
 
-p = params.for_notebook(globals())  # the parameters above, checked; relative paths from the repository root
+p = params.for_notebook("03_map", globals())  # the parameters above, checked; relative paths from the repository root
 folder_peta = params.report_dir(p) / "peta"
 display(Markdown(f"Keadaan **{fmt.tanggal(p['report_date'])}** · peta ditulis ke `{folder_peta}`"))
 

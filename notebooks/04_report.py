@@ -21,7 +21,6 @@ report_date = "2024-11-06"
 tanggal_target = "2024-11-30"
 kecamatan = ""  # kosong: seluruh kabupaten; atau nama/kode kecamatan
 mask_pii = True
-boundary_path = ""
 kode_kabupaten = "35.17"
 
 # %% tags=["sembunyikan"]

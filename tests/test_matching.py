@@ -129,21 +129,6 @@ def test_notebooks_run_with_papermill(demo_small, tmp_path):
     assert not pd.Series([executed]).str.contains(r"(?<!\d)35\d{14}(?!\d)").any(), "a full NIK is printed"
 
 
-@pytest.mark.parametrize("name", ["01_clean.ipynb", "02_match.ipynb"])
-def test_notebook_parameters(name):
-    import papermill as pm
-
-    from helpers.config import NOTEBOOKS_DIR
-    from helpers.params import DEFAULTS
-
-    declared = pm.inspect_notebook(str(NOTEBOOKS_DIR / name))
-    from helpers.pipeline import STEPS
-
-    assert list(declared) == list(dict(STEPS)[name])
-    for key in set(declared) & {"report_date", "ambang_padan", "ambang_tinjau", "min_strategi", "kode_kabupaten"}:
-        assert str(declared[key]["default"]).strip("\"'") == str(DEFAULTS[key])
-
-
 def test_model_charts_are_static_png_without_personal_data(hard, tmp_path):
     from helpers.matching import charts
 

@@ -1,50 +1,31 @@
-"""Run parameters: defaults, a YAML file, ``-p NAME VALUE`` overrides, and their validation.
+"""Run parameters, each declared once: name, default, validation, Indonesian description and the steps that take it.
 
-Shared by ``helpers.pipeline``, ``helpers.reports`` and ``helpers.forms`` so that every command accepts the
-same parameters with the same checks. Values given with ``-p`` are kept as text and converted here (papermill's
-own ``-p`` would turn ``0012`` into ``12``).
+Everything else derives from :data:`PARAMETERS`: the command line (``--params FILE.yaml``, ``-p NAME VALUE``),
+what each step receives (:func:`for_step`), each notebook's ``parameters`` cell (checked by a test: same names,
+same defaults), the report rendering, and the README's parameter table (:func:`markdown_table`, also checked by a
+test). Values given with ``-p`` are kept as text and converted here (papermill's own ``-p`` would turn ``0012``
+into ``12``). An empty value (``""`` or ``None``) means the default, so a notebook opened in JupyterLab behaves
+as under the pipeline.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from helpers.config import (
-    KODE_KABUPATEN,
-    PROCESSED_DIR,
-    RAW_DIR,
-    REPORTS_DIR,
-    ROOT,
-    TANGGAL_LAPORAN_DEMO,
-    TANGGAL_TARGET_DEFAULT,
-)
+from helpers.config import KODE_KABUPATEN, ROOT, TANGGAL_LAPORAN_DEMO, TANGGAL_TARGET_DEFAULT
 from helpers.dates import to_date
 from helpers.errors import InputError
 from helpers.vocabulary import DESIL_DTSEN, MESIN_PADAN, P3KE, REGISTERS
 
-DEFAULTS: dict[str, Any] = {
-    "raw_dir": str(RAW_DIR),
-    "processed_dir": str(PROCESSED_DIR),
-    "reports_dir": str(REPORTS_DIR),
-    "report_date": TANGGAL_LAPORAN_DEMO,
-    "tanggal_target": TANGGAL_TARGET_DEFAULT,
-    "ambang_padan": 4.0,
-    "ambang_tinjau": -6.0,
-    "min_strategi": 2,
-    "kecamatan": "",
-    "boundary_path": "",
-    "mask_pii": True,
-    "kode_kabupaten": KODE_KABUPATEN,
-    "register": P3KE,
-    "desil_dtsen": DESIL_DTSEN[0],
-    "mesin_padan": MESIN_PADAN[0],
-}
-
-_DATES = ("report_date", "tanggal_target")
-_PATHS = ("raw_dir", "processed_dir", "reports_dir", "boundary_path")
+#: The notebooks of the pipeline, in order (``notebooks/<step>.ipynb``).
+CLEAN, MATCH, MAP, REPORT = "01_clean", "02_match", "03_map", "04_report"
+STEP_NAMES = (CLEAN, MATCH, MAP, REPORT)
+_ALL = STEP_NAMES
 
 
 def resolve_path(value: str | Path) -> Path:
@@ -54,45 +35,117 @@ def resolve_path(value: str | Path) -> Path:
     return (path if path.is_absolute() else ROOT / path).resolve()
 
 
-def _convert(name: str, value: Any) -> Any:
-    if name in _DATES:
-        return to_date(value, name).isoformat()
-    if name in ("ambang_padan", "ambang_tinjau"):
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise InputError(f'Parameter {name} = "{value}" harus berupa angka (bobot padan, dalam bit).') from None
-    if name == "min_strategi":
-        try:
-            number = int(str(value))
-        except ValueError:
-            raise InputError(f'Parameter min_strategi = "{value}" harus bilangan bulat 1, 2 atau 3.') from None
-        if number not in (1, 2, 3):
-            raise InputError(f"Parameter min_strategi = {value} harus 1, 2 atau 3 (ada tiga strategi nasional).")
-        return number
-    if name == "mask_pii":
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("true", "ya", "1", "yes"):
-            return True
-        if text in ("false", "tidak", "0", "no"):
-            return False
-        raise InputError(f'Parameter mask_pii = "{value}" harus true atau false.')
-    if name in ("register", "desil_dtsen", "mesin_padan"):
-        choices = {"register": REGISTERS, "desil_dtsen": DESIL_DTSEN, "mesin_padan": MESIN_PADAN}[name]
+def _path(name: str, value: Any) -> str:
+    return str(resolve_path(value)) if value not in (None, "") else ""
+
+
+def _date(name: str, value: Any) -> str:
+    return to_date(value, name).isoformat()
+
+
+def _bits(name: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(f'Parameter {name} = "{value}" harus berupa angka (bobot padan, dalam bit).') from None
+
+
+def _strategies(name: str, value: Any) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise InputError(f'Parameter {name} = "{value}" harus bilangan bulat 1, 2 atau 3.') from None
+    if number not in (1, 2, 3):
+        raise InputError(f"Parameter {name} = {value} harus 1, 2 atau 3 (ada tiga strategi nasional).")
+    return number
+
+
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "ya", "1", "yes"):
+        return True
+    if text in ("false", "tidak", "0", "no"):
+        return False
+    raise InputError(f'Parameter {name} = "{value}" harus true atau false.')
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[str, Any], str]:
+    def convert(name: str, value: Any) -> str:
         text = str(value).strip().lower()
         if text not in choices:
             raise InputError(f'Parameter {name} = "{value}" harus salah satu dari: {", ".join(choices)}.')
         return text
-    if name in _PATHS:
-        return str(resolve_path(value)) if value not in (None, "") else ""
+
+    return convert
+
+
+def _text(name: str, value: Any) -> str:
     return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One run parameter. ``default`` is written exactly as in a notebook's ``parameters`` cell (relative paths
+    from the repository root); ``convert(name, value)`` validates a value and returns it in its final form."""
+
+    name: str
+    default: Any
+    convert: Callable[[str, Any], Any]
+    description: str
+    steps: tuple[str, ...]
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("raw_dir", "data/raw", _path, "folder data mentah (kontrak: `data/raw/README.md`)", _ALL),
+    Parameter("processed_dir", "data/processed", _path, "folder data olahan", _ALL),
+    Parameter("reports_dir", "reports", _path, "folder laporan; hasil satu run ada di `<reports_dir>/<report_date>/`",
+              _ALL),
+    Parameter("report_date", TANGGAL_LAPORAN_DEMO, _date,
+              "tanggal laporan (TTTT-BB-HH); catatan bertanggal sesudahnya tidak dipakai", _ALL),
+    Parameter("tanggal_target", TANGGAL_TARGET_DEFAULT, _date, "tanggal target kemiskinan ekstrem nol", (REPORT,)),
+    Parameter("ambang_padan", 4.0, _bits, "bobot padan (bit) minimum untuk padan otomatis", (MATCH,)),
+    Parameter("ambang_tinjau", -6.0, _bits,
+              "bobot padan (bit) minimum untuk tinjau manual; di bawahnya tidak padan", (MATCH,)),
+    Parameter("min_strategi", 2, _strategies,
+              "jumlah strategi berbeda (1–3) yang diterima agar intervensi disebut optimal", (MATCH,)),
+    Parameter("kecamatan", "", _text, "satu kecamatan saja (nama atau kode); kosong: seluruh kabupaten/kota",
+              (MAP, REPORT)),
+    Parameter("boundary_path", "", _path,
+              "file atau folder batas wilayah; kosong: `<raw_dir>/batas_wilayah/`, lalu batas bawaan", (MAP,)),
+    Parameter("mask_pii", True, _flag, "samarkan NIK di laporan (true/false)", (REPORT,)),
+    Parameter("kode_kabupaten", KODE_KABUPATEN, _text, "kode Kemendagri kabupaten/kota (mis. `35.17`, `35.07`)",
+              _ALL),
+    Parameter("register", P3KE, _choice(REGISTERS),
+              "register sasaran yang dipadankan dengan SK: `p3ke` (P3KE 2024) atau `dtsen`", (MATCH,)),
+    Parameter("desil_dtsen", DESIL_DTSEN[0], _choice(DESIL_DTSEN),
+              "desil DTSEN yang dipakai: `kabupaten`, `provinsi` atau `nasional`", (MATCH,)),
+    Parameter("mesin_padan", MESIN_PADAN[0], _choice(MESIN_PADAN),
+              "mesin penilai model padu padan: `duckdb` atau `spark` (hasil sama)", (MATCH,)),
+)  # fmt: skip
+BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+#: Every parameter's default as written in a notebook (paths relative to the repository root).
+DEFAULTS: dict[str, Any] = {p.name: p.default for p in PARAMETERS}
+
+
+def for_step(step: str) -> tuple[str, ...]:
+    """The names of the parameters ``step`` (e.g. ``"02_match"``) takes, in declaration order."""
+    step = step.removesuffix(".ipynb")
+    if step not in STEP_NAMES:
+        raise InputError(f'Langkah "{step}" tidak dikenal. Langkah yang ada: {", ".join(STEP_NAMES)}.')
+    return tuple(p.name for p in PARAMETERS if step in p.steps)
+
+
+def _convert(name: str, value: Any) -> Any:
+    parameter = BY_NAME[name]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        value = parameter.default
+    return parameter.convert(name, value)
 
 
 def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, str]] | dict | None = None) -> dict:
     """Defaults, then the YAML file, then overrides; every value validated. Unknown names are an error."""
-    merged = dict(DEFAULTS)
     given: dict[str, Any] = {}
     if params_file:
         path = Path(params_file)
@@ -107,13 +160,10 @@ def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, st
         given.update(loaded)
     if overrides:
         given.update(dict(overrides))
-    for name, value in given.items():
-        if name not in DEFAULTS:
-            known = ", ".join(DEFAULTS)
-            raise InputError(f'Parameter "{name}" tidak dikenal. Parameter yang tersedia: {known}.')
-        merged[name] = _convert(name, value)
-    for name in _DATES + _PATHS:
-        merged[name] = _convert(name, merged[name])
+    unknown = [name for name in given if name not in BY_NAME]
+    if unknown:
+        raise InputError(f'Parameter "{unknown[0]}" tidak dikenal. Parameter yang tersedia: {", ".join(BY_NAME)}.')
+    merged = {name: _convert(name, given.get(name, DEFAULTS[name])) for name in BY_NAME}
     if merged["ambang_tinjau"] >= merged["ambang_padan"]:
         raise InputError(
             f"Parameter ambang_tinjau ({merged['ambang_tinjau']}) harus lebih kecil daripada ambang_padan "
@@ -122,15 +172,18 @@ def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, st
     return merged
 
 
-def for_notebook(namespace: dict) -> dict:
-    """The resolved parameters of a notebook: every known parameter defined in ``namespace`` (the notebook's
-    ``parameters`` cell, after papermill's injection) overrides its default; paths become absolute (relative
-    ones from the repository root). Prints what the notebook will read and for which date."""
-    resolved = resolve(overrides={name: namespace[name] for name in DEFAULTS if name in namespace})
-    print(
-        f"Data mentah: {resolved['raw_dir']}\nData olahan: {resolved['processed_dir']}\n"
-        f"Tanggal laporan: {resolved['report_date']}"
-    )
+def for_notebook(step: str, namespace: dict, quiet: bool = False) -> dict:
+    """The resolved parameters of notebook ``step``: each parameter the step takes (:func:`for_step`) that is
+    defined in ``namespace`` (its ``parameters`` cell, after papermill's injection) overrides its default; empty
+    values take the default; paths become absolute (relative ones from the repository root). Other names of the
+    namespace are never read, so a rerun in the same kernel gives the same parameters. Prints what the notebook
+    will read and for which date unless ``quiet``."""
+    resolved = resolve(overrides={name: namespace[name] for name in for_step(step) if name in namespace})
+    if not quiet:
+        print(
+            f"Data mentah: {resolved['raw_dir']}\nData olahan: {resolved['processed_dir']}\n"
+            f"Tanggal laporan: {resolved['report_date']}"
+        )
     return resolved
 
 
@@ -139,9 +192,20 @@ def report_dir(params: dict) -> Path:
     return Path(params["reports_dir"]) / params["report_date"]
 
 
+def markdown_table() -> str:
+    """The README's parameter table (a test keeps the README equal to it)."""
+    rows = ["| parameter | bawaan | langkah | arti |", "|---|---|---|---|"]
+    for p in PARAMETERS:
+        default = f"`{p.default}`" if p.default != "" else "(kosong)"
+        steps = "semua" if p.steps == _ALL else ", ".join(p.steps)
+        rows.append(f"| `{p.name}` | {default} | {steps} | {p.description} |")
+    return "\n".join(rows)
+
+
 def add_cli_arguments(parser) -> None:
-    """``--params FILE`` and repeated ``-p NAME VALUE`` for an argparse parser."""
+    """``--params FILE`` and repeated ``-p NAME VALUE`` for an argparse parser; the help lists every parameter."""
     parser.add_argument("--params", metavar="FILE.yaml", help="file YAML berisi parameter")
     parser.add_argument(
-        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAMA", "NILAI"), help="ubah satu parameter"
-    )
+        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAMA", "NILAI"),
+        help="ubah satu parameter: " + "; ".join(f"{p.name} (bawaan {p.default!r})" for p in PARAMETERS),
+    )  # fmt: skip

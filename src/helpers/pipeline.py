@@ -24,16 +24,9 @@ from helpers import params as params_mod
 from helpers import workers as helpers_workers
 from helpers.kernels import start_kernel, stop_kernel
 
-#: Notebooks in order, with the parameters each receives.
-STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("01_clean.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "kode_kabupaten")),
-    (
-        "02_match.ipynb",
-        ("raw_dir", "processed_dir", "reports_dir", "report_date", "ambang_padan", "ambang_tinjau", "min_strategi",
-         "kode_kabupaten", "register", "desil_dtsen", "mesin_padan"),
-    ),
-    ("03_map.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "boundary_path", "kecamatan",
-                      "kode_kabupaten")),
+#: Notebooks in order, with the parameters each receives (declared in :mod:`helpers.params`).
+STEPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (f"{step}.ipynb", params_mod.for_step(step)) for step in params_mod.STEP_NAMES if step != params_mod.REPORT
 )
 
 #: What each notebook's kernel does before the notebook runs: the modules it imports, and code (notebook 03's

@@ -49,6 +49,7 @@ from scipy.sparse.csgraph import connected_components
 from helpers.cleaning.nik import mask_series, nik_birth_info
 from helpers.errors import InputError
 from helpers.matching.names import normalise_names
+from helpers.params import DEFAULTS
 from helpers.vocabulary import (
     KEPUTUSAN_MANUAL,
     MESIN_PADAN,
@@ -60,8 +61,8 @@ from helpers.vocabulary import (
 )
 
 #: Thresholds on the match weight (log2 Bayes factor including the prior), chosen on the hard-case benchmark.
-AMBANG_PADAN = 4.0
-AMBANG_TINJAU = -6.0
+AMBANG_PADAN: float = DEFAULTS["ambang_padan"]  # declared in helpers.params
+AMBANG_TINJAU: float = DEFAULTS["ambang_tinjau"]
 #: An automatic match needs its weight to beat the SK person's next candidate by this many bits.
 SELISIH_MINIMUM = 3.0
 SEED = 9

@@ -50,17 +50,7 @@ from helpers.vocabulary import DTSEN
 REPORT_NOTEBOOK = "04_report.ipynb"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 REMOVED_TAGS = {"injected-parameters", "parameters", "sembunyikan"}
-REPORT_PARAMETERS = (
-    "raw_dir",
-    "processed_dir",
-    "reports_dir",
-    "report_date",
-    "tanggal_target",
-    "kecamatan",
-    "mask_pii",
-    "boundary_path",
-    "kode_kabupaten",
-)
+REPORT_PARAMETERS = params_mod.for_step(params_mod.REPORT)
 SOURCES = (
     "SK {kepala} tentang penduduk miskin ekstrem; P3KE 2024 (Kemenko PMK, BAST 14 Maret 2024); "
     "laporan intervensi OPD; verifikasi lapangan camat; BPS"

@@ -40,6 +40,7 @@ from helpers.dates import to_date, to_timestamp
 from helpers.matching import charts
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU
 from helpers.matching.padan import CHARTS_DIR, MODEL_FILE, MatchResult, match_sk, matched_frame, write_review
+from helpers.params import DEFAULTS
 from helpers.reference.wilayah import kecamatan_table
 from helpers.statuses import perbandingan
 from helpers.statuses import register as registers
@@ -567,7 +568,7 @@ def run_status(
     report_date: object,
     ambang_padan: float = AMBANG_PADAN,
     ambang_tinjau: float = AMBANG_TINJAU,
-    min_strategi: int = 2,
+    min_strategi: int = DEFAULTS["min_strategi"],
     kode_kabupaten: str = KODE_KABUPATEN,
     tables: dict[str, pd.DataFrame] | None = None,
     write: bool = True,

@@ -55,7 +55,7 @@ RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 # ## Padu padan dan status pada tanggal laporan
 
 # %%
-from helpers import matching, statuses
+from helpers import catalog, matching, statuses
 
 hasil = statuses.run_status(PROCESSED, p["report_date"], p["ambang_padan"], p["ambang_tinjau"], p["min_strategi"],
                             p["kode_kabupaten"], raw_dir=RAW, register=p["register"], desil_dtsen=p["desil_dtsen"],
@@ -79,7 +79,7 @@ matching.method_table(hasil.match)
 # %%
 from IPython.display import Image, display
 
-for gambar in sorted((PROCESSED / matching.CHARTS_DIR).glob("*.png")):
+for gambar in sorted(catalog.GRAFIK_PADAN.at(PROCESSED).glob("*.png")):
     display(Image(filename=str(gambar)))
 print("\n".join(hasil.match.model["koreksi_m"]) or "Tidak ada koreksi.")
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import make_nik, raw_frame, small_world, write_world
 
-from helpers import params
+from helpers import catalog, params
 from helpers import vocabulary as v
 from helpers.cleaning import tables as cleaning
 from helpers.errors import InputError
@@ -115,9 +115,9 @@ def test_run_status_with_dtsen_and_comparison(processed_dtsen):
     assert comparison.loc["Ahmad", "perubahan"] == pb.KELUAR and comparison.loc["Budi", "perubahan"] == pb.MASUK
     assert comparison.loc["Zaki", "perubahan"] == pb.PADAN_BERUBAH
     assert comparison.loc["Ahmad", "nik_tersamar"].count("*") == 10
-    counts = json.loads((processed_dtsen / pb.JSON_FILE).read_text())
+    counts = json.loads((catalog.PERBANDINGAN_JSON.at(processed_dtsen)).read_text())
     assert (counts[pb.KELUAR], counts[pb.MASUK], counts["register_sesudah"]) == (1, 1, "DTSEN 2025")
-    written = pd.read_csv(processed_dtsen / "tinjau" / pb.CSV_FILE, dtype=str)
+    written = pd.read_csv(catalog.PERBANDINGAN_CSV.at(processed_dtsen), dtype=str)
     assert set(written["perubahan"]) >= {pb.KELUAR, pb.MASUK} and "nik" not in written.columns
     provinsi = classify.run_status(processed_dtsen, "2024-11-06", register="dtsen", desil_dtsen="provinsi", write=False)
     assert provinsi.summary["keluar_desil1"] == 0  # every provincial decile is 1
@@ -191,7 +191,7 @@ def test_demo_dtsen_reproduces_its_truth_through_the_pipeline(demo_dtsen, tmp_pa
     run = json.loads((processed / "parameter_run.json").read_text())
     assert (run["register"], run["desil_dtsen"], run["register_label"]) == ("dtsen", "kabupaten", "DTSEN 2025")
     no = pd.read_parquet(processed / "sk.parquet").set_index("id_sasaran")["no"].astype(int)
-    written = pd.read_csv(processed / "tinjau" / pb.CSV_FILE, dtype=str)
+    written = pd.read_csv(catalog.PERBANDINGAN_CSV.at(processed), dtype=str)
     movers = written.assign(no=written["id_sasaran"].map(no))
     assert sorted(movers.loc[movers["perubahan"] == pb.KELUAR, "no"]) == truth["dtsen"]["keluar_desil1_no"]
     assert sorted(movers.loc[movers["perubahan"] == pb.MASUK, "no"]) == truth["dtsen"]["masuk_desil1_no"]

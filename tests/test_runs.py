@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import small_world, write_world
 
-from helpers import outputs, runs
+from helpers import catalog, outputs, runs
 from helpers.cleaning import tables as cleaning
 from helpers.errors import InputError
 from helpers.publishing import forms, render
@@ -85,7 +85,7 @@ def test_matching_killed_while_writing_is_refused(base, monkeypatch):
     real = outputs.write_json
 
     def crash_on_summary(data, path):
-        if path.name == classify.SUMMARY_FILE:
+        if path.name == catalog.SUMMARY.name:
             raise KeyboardInterrupt
         return real(data, path)
 

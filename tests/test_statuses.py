@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from conftest import make_nik, write_world
 
+from helpers import catalog
 from helpers.cleaning import tables as cleaning
 from helpers.matching.padan import match_sk
 from helpers.statuses import classify as statuses
@@ -248,7 +249,7 @@ def test_rounds_are_form_numbers_else_iso_weeks():
 
 def test_field_findings_list_a_found_unmatched_person(processed):
     run = statuses.run_status(processed, REPORT_DATE)
-    found = pd.read_csv(processed / "tinjau" / statuses.FIELD_FINDINGS_FILE, dtype=str)
+    found = pd.read_csv(catalog.TEMUAN_LAPANGAN.at(processed), dtype=str)
     assert list(found.columns) == statuses.FIELD_FINDINGS_COLUMNS
     assert len(found) == 1 and len(run.temuan) == 1
     row = found.iloc[0]

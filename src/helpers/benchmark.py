@@ -48,12 +48,13 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("laporan_22", _PARAMS + "from helpers.publishing.render import render_all; render_all(p)"),
     (
         "formulir_21",
-        "import pandas as pd; from helpers.publishing.forms import write_forms; "
-        "write_forms(pd.read_parquet('{processed}/status_sasaran.parquet'), "
+        "from helpers import catalog; from helpers.publishing.forms import write_forms; "
+        "write_forms(catalog.read_parquet(catalog.STATUS_SASARAN, '{processed}'), "
         "'{reports}/{report_date}/formulir_verifikasi_RAHASIA', '{report_date}', progress=False)",
     ),
     # from raw files: the cached readings are removed first
-    ("pipeline_total", "import shutil; shutil.rmtree('{processed}/_cache'); " + _PARAMS + "from helpers.pipeline import run; run(p)"),
+    ("pipeline_total", "import shutil; from helpers import catalog; "
+     "shutil.rmtree(catalog.READ_CACHE.at('{processed}')); " + _PARAMS + "from helpers.pipeline import run; run(p)"),
     ("kualitas_padan", "from helpers.benchmark import linkage_quality; linkage_quality('{base}/kualitas_padan.json')"),
 )
 #: Hard-case sets the matcher was never tuned on (tuning used seeds 1-3).

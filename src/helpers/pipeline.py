@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from helpers import cli
+from helpers import catalog, cli
 from helpers import params as params_mod
 from helpers import workers as helpers_workers
 from helpers.kernels import start_kernel, stop_kernel
@@ -91,9 +91,9 @@ def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] |
             stop_kernel(kernels.pop(name))
             timings[name.removesuffix(".ipynb")] = round(time.perf_counter() - started, 1)
             tqdm.write(f"  {name} selesai dalam {timings[name.removesuffix('.ipynb')]:.1f} detik")
-        summary = Path(parameters["processed_dir"]) / "summary.json"
+        summary = catalog.SUMMARY.at(parameters["processed_dir"])
         if summary.is_file():
-            shutil.copyfile(summary, out_dir / "summary.json")
+            shutil.copyfile(summary, out_dir / summary.name)
         if with_reports:
             from helpers.publishing.render import render_all
 

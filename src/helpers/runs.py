@@ -16,10 +16,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from helpers.catalog import MANIFEST
 from helpers.errors import InputError
 from helpers.outputs import parquet_run_id, write_json
 
-MANIFEST_FILE = "run.json"
+MANIFEST_FILE = MANIFEST.path
 CLEAN_STEP = "01_clean"
 MATCH_STEP = "02_match"
 STEPS = (CLEAN_STEP, MATCH_STEP)

@@ -260,10 +260,35 @@ STATUS_SASARAN = _schema(
     [DESA_IN_KECAMATAN],
 )
 
+ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _iso_date() -> pa.Column:
+    return pa.Column(TEXT, pa.Check.str_matches(ISO_DATE_PATTERN), nullable=False)
+
+
+STATUS_PUTARAN = _schema(
+    "status_putaran",
+    {
+        "putaran": pa.Column("int64", pa.Check.ge(1), nullable=False),
+        "nama_putaran": _text(False),
+        "periode_awal": _iso_date(),
+        "periode_akhir": _iso_date(),
+        "tanggal": _iso_date(),
+        "id_sasaran": _text(False),
+        "kode_kecamatan": STATUS_SASARAN.columns["kode_kecamatan"],
+        "kode_desa": STATUS_SASARAN.columns["kode_desa"],
+        **{c: STATUS_SASARAN.columns[c] for c in ("status_desil", "status_intervensi", "status_keberadaan")},
+        "perlu_tindakan": pa.Column(bool, nullable=False),
+    },
+    [pa.Check(lambda f: ~f.duplicated(["putaran", "id_sasaran"]), error="satu baris per sasaran per putaran")],
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     s.name: s
-    for s in (P3KE_INDIVIDU, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN, DTSEN_INDIVIDU, STATUS_SASARAN)
-}
+    for s in (P3KE_INDIVIDU, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN, DTSEN_INDIVIDU, STATUS_SASARAN,
+              STATUS_PUTARAN)
+}  # fmt: skip
 
 
 def columns(table: str) -> list[str]:

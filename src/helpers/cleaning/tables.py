@@ -19,7 +19,6 @@ is cleaned without a Python loop over its rows.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 import warnings
@@ -32,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import outputs, runs
+from helpers import catalog, runs
 from helpers import workers as helpers_workers
 from helpers.cleaning import ids
 from helpers.cleaning import nik as nikmod
@@ -55,16 +54,8 @@ TABLE_NAMES = {
     "keputusan_padan": "keputusan_padan",
     "dtsen": "dtsen_individu",
 }
-#: Tables that may be missing from an older processed folder (their input may be absent).
-OPTIONAL_TABLES = ("dtsen_individu",)
 PROGRAMME_TABLE_HINT = "src/helpers/data/program_strategi.csv"
-KARANTINA_DIR = "karantina"
-RINGKASAN_FILE = "ringkasan_pembersihan.json"
-REVIEW_DIR = "tinjau"
 #: Cached readings of raw files (Parquet, keyed by content), so that a rerun reads only what changed.
-READ_CACHE_DIR = "_cache"
-ID_COLLISION_FILE = "id_sasaran_bentrok.csv"
-NAIVE_FILE = "padan_naif.json"
 SOURCE_COLUMNS = (SOURCE_FILE, SOURCE_ROW)
 _HEADER_OF = {v: k for k, v in COLUMN_NAMES.items()}
 
@@ -1205,11 +1196,11 @@ def write_outputs(result: CleaningResult) -> None:
     runs.start_step(out, runs.CLEAN_STEP, result.run_id)
     written = []
     for name, c in result.inputs.items():
-        written.append(outputs.write_parquet(c.data, out / f"{c.table}.parquet", result.run_id))
-        written.append(outputs.write_csv(c.karantina, out / KARANTINA_DIR / f"{name}.csv"))
-    written.append(outputs.write_csv(ids.collisions(result.inputs["sk"].data), out / REVIEW_DIR / ID_COLLISION_FILE))
-    written.append(outputs.write_json(result.ringkasan(), out / RINGKASAN_FILE))
-    written.append(outputs.write_json({"run_id": result.run_id, **_plain(result.padan_naif)}, out / NAIVE_FILE))
+        written.append(catalog.write(catalog.TABLES[c.table], c.data, out, result.run_id))
+        written.append(catalog.write(catalog.KARANTINA, c.karantina, out, input=name))
+    written.append(catalog.write(catalog.ID_BENTROK, ids.collisions(result.inputs["sk"].data), out))
+    written.append(catalog.write(catalog.RINGKASAN, result.ringkasan(), out))
+    written.append(catalog.write(catalog.PADAN_NAIF, {"run_id": result.run_id, **_plain(result.padan_naif)}, out))
     runs.finish_step(out, runs.CLEAN_STEP, result.run_id, written)
 
 
@@ -1258,7 +1249,7 @@ def clean_all(
     empty file, or a file of another kabupaten; :class:`ConservationError` if rows were lost (a bug).
     """
     raw_dir = Path(raw_dir)
-    cache_dir = Path(processed_dir) / READ_CACHE_DIR if write else None
+    cache_dir = catalog.READ_CACHE.at(processed_dir) if write else None
     others = [name for name in INPUTS if name != "p3ke"]
     done: dict[str, tuple[CleanedInput, pd.DataFrame]] = {}
     if workers > 1:  # the other inputs in a worker process while this one cleans the large P3KE register
@@ -1281,21 +1272,15 @@ def clean_all(
 
 def read_ringkasan(processed_dir: str | Path) -> dict[str, Any]:
     """The cleaning summary written by :func:`clean_all`."""
-    path = Path(processed_dir) / RINGKASAN_FILE
-    if not path.is_file():
-        raise InputError(f"{path} tidak ditemukan: jalankan dulu notebooks/01_clean.ipynb.")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return catalog.read_json(catalog.RINGKASAN, processed_dir)
 
 
 def read_tables(processed_dir: str | Path) -> dict[str, pd.DataFrame]:
     """The processed tables written by :func:`clean_all`, by table name."""
-    processed_dir = Path(processed_dir)
     tables = {}
     for table in TABLE_NAMES.values():
-        path = processed_dir / f"{table}.parquet"
-        if not path.is_file() and table in OPTIONAL_TABLES:
+        entry = catalog.TABLES[table]
+        if entry.optional and not entry.at(processed_dir).is_file():
             continue
-        if not path.is_file():
-            raise InputError(f"{path} tidak ditemukan: jalankan dulu notebooks/01_clean.ipynb.")
-        tables[table] = pd.read_parquet(path)
+        tables[table] = catalog.read_parquet(entry, processed_dir)
     return tables

@@ -15,21 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import outputs
+from helpers import catalog
 from helpers.cleaning.nik import mask_series
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU, LinkageResult, link, review_table
 from helpers.vocabulary import METODE_LABELS, METODE_PADAN, TIDAK_PADAN
 
 MatchResult = LinkageResult
-REVIEW_DIR = "tinjau"
-REVIEW_FILE = "padan.csv"
-UNMATCHED_FILE = "padan_tidak_padan.csv"
-DUPLICATE_NIK_FILE = "nik_ganda_sk.csv"
-STALE_FILE = "keputusan_usang.csv"
-CANDIDATES_FILE = "kandidat_padan.parquet"
-MODEL_FILE = "model_padan.json"
-#: Splink's charts of the run's model (static PNG, no personal data), shown by notebook 02.
-CHARTS_DIR = "grafik_padan"
 #: Register columns carried into the matched frame (prefixed ``p3ke_``).
 P3KE_COLUMNS = ["id_keluarga", "id_individu", "nik", "nama", "kode_kecamatan", "nama_kecamatan", "kode_desa",
                 "nama_desa", "desil", "tanggal_lahir"]  # fmt: skip
@@ -86,8 +77,6 @@ def write_review(
 ) -> list[Path]:
     """The review lists of the run (written even when empty; the candidates stamped with ``run_id``); see the
     module docstring."""
-    folder = Path(processed_dir) / REVIEW_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     duplicate = result.nik_ganda_sk.assign(nik=mask_series(result.nik_ganda_sk["nik"])).rename(
         columns={"nik": "nik_tersamar"}
     )
@@ -95,15 +84,13 @@ def write_review(
     if "keputusan" in stale:
         stale = stale.assign(keputusan=stale["keputusan"].astype("string").str.replace(r"\d{16}", _mask, regex=True))
     lists = {
-        REVIEW_FILE: review_table(result, sk, p3ke),
-        UNMATCHED_FILE: unmatched_list(result, sk),
-        DUPLICATE_NIK_FILE: duplicate,
-        STALE_FILE: stale,
+        catalog.TINJAU_PADAN: review_table(result, sk, p3ke),
+        catalog.TINJAU_TIDAK_PADAN: unmatched_list(result, sk),
+        catalog.NIK_GANDA_SK: duplicate,
+        catalog.KEPUTUSAN_USANG: stale,
     }
-    paths = [outputs.write_csv(frame, folder / name) for name, frame in lists.items()]
-    candidates = outputs.write_parquet(
-        candidates_with_nik(result, sk, p3ke), Path(processed_dir) / CANDIDATES_FILE, run_id
-    )
+    paths = [catalog.write(entry, frame, processed_dir) for entry, frame in lists.items()]
+    candidates = catalog.write(catalog.KANDIDAT_PADAN, candidates_with_nik(result, sk, p3ke), processed_dir, run_id)
     return [*paths, candidates]
 
 

@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
+from helpers import catalog
 from helpers import vocabulary as v  # noqa: E402
 from helpers.cleaning.nik import mask_series  # noqa: E402
 from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN  # noqa: E402
@@ -33,7 +34,7 @@ from helpers.reference.figures import population_note, poverty_context  # noqa: 
 from helpers.reference.wilayah import kabupaten_name, kecamatan_table  # noqa: E402
 from helpers.statuses import perbandingan  # noqa: E402
 from helpers.statuses import register as register_mod  # noqa: E402
-from helpers.statuses.classify import ROUNDS_FILE, headline, per_putaran, round_figures  # noqa: E402
+from helpers.statuses.classify import headline, per_putaran, round_figures  # noqa: E402
 from helpers.statuses.verifikasi import ATURAN_FINAL  # noqa: E402
 from helpers.vocabulary import (  # noqa: E402
     ALASAN_LABELS,
@@ -511,20 +512,20 @@ def _read_columns(path: Path, wanted: list[str] | None = None) -> pd.DataFrame:
 def _register_individuals(processed: Path, run: dict) -> pd.DataFrame:
     """The individuals of the register the run matched against (``desil`` = the chosen DTSEN decile for DTSEN)."""
     if run.get("register") != v.DTSEN:
-        return _read_columns(processed / "p3ke_individu.parquet", _INDIVIDU_COLUMNS)
+        return _read_columns(catalog.P3KE_INDIVIDU.at(processed), _INDIVIDU_COLUMNS)
     column = f"desil_{run['desil_dtsen']}"
     wanted = [c if c != "desil" else column for c in _INDIVIDU_COLUMNS]
-    return _read_columns(processed / "dtsen_individu.parquet", wanted).rename(columns={column: "desil"})
+    return _read_columns(catalog.DTSEN_INDIVIDU.at(processed), wanted).rename(columns={column: "desil"})
 
 
 def _families(processed: Path, run: dict) -> pd.DataFrame:
     """The P3KE family conditions, keyed as ``status_sasaran.id_keluarga`` is: the P3KE family id, or for a DTSEN
     run the KK number (each KK gets the P3KE family of its members found in P3KE by NIK)."""
-    keluarga = _read_columns(processed / "p3ke_keluarga.parquet", ["id_keluarga", *deprivation_rules()["kolom"]])
+    keluarga = _read_columns(catalog.P3KE_KELUARGA.at(processed), ["id_keluarga", *deprivation_rules()["kolom"]])
     if run.get("register") != v.DTSEN:
         return keluarga
-    members = _read_columns(processed / "dtsen_individu.parquet", ["nik", "no_kk"]).dropna()
-    p3ke = _read_columns(processed / "p3ke_individu.parquet", ["nik", "id_keluarga"]).dropna()
+    members = _read_columns(catalog.DTSEN_INDIVIDU.at(processed), ["nik", "no_kk"]).dropna()
+    p3ke = _read_columns(catalog.P3KE_INDIVIDU.at(processed), ["nik", "id_keluarga"]).dropna()
     kk = members.merge(p3ke, on="nik").sort_values(["no_kk", "id_keluarga"]).drop_duplicates("no_kk")
     return kk[["no_kk", "id_keluarga"]].merge(keluarga, on="id_keluarga").drop(columns="id_keluarga").rename(
         columns={"no_kk": "id_keluarga"}
@@ -533,7 +534,7 @@ def _families(processed: Path, run: dict) -> pd.DataFrame:
 
 def _comparison(processed: Path, run: dict, kode: str) -> pd.DataFrame | None:
     """``tinjau/perbandingan_register.csv`` of a DTSEN run (only this kecamatan's rows for a kecamatan)."""
-    path = processed / "tinjau" / perbandingan.CSV_FILE
+    path = catalog.PERBANDINGAN_CSV.at(processed)
     if run.get("register") != v.DTSEN or not path.is_file():
         return None
     frame = pd.read_csv(path, dtype=str)
@@ -546,10 +547,10 @@ def load_report_data(
     """Everything a report reads, for the kabupaten (``kode`` = '') or one kecamatan of ``kode_kabupaten``;
     ``raw_dir`` holds the user's population table, if any."""
     processed = Path(processed_dir)
-    run = read_json(processed / "parameter_run.json")
-    status_all = _read_columns(processed / "status_sasaran.parquet")
+    run = catalog.read_json(catalog.PARAMETER_RUN, processed)
+    status_all = _read_columns(catalog.STATUS_SASARAN.at(processed))
     status = status_all[status_all["kode_kecamatan"] == kode] if kode else status_all
-    rounds_file = processed / ROUNDS_FILE
+    rounds_file = catalog.STATUS_PUTARAN.at(processed)
     rounds = _read_columns(rounds_file) if rounds_file.is_file() else pd.DataFrame()
     return {
         "kode": kode,
@@ -559,7 +560,7 @@ def load_report_data(
         "raw_dir": raw_dir,
         "status_all": status_all,
         "status": status,
-        "summary": read_json(processed / "summary.json"),
+        "summary": catalog.read_json(catalog.SUMMARY, processed),
         "run": run,
         "keluarga": _families(processed, run),
         "individu": _register_individuals(processed, run),

@@ -31,12 +31,11 @@ import xlsxwriter
 from babel.dates import format_date
 from tqdm import tqdm
 
-from helpers import cli, runs
+from helpers import catalog, cli, runs
 from helpers import params as run_params
 from helpers.config import KODE_KABUPATEN, NAMA_KABUPATEN
 from helpers.dates import dmy, to_date
 from helpers.errors import InputError
-from helpers.matching.padan import CANDIDATES_FILE
 from helpers.publishing.keputusan import write_decisions_form
 from helpers.reference import wilayah
 from helpers.statuses.verifikasi import KONDISI, STATUS_LABELS
@@ -608,9 +607,7 @@ def _warn_unplaced(rows: pd.DataFrame, kode_kabupaten: str) -> None:
 
 def next_form_round(processed_dir: str | Path) -> int:
     """The round number of the next forms: ``putaran_berikutnya`` of ``summary.json`` (1 without it)."""
-    from helpers.statuses.classify import SUMMARY_FILE
-
-    path = Path(processed_dir) / SUMMARY_FILE
+    path = catalog.SUMMARY.at(processed_dir)
     if not path.is_file():
         return 1
     return int(json.loads(path.read_text(encoding="utf-8")).get("putaran_berikutnya", 1))
@@ -629,12 +626,10 @@ def main(argv: list[str] | None = None) -> int:
     def action() -> str:
         params = run_params.resolve(args.params, args.parameter)
         select_kecamatan(params["kecamatan"], params["kode_kabupaten"])  # a typo fails before any reading
-        source = Path(params["processed_dir"]) / "status_sasaran.parquet"
-        if not source.is_file():
-            raise InputError(f"Tabel {source} belum ada. Jalankan pipeline dulu (make pipeline).")
+        status = catalog.read_parquet(catalog.STATUS_SASARAN, params["processed_dir"])
         runs.check_consistent(params["processed_dir"], params["report_date"])  # never from a mix of runs
         paths = write_forms(
-            pd.read_parquet(source),
+            status,
             forms_dir(params),
             params["report_date"],
             params["kecamatan"] or None,
@@ -642,8 +637,8 @@ def main(argv: list[str] | None = None) -> int:
             putaran=next_form_round(params["processed_dir"]),
         )
         message = f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME})"
-        if not (Path(params["processed_dir"]) / CANDIDATES_FILE).is_file():
-            return message + "; tanpa keputusan padu padan (kandidat_padan.parquet belum ada: jalankan 02_match)."
+        if not catalog.KANDIDAT_PADAN.at(params["processed_dir"]).is_file():
+            return message + f"; tanpa keputusan padu padan ({catalog.KANDIDAT_PADAN.path} belum ada: jalankan 02_match)."
         decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))
         return message + f"; keputusan padu padan: {decisions.name}."
 

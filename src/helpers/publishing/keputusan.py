@@ -17,11 +17,10 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from helpers import catalog
 from helpers.cleaning.tables import KEPUTUSAN_KANDIDAT
 from helpers.dates import dmy
-from helpers.matching.padan import CANDIDATES_FILE
 from helpers.publishing.fmt import tanggal
-from helpers.statuses.classify import FIELD_FINDINGS_FILE
 
 FILE_NAME = "keputusan_padan.xlsx"
 SHEET = "Keputusan"
@@ -50,10 +49,10 @@ def _describe(candidate: pd.Series) -> str:
 def decision_rows(processed_dir: str | Path) -> pd.DataFrame:
     """One row per person to decide (open review cases) or already decided (decisions in force), by HEADERS."""
     processed = Path(processed_dir)
-    status = pd.read_parquet(processed / "status_sasaran.parquet")
-    sk = pd.read_parquet(processed / "sk.parquet").set_index("id_sasaran")
-    candidates = pd.read_parquet(processed / CANDIDATES_FILE)
-    decisions = pd.read_parquet(processed / "keputusan_padan.parquet")
+    status = catalog.read_parquet(catalog.STATUS_SASARAN, processed)
+    sk = catalog.read_parquet(catalog.SK, processed).set_index("id_sasaran")
+    candidates = catalog.read_parquet(catalog.KANDIDAT_PADAN, processed)
+    decisions = catalog.read_parquet(catalog.KEPUTUSAN_PADAN, processed)
     decided = decisions.dropna(subset=["keputusan"]).drop_duplicates("id_sasaran", keep="last").set_index("id_sasaran")
     findings = _field_findings(processed)
     wanted = status[
@@ -93,7 +92,7 @@ def decision_rows(processed_dir: str | Path) -> pd.DataFrame:
 def _field_findings(processed: Path) -> pd.DataFrame:
     """Form rows of camat who found an unmatched person with a NIK (``tinjau/temuan_lapangan.csv``), latest
     per person; indexed by ``id_sasaran``."""
-    path = processed / "tinjau" / FIELD_FINDINGS_FILE
+    path = catalog.TEMUAN_LAPANGAN.at(processed)
     if not path.is_file():
         return pd.DataFrame(columns=["nik_temuan", "petugas", "tanggal_verifikasi"])
     found = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", pd.NA)

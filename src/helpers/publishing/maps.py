@@ -35,6 +35,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from PIL import Image
 from shapely.ops import polylabel
 
+from helpers import catalog
 from helpers import vocabulary as v
 from helpers import workers as helpers_workers
 from helpers.config import KODE_KABUPATEN
@@ -839,10 +840,7 @@ def _draw(job: tuple[str, str, str]) -> Path:
 
 def load_status(processed_dir: str | Path) -> pd.DataFrame:
     """``status_sasaran.parquet`` from ``processed_dir`` (written by ``02_match``), checked for the map columns."""
-    path = Path(processed_dir) / "status_sasaran.parquet"
-    if not path.is_file():
-        raise InputError(f"{path} belum ada: jalankan dulu notebooks/02_match.ipynb (padu padan dan status).")
-    status = pd.read_parquet(path)
+    status = catalog.read_parquet(catalog.STATUS_SASARAN, processed_dir)
     _check_status(status)
     return status
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import outputs
+from helpers import catalog, outputs
 from helpers.config import KODE_PROVINSI, NAMA_PROVINSI
 from helpers.publishing import fmt, maps
 from helpers.publishing.boundaries import describe_source, load_province
@@ -41,7 +41,7 @@ def read_summaries(paths: dict[str, str | Path]) -> dict[str, dict]:
     summaries = {}
     for kode, path in paths.items():
         path = Path(path)
-        path = path / "summary.json" if path.is_dir() else path
+        path = catalog.SUMMARY.at(path) if path.is_dir() else path
         summaries[wilayah.normalise_code(kode)] = json.loads(path.read_text(encoding="utf-8"))
     return summaries
 

@@ -29,7 +29,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.iorw import load_notebook_node
 from tqdm import tqdm
 
-from helpers import cli, outputs, runs
+from helpers import catalog, cli, outputs, runs
 from helpers import params as params_mod
 from helpers import workers as helpers_workers
 from helpers.config import NOTEBOOKS_DIR, PACKAGE_DIR
@@ -44,7 +44,6 @@ from helpers.reference.wilayah import (
     resolve_kecamatan,
     suggest_kecamatan,
 )
-from helpers.statuses.classify import PARAMETER_FILE
 from helpers.vocabulary import DTSEN
 
 REPORT_NOTEBOOK = "04_report.ipynb"
@@ -62,7 +61,7 @@ def sources(parameters: dict) -> str:
     """The report's sources: :data:`SOURCES` for the run's kabupaten/kota (``kode_kabupaten``), with the DTSEN
     export named when the run matched against DTSEN."""
     text = SOURCES.format(kepala=kepala_daerah(parameters["kode_kabupaten"]))
-    path = Path(parameters["processed_dir"]) / PARAMETER_FILE
+    path = catalog.PARAMETER_RUN.at(parameters["processed_dir"])
     run = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     if run.get("register") != DTSEN:
         return text
@@ -236,9 +235,10 @@ def main(argv: list[str] | None = None) -> int:
 
     def action() -> str:
         parameters = params_mod.resolve(args.params, args.parameter)
-        summary = Path(parameters["processed_dir"]) / "status_sasaran.parquet"
-        if not summary.is_file():
-            raise InputError(f"Data olahan {summary} belum ada: jalankan dulu python -m helpers pipeline.")
+        if not catalog.STATUS_SASARAN.at(parameters["processed_dir"]).is_file():
+            raise InputError(
+                f"Data olahan {catalog.STATUS_SASARAN.path} belum ada: jalankan dulu python -m helpers pipeline."
+            )
         paths = render_all(parameters)
         return f"Selesai: {len(paths)} laporan di {params_mod.report_dir(parameters)}"
 

@@ -21,7 +21,6 @@ number (``putaran``) form that round; other records are grouped by the ISO week 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import outputs, runs
+from helpers import catalog, runs
 from helpers import vocabulary as v
 from helpers.cleaning import schemas
 from helpers.cleaning.nik import mask_series
@@ -39,7 +38,7 @@ from helpers.config import KODE_KABUPATEN
 from helpers.dates import to_date, to_timestamp
 from helpers.matching import charts
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU
-from helpers.matching.padan import CHARTS_DIR, MODEL_FILE, MatchResult, match_sk, matched_frame, write_review
+from helpers.matching.padan import MatchResult, match_sk, matched_frame, write_review
 from helpers.params import DEFAULTS
 from helpers.reference.wilayah import kecamatan_table
 from helpers.statuses import perbandingan
@@ -47,12 +46,6 @@ from helpers.statuses import register as registers
 from helpers.statuses.verifikasi import resolve_keberadaan
 from helpers.vocabulary import BELUM_DIVERIFIKASI, STRATEGI
 
-STATUS_FILE = "status_sasaran.parquet"
-ROUNDS_FILE = "status_putaran.parquet"
-SUMMARY_FILE = "summary.json"
-PARAMETER_FILE = registers.PARAMETER_FILE
-KEBERADAAN_REVIEW_FILE = "keberadaan_masalah.csv"
-FIELD_FINDINGS_FILE = "temuan_lapangan.csv"
 SUMMARY_KEYS = (
     "tanggal_laporan", "sasaran_sk", "padan", "keluar_desil1", "masih_desil1", "intervensi_optimal",
     "intervensi_belum_optimal", "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal",
@@ -371,10 +364,10 @@ def status_per_round(tables: dict[str, Any], report_date: object, min_strategi: 
         compute_status(tables, row["tanggal"], min_strategi)[ROUND_COLUMNS].assign(**row)
         for row in rounds.to_dict("records")
     ]
-    if not frames:
-        return pd.DataFrame(columns=[*ROUND_KEYS, *ROUND_COLUMNS])
-    frame = pd.concat(frames, ignore_index=True)[[*ROUND_KEYS, *ROUND_COLUMNS]]
-    return frame.astype({"putaran": "int64"})
+    columns = [*ROUND_KEYS, *ROUND_COLUMNS]
+    frame = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    text = {k: "string" for k in columns if k not in ("putaran", "perlu_tindakan")}
+    return schemas.validate("status_putaran", frame.astype({"putaran": "int64", "perlu_tindakan": bool, **text}))
 
 
 def per_putaran(rounds: pd.DataFrame) -> list[dict[str, Any]]:
@@ -467,9 +460,8 @@ def headline_table(summary: dict[str, Any]) -> pd.DataFrame:
 
 def naive_comparison(processed_dir: str | Path, summary: dict[str, Any]) -> pd.DataFrame:
     """A naive join on raw NIK text (``padan_naif.json``, written by the cleaning) next to the real matching."""
-    from helpers.cleaning.tables import NAIVE_FILE
 
-    naive = json.loads((Path(processed_dir) / NAIVE_FILE).read_text(encoding="utf-8"))
+    naive = catalog.read_json(catalog.PADAN_NAIF, processed_dir)
     rows = {
         "Sasaran SK": (naive["sasaran_sk"], summary["sasaran_sk"]),
         "Padan (ditemukan di P3KE)": (naive["padan"], summary["keluar_desil1"] + summary["masih_desil1"]),
@@ -608,26 +600,25 @@ def run_status(
         run.perbandingan = perbandingan.compare_registers(before, status)
     if write:
         runs.start_step(processed_dir, runs.MATCH_STEP, run_id, run_id_pembersihan=run_id)
-        run.paths.append(outputs.write_parquet(status, processed_dir / STATUS_FILE, run_id))
-        run.paths.append(outputs.write_parquet(rounds, processed_dir / ROUNDS_FILE, run_id))
-        run.paths.append(outputs.write_json(summary, processed_dir / SUMMARY_FILE))
-        run.paths.append(outputs.write_json(parameters, processed_dir / PARAMETER_FILE))
+        run.paths.append(catalog.write(catalog.STATUS_SASARAN, status, processed_dir, run_id))
+        run.paths.append(catalog.write(catalog.STATUS_PUTARAN, rounds, processed_dir, run_id))
+        run.paths.append(catalog.write(catalog.SUMMARY, summary, processed_dir))
+        run.paths.append(catalog.write(catalog.PARAMETER_RUN, parameters, processed_dir))
         run.paths.extend(write_review(match, tables["sk"], tables["p3ke_individu"], processed_dir, run_id))
-        run.paths.append(outputs.write_json(match.model, processed_dir / MODEL_FILE))
-        run.paths.extend(charts.save_charts(match, processed_dir / CHARTS_DIR))
-        review = processed_dir / "tinjau" / KEBERADAAN_REVIEW_FILE
-        run.paths.append(outputs.write_csv(keberadaan_review(masalah), review))
-        run.paths.append(outputs.write_csv(findings, processed_dir / "tinjau" / FIELD_FINDINGS_FILE))
+        run.paths.append(catalog.write(catalog.MODEL_PADAN, match.model, processed_dir))
+        run.paths.extend(charts.save_charts(match, catalog.GRAFIK_PADAN.at(processed_dir)))
+        run.paths.append(catalog.write(catalog.KEBERADAAN_MASALAH, keberadaan_review(masalah), processed_dir))
+        run.paths.append(catalog.write(catalog.TEMUAN_LAPANGAN, findings, processed_dir))
         if run.perbandingan is not None:
-            run.paths.append(outputs.write_csv(run.perbandingan, processed_dir / "tinjau" / perbandingan.CSV_FILE))
+            run.paths.append(catalog.write(catalog.PERBANDINGAN_CSV, run.perbandingan, processed_dir))
             counts = perbandingan.summary(run.perbandingan, v.P3KE_LABEL, label)
-            run.paths.append(outputs.write_json(counts, processed_dir / perbandingan.JSON_FILE))
+            run.paths.append(catalog.write(catalog.PERBANDINGAN_JSON, counts, processed_dir))
         runs.finish_step(processed_dir, runs.MATCH_STEP, run_id, run.paths)
     return run
 
 
 def read_summary(processed_dir: str | Path) -> dict[str, Any]:
-    return json.loads((Path(processed_dir) / SUMMARY_FILE).read_text(encoding="utf-8"))
+    return catalog.read_json(catalog.SUMMARY, processed_dir)
 
 
 __all__ = [

@@ -16,9 +16,6 @@ from helpers import vocabulary as v
 from helpers.cleaning.nik import mask_series
 from helpers.vocabulary import KELUAR, MASUK, PADAN_BERUBAH, PERUBAHAN, PERUBAHAN_LABELS, TETAP_DESIL1, TETAP_LUAR
 
-CSV_FILE = "perbandingan_register.csv"
-JSON_FILE = "perbandingan_register.json"
-
 COLUMNS = ["id_sasaran", "nik_tersamar", "nama", "kode_kecamatan", "nama_kecamatan", "nama_desa", "desil_sebelum",
            "status_desil_sebelum", "desil_sesudah", "status_desil_sesudah", "perubahan"]  # fmt: skip
 

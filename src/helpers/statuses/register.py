@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
+from helpers import catalog
 from helpers import vocabulary as v
 from helpers.cleaning.tables import DESIL_DTSEN_COLUMNS
 from helpers.errors import InputError
 
 DTSEN_TABLE = "dtsen_individu"
-PARAMETER_FILE = "parameter_run.json"  # written by helpers.statuses.classify.run_status
 #: Columns of the register frame (those of ``p3ke_individu`` that matching and reports read).
 REGISTER_COLUMNS = ["id_keluarga", "id_individu", "nik", "nik_status", "nama", "nama_kunci", "jenis_kelamin",
                     "tanggal_lahir", "kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa", "desil"]  # fmt: skip
@@ -90,7 +90,7 @@ def run_label(run: dict) -> str:
 
 def read_run_label(processed_dir: str | Path) -> str:
     """:func:`run_label` of the ``parameter_run.json`` in ``processed_dir`` (P3KE 2024 when there is none)."""
-    path = Path(processed_dir) / PARAMETER_FILE
+    path = catalog.PARAMETER_RUN.at(processed_dir)
     return run_label(json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {})
 
 

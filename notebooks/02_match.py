@@ -35,6 +35,7 @@ raw_dir = "data/raw"
 processed_dir = "data/processed"
 reports_dir = "reports"
 report_date = "2024-11-06"
+tanggal_target = "2024-11-30"
 ambang_padan = 4.0
 ambang_tinjau = -6.0
 min_strategi = 2
@@ -59,7 +60,8 @@ from helpers import catalog, matching, statuses
 
 hasil = statuses.run_status(PROCESSED, p["report_date"], p["ambang_padan"], p["ambang_tinjau"], p["min_strategi"],
                             p["kode_kabupaten"], raw_dir=RAW, register=p["register"], desil_dtsen=p["desil_dtsen"],
-                            mesin_padan=p["mesin_padan"])
+                            mesin_padan=p["mesin_padan"], reports_dir=p["reports_dir"],
+                            tanggal_target=p["tanggal_target"])
 print("Register:", hasil.parameters["register_label"])
 print(hasil.parameters["definisi_optimal"])
 

@@ -42,6 +42,26 @@ display(Markdown(rc.intro(data, report_date, tanggal_target)))
 display(HTML(rc.headline_cards(data['angka'])))
 
 # %% [markdown]
+# ## Perubahan sejak laporan sebelumnya
+#
+# Angka laporan ini dibandingkan dengan laporan tanggal sebelumnya di folder laporan yang sama. Laju menuju nol diukur dari beberapa laporan terakhir, atau dari putaran verifikasi bila baru ada satu laporan; garis putus-putus adalah proyeksi pada laju itu sampai tanggal target.
+
+# %%
+from helpers.publishing import progress
+
+display(Markdown(progress.changes_text(data['summary'], kode)))
+perubahan = progress.changes_table(data['summary'], kode)
+if len(perubahan):
+    display(HTML(rc.html_table(perubahan, right=tuple(perubahan.columns[1:]))))
+if progress.has_chart(data['summary'], rc.rounds_for(data), kode):
+    rc.show(progress.burndown_chart(data['summary'], rc.rounds_for(data), kode))
+display(Markdown(progress.projection_text(data['summary'], kode)))
+if not kode:
+    laju = progress.pace_table(data['summary'])
+    display(Markdown("**Laju per kecamatan** (yang tertinggal lebih dulu):"))
+    display(HTML(rc.html_table(laju, right=("Perlu tindakan", "Laju (jiwa/minggu)"))))
+
+# %% [markdown]
 # ## Alur padu padan
 
 # %%

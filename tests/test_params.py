@@ -55,7 +55,8 @@ def test_every_step_takes_known_parameters_and_the_readme_table_is_generated():
         params.for_step("05_tidak_ada")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start, end = "<!-- parameter:mulai -->\n", "\n<!-- parameter:selesai -->"
-    assert readme[readme.index(start) + len(start) : readme.index(end)] == params.markdown_table()
+    table = readme[readme.index(start) + len(start) : readme.index(end)]
+    assert table == params.markdown_table(), "run: .venv/bin/python scripts/update_readme_parameters.py"
 
 
 @pytest.mark.parametrize("step", params.STEP_NAMES)

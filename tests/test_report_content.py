@@ -68,6 +68,15 @@ def test_intro_names_the_three_parts_of_desil1():
     assert "**1 jiwa** belum diintervensi sama sekali" in text
     assert "1 jiwa pindah, tidak ditemukan atau belum diverifikasi" in text
     assert rc.BELUM_INTERVENSI_SENTENCE in text
+    assert "sudah menerima intervensi" not in text.split(rc.BELUM_INTERVENSI_SENTENCE)[1].split("\n")[0]  # 1 is not
+
+
+def test_the_all_intervened_remark_follows_from_the_figures():
+    """The remark that everyone still in desil 1 received an intervention is said only where the figures say so
+    (the old text claimed it for every Jombang report, from the paparan of 6 November 2024)."""
+    assert "7.408" not in rc.BELUM_INTERVENSI_SENTENCE and "paparan" not in rc.BELUM_INTERVENSI_SENTENCE
+    assert "seluruh 12 jiwa" in rc.belum_intervensi_sentence({"masih_desil1": 12, "belum_intervensi": 0})
+    assert rc.belum_intervensi_sentence({"masih_desil1": 12, "belum_intervensi": 3}) == rc.BELUM_INTERVENSI_SENTENCE
     assert "belum diintervensi" in rc.headline_cards(rc.figures(status_frame()))
 
 

@@ -94,11 +94,22 @@ _FUNNEL = ("sasaran_sk", "keluar_desil1", "masih_desil1", "intervensi_optimal", 
 JSON_SCHEMAS: dict[str, dict[str, Any]] = {
     "summary": {
         "type": "object",
-        "required": ["tanggal_laporan", *_FUNNEL, "belum_optimal_masih_ada", "belum_optimal_meninggal", "padan", "per_kecamatan", "per_putaran", "putaran_berikutnya",
+        "required": ["tanggal_laporan", *_FUNNEL, "belum_optimal_masih_ada", "belum_optimal_meninggal",
+                     "perlu_tindakan", "padan", "per_kecamatan", "per_putaran", "putaran_berikutnya",
                      "baris_masuk", "baris_karantina", "baris_duplikat"],  # fmt: skip
         "properties": {
             "tanggal_laporan": _DATE,
-            **{key: _COUNT for key in (*_FUNNEL, "belum_optimal_masih_ada", "belum_optimal_meninggal")},
+            **{key: _COUNT for key in (*_FUNNEL, "belum_optimal_masih_ada", "belum_optimal_meninggal", "perlu_tindakan",
+                                       "diverifikasi", "meninggal")},
+            "riwayat": {"type": "array", "items": {"type": "object", "required": ["tanggal_laporan", "perlu_tindakan"],
+                                                   "properties": {"tanggal_laporan": _DATE}}},
+            "proyeksi": {
+                "type": "object",
+                "required": ["laju_per_minggu", "tanggal_nol", "tercapai_sebelum_target", "tanggal_target"],
+                "properties": {"laju_per_minggu": {"type": ["number", "null"]},
+                               "tanggal_nol": {"anyOf": [_DATE, {"type": "null"}]}, "tanggal_target": _DATE,
+                               "tercapai_sebelum_target": {"type": "boolean"}},
+            },
             "padan": _COUNTS,
             "baris_masuk": _COUNTS,
             "baris_karantina": _COUNTS,

@@ -91,15 +91,16 @@ def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] |
             stop_kernel(kernels.pop(name))
             timings[name.removesuffix(".ipynb")] = round(time.perf_counter() - started, 1)
             tqdm.write(f"  {name} selesai dalam {timings[name.removesuffix('.ipynb')]:.1f} detik")
-        summary = catalog.SUMMARY.at(parameters["processed_dir"])
-        if summary.is_file():
-            shutil.copyfile(summary, out_dir / summary.name)
         if with_reports:
+            from helpers.publishing.brief import publish
             from helpers.publishing.render import render_all
 
             started = time.perf_counter()
             render_all(parameters, pool=report_pool.result() if report_pool else None)
+            publish(parameters)
             timings["laporan"] = round(time.perf_counter() - started, 1)
+        else:
+            shutil.copyfile(catalog.SUMMARY.at(parameters["processed_dir"]), out_dir / catalog.SUMMARY.name)
     finally:
         for kernel in kernels.values():
             stop_kernel(kernel)

@@ -574,20 +574,23 @@ def _share(part: int, whole: int) -> str:
     return persen(100 * part / whole, 2) if whole else "–"
 
 
-#: How ``belum_intervensi`` relates to the seed's "belum optimal" (one sentence, in the intro and definitions).
+#: How ``belum_intervensi`` relates to "belum optimal" (one sentence, in the intro and definitions).
 BELUM_INTERVENSI_SENTENCE = (
     "\"Belum optimal\" berarti sudah menerima intervensi tetapi belum optimal, sedangkan \"belum diintervensi\" "
     "berarti masih di desil 1 tanpa satu pun intervensi tercatat sampai tanggal laporan; keduanya tidak tumpang "
-    "tindih (pada paparan 6 November 2024 seluruh 7.408 sasaran sudah menerima intervensi, sehingga angka belum "
-    "diintervensi saat itu 0)."
+    "tindih."
 )
 
 
-def belum_intervensi_sentence(kode_kabupaten: str = KODE_KABUPATEN) -> str:
-    """:data:`BELUM_INTERVENSI_SENTENCE`; its remark on the paparan of 6 November 2024 is about Jombang only."""
-    if kode_kabupaten == KODE_KABUPATEN:
-        return BELUM_INTERVENSI_SENTENCE
-    return BELUM_INTERVENSI_SENTENCE.split(" (pada paparan")[0] + "."
+def belum_intervensi_sentence(fig: dict | None = None) -> str:
+    """:data:`BELUM_INTERVENSI_SENTENCE`, followed, when the figures ``fig`` show that everyone still in desil 1
+    has received an intervention, by a sentence saying so (said only where the data says it)."""
+    if fig and fig.get("masih_desil1") and fig.get("belum_intervensi") == 0:
+        return (
+            BELUM_INTERVENSI_SENTENCE + f" Sampai tanggal laporan, seluruh {angka(fig['masih_desil1'])} jiwa yang "
+            "masih di desil 1 sudah menerima intervensi."
+        )
+    return BELUM_INTERVENSI_SENTENCE
 
 
 def _other_presence(f: dict) -> str:
@@ -615,7 +618,7 @@ def intro(data: dict, report_date: str, target_date: str) -> str:
         f"**{angka(f['intervensi_belum_optimal'])} jiwa** diintervensi belum optimal — "
         f"{angka(f['belum_optimal_masih_ada'])} jiwa masih ada dan {angka(f['belum_optimal_meninggal'])} jiwa "
         f"meninggal dunia{_other_presence(f)} — dan **{angka(f['belum_intervensi'])} jiwa** belum diintervensi "
-        f"sama sekali. {belum_intervensi_sentence(kode_kabupaten)} {deadline}\n\n"
+        f"sama sekali. {belum_intervensi_sentence(f)} {deadline}\n\n"
         f"**Perlu tindakan segera: {angka(f['perlu_tindakan'])} jiwa** (masih di desil 1, intervensi belum optimal "
         "atau belum ada, dan tidak meninggal atau pindah)."
     )
@@ -853,7 +856,7 @@ def definitions(data: dict) -> str:
         "- *Perlu tindakan*: masih di desil 1, intervensi belum optimal atau belum ada, dan tidak meninggal atau "
         "pindah menurut verifikasi camat terakhir.\n"
         "- *Masih di desil 1* = *intervensi optimal* + *intervensi belum optimal* + *belum diintervensi*. "
-        f"{belum_intervensi_sentence(data.get('kode_kabupaten', KODE_KABUPATEN))}\n"
+        f"{BELUM_INTERVENSI_SENTENCE}\n"
         f"- *Keberadaan*: status verifikasi camat terakhir sampai tanggal laporan. {ATURAN_FINAL}\n"
         "- *Putaran verifikasi*: satu masa penyisiran, bukan satu tanggal. Baris formulir yang mencantumkan nomor "
         "putaran dikelompokkan menurut nomor itu; baris tanpa nomor dikelompokkan menurut minggu kalender (ISO, "

@@ -240,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"Data olahan {catalog.STATUS_SASARAN.path} belum ada: jalankan dulu python -m helpers pipeline."
             )
         paths = render_all(parameters)
+        from helpers.publishing.brief import publish
+
+        publish(parameters)
         return f"Selesai: {len(paths)} laporan di {params_mod.report_dir(parameters)}"
 
     return cli.guarded(action)

@@ -41,7 +41,7 @@ from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU
 from helpers.matching.padan import MatchResult, match_sk, matched_frame, write_review
 from helpers.params import DEFAULTS
 from helpers.reference.wilayah import kecamatan_table
-from helpers.statuses import perbandingan
+from helpers.statuses import history, perbandingan
 from helpers.statuses import register as registers
 from helpers.statuses.verifikasi import resolve_keberadaan
 from helpers.vocabulary import BELUM_DIVERIFIKASI, STRATEGI
@@ -49,16 +49,17 @@ from helpers.vocabulary import BELUM_DIVERIFIKASI, STRATEGI
 SUMMARY_KEYS = (
     "tanggal_laporan", "sasaran_sk", "padan", "keluar_desil1", "masih_desil1", "intervensi_optimal",
     "intervensi_belum_optimal", "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal",
-    "baris_masuk", "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran", "putaran_berikutnya",
+    "perlu_tindakan", "diverifikasi", "meninggal", "baris_masuk", "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran", "putaran_berikutnya",
 )  # fmt: skip
 KECAMATAN_KEYS = (
     "kode", "nama", "sasaran_sk", "keluar_desil1", "masih_desil1", "intervensi_optimal", "intervensi_belum_optimal",
-    "belum_intervensi", "penduduk", "masih_desil1_per_1000",
+    "belum_intervensi", "perlu_tindakan", "diverifikasi", "meninggal", "penduduk", "masih_desil1_per_1000",
 )  # fmt: skip
 #: The three parts of ``masih_desil1`` (by ``status_intervensi``): they add up to it, nothing lost or double-counted.
 FUNNEL_PARTS = ("intervensi_optimal", "intervensi_belum_optimal", "belum_intervensi")
 ROUND_KEYS = ("putaran", "nama_putaran", "periode_awal", "periode_akhir", "tanggal")
-PUTARAN_KEYS = (*ROUND_KEYS, "diverifikasi", "ada", "meninggal", "pindah", "tidak_ditemukan", "perlu_tindakan")
+PUTARAN_KEYS = (*ROUND_KEYS, "masih_desil1", "diverifikasi", "ada", "meninggal", "pindah", "tidak_ditemukan",
+                "perlu_tindakan")  # fmt: skip
 _NUMBER_WORDS = {1: "satu", 2: "dua", 3: "tiga"}
 
 
@@ -268,7 +269,8 @@ def per_kecamatan(
     rows = []
     table = kecamatan_table(kode_kabupaten, raw_dir)
     for kode, nama, penduduk in table[["kode", "nama", "penduduk"]].itertuples(index=False):
-        fig = headline(status[status["kode_kecamatan"] == kode])
+        part = status[status["kode_kecamatan"] == kode]
+        fig, field = headline(part), round_figures(part)
         pop = None if pd.isna(penduduk) else int(penduduk)
         rate = round(1000 * fig["masih_desil1"] / pop, 3) if pop else None
         rows.append(
@@ -281,6 +283,7 @@ def per_kecamatan(
                 "intervensi_optimal": fig["intervensi_optimal"],
                 "intervensi_belum_optimal": fig["intervensi_belum_optimal"],
                 "belum_intervensi": fig["belum_intervensi"],
+                **{key: field[key] for key in ("perlu_tindakan", "diverifikasi", "meninggal")},
                 "penduduk": pop,
                 "masih_desil1_per_1000": rate,
             }
@@ -341,6 +344,7 @@ def round_figures(status: pd.DataFrame) -> dict[str, int]:
     still = status[status["status_desil"] == "masih_desil1"]
     counts = still["status_keberadaan"].value_counts()
     return {
+        "masih_desil1": int(len(still)),
         "diverifikasi": int((still["status_keberadaan"] != BELUM_DIVERIFIKASI).sum()),
         "ada": int(counts.get("ada", 0)),
         "meninggal": int(counts.get("meninggal", 0)),
@@ -391,7 +395,7 @@ def build_summary(
 ) -> dict[str, Any]:
     """``summary.json`` as a dict with exactly :data:`SUMMARY_KEYS` (plain ints and strings, sorted). Checks that
     the funnel adds up for the kabupaten and every kecamatan."""
-    fig = headline(status)
+    fig = {**headline(status), **round_figures(status)}
     summary = {
         "tanggal_laporan": to_date(report_date).isoformat(),
         "sasaran_sk": fig["sasaran_sk"],
@@ -568,13 +572,17 @@ def run_status(
     register: str = v.P3KE,
     desil_dtsen: str = v.DESIL_DTSEN[0],
     mesin_padan: str = "duckdb",
+    reports_dir: str | Path | None = None,
+    tanggal_target: object = DEFAULTS["tanggal_target"],
 ) -> StatusRun:
     """Match against the chosen ``register`` (``p3ke`` or ``dtsen`` with the decile ``desil_dtsen``; see
     :mod:`helpers.statuses.register`), compute the statuses at ``report_date`` and write
     ``status_sasaran.parquet``, ``summary.json``, ``parameter_run.json`` and the review lists under ``tinjau/``.
     With ``dtsen`` and a cleaned P3KE, the SK is also matched against P3KE 2024 and the change of each person is
     written (``tinjau/perbandingan_register.csv``, ``perbandingan_register.json``). ``mesin_padan``: the engine
-    that scores the linkage model (``duckdb`` or ``spark``, the same figures)."""
+    that scores the linkage model (``duckdb`` or ``spark``, the same figures). The summary carries the history of
+    the earlier report dates in ``reports_dir`` and the projection towards ``tanggal_target``
+    (:mod:`helpers.statuses.history`)."""
     processed_dir = Path(processed_dir)
     date = to_date(report_date)
     given = dict(tables) if tables is not None else read_tables(processed_dir)
@@ -588,6 +596,7 @@ def run_status(
     rounds = status_per_round(tables, date, min_strategi)
     summary = build_summary(status, date, read_ringkasan(processed_dir), per_putaran(rounds), kode_kabupaten,
                             next_round(tables["verifikasi"], date), raw_dir)  # fmt: skip
+    summary = history.with_history(summary, reports_dir, rounds, tanggal_target)
     findings = field_findings(status, tables["verifikasi"], tables["p3ke_individu"], date)
     label = registers.label(given, register)
     parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi, register, desil_dtsen, label)

@@ -268,8 +268,9 @@ def test_hard_cases_same_seed_gives_identical_bytes(hard, tmp_path):
     assert _file_bytes(hard["raw"]) == _file_bytes(again)
 
 
-LINKAGE_CASES = ("nik_salah_ketik", "nik_milik_kerabat", "nik_excel", "tidak_ada", "tidak_ada_tetangga_mirip",
-                 "duplikat_sk", "ejaan_lama", "tanggal_tertukar", "tanggal_kosong", "nik_kosong", "nama_salah_ketik")  # fmt: skip
+LINKAGE_CASES = ("nik_salah_ketik", "nik_milik_kerabat", "nik_excel", "nik_excel_kembar", "tidak_ada",
+                 "tidak_ada_tetangga_mirip", "duplikat_sk", "ejaan_lama", "tanggal_tertukar", "tanggal_kosong",
+                 "nik_kosong", "nama_salah_ketik")  # fmt: skip
 
 
 def test_hard_cases_answer_key_covers_every_sk_row_and_the_raw_file_carries_the_cases(hard):
@@ -288,7 +289,7 @@ def test_hard_cases_answer_key_covers_every_sk_row_and_the_raw_file_carries_the_
     written = normalise_nik(by_no["nik"])
     nik_of = dict(zip(by_no.index, written["nik"]))
     registered = set(p3ke["nik"].dropna())
-    holders = 0
+    holders = twins = 0
     for no, entry in key.items():
         case, truth = entry["kasus"], entry["id_individu"]
         if case.startswith("tidak_ada"):
@@ -310,11 +311,21 @@ def test_hard_cases_answer_key_covers_every_sk_row_and_the_raw_file_carries_the_
             status = written.loc[no, "nik_status"]
             assert status == "tidak_valid" if own[12:15] == "000" else status in ("valid", "diperbaiki"), no
             holders += int((p3ke["nik"] == nik_of[no]).any())
+        elif case == "nik_excel_kembar":  # the truncated NIK is someone else's, named one letter away
+            own = p3ke.loc[truth, "nik"]
+            assert pd.isna(own) or by_no.loc[no, "nik"] == own[:15] + "0" != own, no
+            twin = p3ke[p3ke["nik"] == nik_of[no]]
+            if pd.isna(own) or twin.empty:  # an unreadable P3KE NIK cell
+                continue
+            assert len(twin) == 1 and twin.index[0] != truth, no
+            mine, theirs = p3ke.loc[truth, "nama"].upper(), twin["nama"].iloc[0].upper()
+            assert len(mine) == len(theirs) and sum(a != b for a, b in zip(mine, theirs)) == 1, no
+            twins += 1
         elif case == "nik_salah_ketik":
             assert pd.isna(nik_of[no]) or nik_of[no] not in registered, no  # or no longer a valid NIK
         elif case == "nik_kosong":
             assert pd.isna(by_no.loc[no, "nik"]), no
-    assert 0 < holders < counts["nik_excel"]
+    assert 0 < holders < counts["nik_excel"] and twins > 0
     assert (sk.loc[sk["no"].isin([n for n, v in key.items() if v["kasus"] == "ejaan_lama"]), "nama"]
             .str.contains(r"OE|TJ|DJ|Moch|St\.|Abd\.|^Hj?\.", case=False).mean() > 0.5)  # fmt: skip
 

@@ -330,6 +330,20 @@ def test_hard_cases_answer_key_covers_every_sk_row_and_the_raw_file_carries_the_
             .str.contains(r"OE|TJ|DJ|Moch|St\.|Abd\.|^Hj?\.", case=False).mean() > 0.5)  # fmt: skip
 
 
+def test_some_opd_file_records_under_the_sk_nik(generated, frames):
+    """OPD that copy NIKs from the SK list file the records of people whose SK NIK is mistyped under that NIK,
+    which no P3KE person holds; for some people it is the only NIK their records carry."""
+    copied = generated["truth"]["intervensi_nik_sk"]
+    assert copied["hanya_nik_sk"] and set(copied["hanya_nik_sk"]) < set(copied["no"])
+    sk = frames["sk"].drop_duplicates(_data_columns(frames["sk"]))
+    sk_nik = dict(zip(sk["no"].astype(int), normalise_nik(sk["nik"])["nik"]))
+    written = {sk_nik[no] for no in copied["no"]}
+    iv = frames["intervensi"].drop_duplicates(_data_columns(frames["intervensi"]))
+    under = iv[normalise_nik(iv["nik"])["nik"].isin(written).to_numpy()]
+    assert len(under) == copied["baris"] and set(under["opd"]) <= set(copied["opd"])
+    assert not written & set(normalise_nik(frames["p3ke"]["nik"])["nik"].dropna())
+
+
 # --------------------------------------------------------------------------- an independent reference check
 
 _TITLES = re.compile(r"\b(?:HJ|H|DRS|DR|IR|KH)\.\s*")
@@ -429,12 +443,17 @@ def _summary(clean: dict, matched: pd.DataFrame, date: str) -> dict:
     day = pd.Timestamp(date)
     p3ke = clean["p3ke"].drop_duplicates("id_individu").set_index("id_individu")
     people = matched.join(p3ke[["nik_n", "desil_n", "kode_kec"]], on="id_individu")
+    # a record counts for a matched person under the P3KE NIK, or under the SK NIK when that is nobody's P3KE NIK
+    sk_nik = people["no"].map(clean["sk"].drop_duplicates("no").set_index("no")["nik_n"])
+    own = people["id_individu"].notna() & sk_nik.notna() & ~sk_nik.isin(set(clean["p3ke"]["nik_n"].dropna()))
+    person = dict(zip(sk_nik[own], people.loc[own, "no"])) | dict(zip(people["nik_n"], people["no"]))
     iv = clean["intervensi"][clean["intervensi"]["tanggal"] <= day]
-    judged = iv[iv["status_opd"].notna()].sort_values("tanggal").drop_duplicates("nik_n", keep="last")
-    judged = judged.set_index("nik_n")["status_opd"].map({"Optimal": "optimal", "Belum Optimal": "belum_optimal"})
-    counts = iv.groupby("nik_n")["strategi_n"].nunique()
-    rule = people["nik_n"].map(counts).fillna(0).ge(2).map({True: "optimal", False: "belum_optimal"})
-    status = people["nik_n"].map(judged).fillna(rule)
+    iv = iv.assign(orang=iv["nik_n"].map(person))
+    judged = iv[iv["status_opd"].notna()].sort_values("tanggal").drop_duplicates("orang", keep="last")
+    judged = judged.set_index("orang")["status_opd"].map({"Optimal": "optimal", "Belum Optimal": "belum_optimal"})
+    counts = iv.groupby("orang")["strategi_n"].nunique()
+    rule = people["no"].map(counts).fillna(0).ge(2).map({True: "optimal", False: "belum_optimal"})
+    status = people["no"].map(judged).fillna(rule)
     vf = clean["verifikasi"][clean["verifikasi"]["tanggal"] <= day].sort_values("tanggal")
     latest = vf.drop_duplicates("nik_n", keep="last").set_index("nik_n")["status_keberadaan"]
     where = people["nik_n"].map(latest).astype(object).fillna("belum_diverifikasi")

@@ -268,8 +268,9 @@ def test_hard_cases_same_seed_gives_identical_bytes(hard, tmp_path):
     assert _file_bytes(hard["raw"]) == _file_bytes(again)
 
 
-LINKAGE_CASES = ("nik_salah_ketik", "nik_milik_kerabat", "nik_excel", "tidak_ada", "tidak_ada_tetangga_mirip",
-                 "duplikat_sk", "ejaan_lama", "tanggal_tertukar", "tanggal_kosong", "nik_kosong", "nama_salah_ketik")  # fmt: skip
+LINKAGE_CASES = ("nik_salah_ketik", "nik_milik_kerabat", "nik_excel", "nik_excel_kembar", "tidak_ada",
+                 "tidak_ada_tetangga_mirip", "duplikat_sk", "ejaan_lama", "tanggal_tertukar", "tanggal_kosong",
+                 "nik_kosong", "nama_salah_ketik")  # fmt: skip
 
 
 def test_hard_cases_answer_key_covers_every_sk_row_and_the_raw_file_carries_the_cases(hard):
@@ -288,7 +289,7 @@ def test_hard_cases_answer_key_covers_every_sk_row_and_the_raw_file_carries_the_
     written = normalise_nik(by_no["nik"])
     nik_of = dict(zip(by_no.index, written["nik"]))
     registered = set(p3ke["nik"].dropna())
-    holders = 0
+    holders = twins = 0
     for no, entry in key.items():
         case, truth = entry["kasus"], entry["id_individu"]
         if case.startswith("tidak_ada"):
@@ -310,13 +311,37 @@ def test_hard_cases_answer_key_covers_every_sk_row_and_the_raw_file_carries_the_
             status = written.loc[no, "nik_status"]
             assert status == "tidak_valid" if own[12:15] == "000" else status in ("valid", "diperbaiki"), no
             holders += int((p3ke["nik"] == nik_of[no]).any())
+        elif case == "nik_excel_kembar":  # the truncated NIK is someone else's, named one letter away
+            own = p3ke.loc[truth, "nik"]
+            assert pd.isna(own) or by_no.loc[no, "nik"] == own[:15] + "0" != own, no
+            twin = p3ke[p3ke["nik"] == nik_of[no]]
+            if pd.isna(own) or twin.empty:  # an unreadable P3KE NIK cell
+                continue
+            assert len(twin) == 1 and twin.index[0] != truth, no
+            mine, theirs = p3ke.loc[truth, "nama"].upper(), twin["nama"].iloc[0].upper()
+            assert len(mine) == len(theirs) and sum(a != b for a, b in zip(mine, theirs)) == 1, no
+            twins += 1
         elif case == "nik_salah_ketik":
             assert pd.isna(nik_of[no]) or nik_of[no] not in registered, no  # or no longer a valid NIK
         elif case == "nik_kosong":
             assert pd.isna(by_no.loc[no, "nik"]), no
-    assert 0 < holders < counts["nik_excel"]
+    assert 0 < holders < counts["nik_excel"] and twins > 0
     assert (sk.loc[sk["no"].isin([n for n, v in key.items() if v["kasus"] == "ejaan_lama"]), "nama"]
             .str.contains(r"OE|TJ|DJ|Moch|St\.|Abd\.|^Hj?\.", case=False).mean() > 0.5)  # fmt: skip
+
+
+def test_some_opd_file_records_under_the_sk_nik(generated, frames):
+    """OPD that copy NIKs from the SK list file the records of people whose SK NIK is mistyped under that NIK,
+    which no P3KE person holds; for some people it is the only NIK their records carry."""
+    copied = generated["truth"]["intervensi_nik_sk"]
+    assert copied["hanya_nik_sk"] and set(copied["hanya_nik_sk"]) < set(copied["no"])
+    sk = frames["sk"].drop_duplicates(_data_columns(frames["sk"]))
+    sk_nik = dict(zip(sk["no"].astype(int), normalise_nik(sk["nik"])["nik"]))
+    written = {sk_nik[no] for no in copied["no"]}
+    iv = frames["intervensi"].drop_duplicates(_data_columns(frames["intervensi"]))
+    under = iv[normalise_nik(iv["nik"])["nik"].isin(written).to_numpy()]
+    assert len(under) == copied["baris"] and set(under["opd"]) <= set(copied["opd"])
+    assert not written & set(normalise_nik(frames["p3ke"]["nik"])["nik"].dropna())
 
 
 # --------------------------------------------------------------------------- an independent reference check
@@ -418,12 +443,17 @@ def _summary(clean: dict, matched: pd.DataFrame, date: str) -> dict:
     day = pd.Timestamp(date)
     p3ke = clean["p3ke"].drop_duplicates("id_individu").set_index("id_individu")
     people = matched.join(p3ke[["nik_n", "desil_n", "kode_kec"]], on="id_individu")
+    # a record counts for a matched person under the P3KE NIK, or under the SK NIK when that is nobody's P3KE NIK
+    sk_nik = people["no"].map(clean["sk"].drop_duplicates("no").set_index("no")["nik_n"])
+    own = people["id_individu"].notna() & sk_nik.notna() & ~sk_nik.isin(set(clean["p3ke"]["nik_n"].dropna()))
+    person = dict(zip(sk_nik[own], people.loc[own, "no"])) | dict(zip(people["nik_n"], people["no"]))
     iv = clean["intervensi"][clean["intervensi"]["tanggal"] <= day]
-    judged = iv[iv["status_opd"].notna()].sort_values("tanggal").drop_duplicates("nik_n", keep="last")
-    judged = judged.set_index("nik_n")["status_opd"].map({"Optimal": "optimal", "Belum Optimal": "belum_optimal"})
-    counts = iv.groupby("nik_n")["strategi_n"].nunique()
-    rule = people["nik_n"].map(counts).fillna(0).ge(2).map({True: "optimal", False: "belum_optimal"})
-    status = people["nik_n"].map(judged).fillna(rule)
+    iv = iv.assign(orang=iv["nik_n"].map(person))
+    judged = iv[iv["status_opd"].notna()].sort_values("tanggal").drop_duplicates("orang", keep="last")
+    judged = judged.set_index("orang")["status_opd"].map({"Optimal": "optimal", "Belum Optimal": "belum_optimal"})
+    counts = iv.groupby("orang")["strategi_n"].nunique()
+    rule = people["no"].map(counts).fillna(0).ge(2).map({True: "optimal", False: "belum_optimal"})
+    status = people["no"].map(judged).fillna(rule)
     vf = clean["verifikasi"][clean["verifikasi"]["tanggal"] <= day].sort_values("tanggal")
     latest = vf.drop_duplicates("nik_n", keep="last").set_index("nik_n")["status_keberadaan"]
     where = people["nik_n"].map(latest).astype(object).fillna("belum_diverifikasi")

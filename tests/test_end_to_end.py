@@ -63,6 +63,19 @@ def test_summary_matches_truth(run):
     assert sum(summary["padan"].values()) == summary["sasaran_sk"]
 
 
+def test_interventions_filed_under_the_sk_nik_count(run):
+    """ACCEPTANCE (issue 17): records an OPD filed under the SK's mistyped NIK (copied from the SK list) count for the
+    matched person: each such person's status_intervensi is the truth's, and nobody whose records carry only the SK
+    NIK is left "belum diintervensi"."""
+    copied = run["truth"]["intervensi_nik_sk"]
+    processed = Path(run["params"]["processed_dir"])
+    number = pd.read_parquet(processed / "sk.parquet", columns=["id_sasaran", "no"]).set_index("id_sasaran")["no"]
+    status = pd.read_parquet(processed / "status_sasaran.parquet", columns=["id_sasaran", "status_intervensi"])
+    got = dict(zip(status["id_sasaran"].map(number).astype(str), status["status_intervensi"]))
+    assert copied["hanya_nik_sk"] and {no: got[no] for no in copied["status_intervensi"]} == copied["status_intervensi"]
+    assert all(got[str(no)] != "belum_intervensi" for no in copied["hanya_nik_sk"])
+
+
 def test_rounds_are_the_field_sweeps(run):
     """The demo's camat report on different days of each sweep: the rounds are the three sweeps (ISO weeks)."""
     summary = json.loads((run["out"] / "summary.json").read_text())

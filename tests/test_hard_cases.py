@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from helpers.demo.hard_cases import CASES, generate_hard_cases
+from helpers.demo.hard_cases import CASES, EXCEL_CASES, generate_hard_cases
 
 SK_COLUMNS = {"id_sasaran", "nik", "nik_status", "nama", "nama_kunci", "kode_desa", "kode_kecamatan", "tanggal_lahir"}
 P3KE_COLUMNS = {"nik", "nama", "nama_kunci", "jenis_kelamin", "tanggal_lahir", "kode_desa", "kode_kecamatan",
@@ -23,7 +23,7 @@ def test_shapes_and_answer_key(data):
     assert SK_COLUMNS <= set(data.sk.columns) and P3KE_COLUMNS <= set(data.p3ke.columns)
     assert data.kunci["id_sasaran"].tolist() == data.sk["id_sasaran"].tolist()
     assert data.kunci["p3ke_index"].dropna().isin(data.p3ke.index).all()
-    assert set(data.kunci["kasus"]) <= set(CASES) | {"bersih"}
+    assert set(data.kunci["kasus"]) <= set(CASES) | set(EXCEL_CASES) | {"bersih"}
 
 
 def test_deterministic_per_seed():
@@ -58,3 +58,39 @@ def test_cases_are_damaged_as_labelled(data):
     assert (moved["kode_desa"] != moved["kode_desa_benar"]).all() and (moved["nik"] == moved["nik_benar"]).all()
     duplicates = by["duplikat_sk"]
     assert duplicates.groupby("p3ke_index").size().eq(2).all()
+
+
+def test_excel_collisions_are_shaped_like_excel_damage(data):
+    """Each Excel case as labelled: the damaged NIK is the true one with its 16th digit turned to 0 and another
+    registered person born the same day in the same desa holds it; genuine NIKs ending in 0 are the person's own."""
+    rows = _joined(data)
+    p3ke = data.p3ke
+    holder = p3ke.set_index("nik")
+    prefix = p3ke["nik"].str[:15].value_counts()
+    by = {kind: rows[rows["kasus"] == kind] for kind in EXCEL_CASES}
+    assert all(len(frame) >= 3 for frame in by.values())
+    for kind in ("excel_kembar_nama_mirip", "excel_kembar_nama_sama"):
+        damaged = by[kind]
+        assert (damaged["nik"] == damaged["nik_benar"].str[:15] + "0").all() and (damaged["nik_benar"].str[-1] != "0").all()
+        assert (damaged["nik_status"] == "diperbaiki").all()  # read from a number cell
+        held = holder.loc[damaged["nik"]]
+        assert (held["kode_desa"].to_numpy() == damaged["kode_desa_benar"].to_numpy()).all()
+        assert (held["tanggal_lahir"].to_numpy() == damaged["tanggal_lahir_benar"].to_numpy()).all()
+        assert (damaged["nama"] == damaged["nama_benar"]).all()
+        same_name = held["nama"].to_numpy() == damaged["nama_benar"].to_numpy()
+        same_family = held["id_keluarga"].to_numpy() == damaged["id_keluarga_benar"].to_numpy()
+        if kind == "excel_kembar_nama_sama":
+            assert same_name.all() and not same_family.any()
+        else:  # a twin, named one letter apart
+            assert same_family.all() and not same_name.any()
+            assert (held["nama"].str.len().to_numpy() == damaged["nama_benar"].str.len().to_numpy()).all()
+    absent = by["excel_pemegang_tanpa_asli"]
+    assert absent["p3ke_index"].isna().all() and (absent["nik"].str[-1] == "0").all()
+    held = holder.loc[absent["nik"]]
+    assert (held["kode_desa"].to_numpy() == absent["kode_desa"].to_numpy()).all()
+    assert (held["nama"].str.upper().to_numpy() != absent["nama"].str.upper().to_numpy()).all()
+    for kind in ("nik_0_kembar_nama_mirip", "nik_0_kembar_nama_lain", "nik_0_tanpa_kembar"):
+        genuine = by[kind]
+        assert (genuine["nik"] == genuine["nik_benar"]).all() and (genuine["nik"].str[-1] == "0").all()
+        twins = genuine["nik"].str[:15].map(prefix)
+        assert (twins == (1 if kind == "nik_0_tanpa_kembar" else 2)).all()

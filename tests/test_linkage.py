@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from helpers.demo.hard_cases import generate_hard_cases
+from helpers.matching import linkage
 from helpers.matching.linkage import AMBANG_PADAN, apply_decisions, link, review_table
 from helpers.matching.quality import evaluate, old_matcher
 
@@ -91,6 +92,48 @@ def test_excel_truncated_nik_never_matches_by_nik_alone(case):
     right = _outcome(case, "excel_orang_benar")
     assert right["metode_padan"] == "probabilistik" and right["tingkat_nik"] == "terpotong_excel"
     assert right["p3ke_index"] == case["crafted"]["excel_orang_benar"][1]
+
+
+def test_excel_truncated_nik_held_by_a_twin_goes_to_review_with_the_twin_listed(case):
+    """The SK NIK lost its 16th digit to Excel and is the NIK of a twin (or a namesake born the same day in the
+    desa), while the true person, with the same first 15 digits and the exact name, is registered: review."""
+    result = case["result"]
+    padan = result.padan.merge(case["kunci"], on="id_sasaran", suffixes=("", "_benar"))
+    damaged = padan[padan["kasus"].isin(["excel_kembar_nama_mirip", "excel_kembar_nama_sama"])]
+    assert len(damaged) >= 2
+    assert (damaged["metode_padan"] == "tinjau_manual").all(), damaged
+    assert (damaged["alasan"] == "nik_mungkin_terpotong_excel").all() and (damaged["tingkat_nik"] == "sama").all()
+    listed = result.kandidat.merge(damaged[["id_sasaran", "p3ke_index_benar"]], on="id_sasaran")
+    assert (listed["p3ke_index"] == listed["p3ke_index_benar"]).groupby(listed["id_sasaran"]).any().all()
+    absent = padan[padan["kasus"] == "excel_pemegang_tanpa_asli"]
+    assert len(absent) and not absent["metode_padan"].isin(AUTO).any()
+
+
+def test_genuine_nik_ending_in_zero_still_matches_by_nik(case):
+    """A genuine NIK ending in 0 matches by NIK, with or without a twin holding the next serial (the twin's name is
+    further from the SK name than the NIK holder's)."""
+    padan = case["result"].padan.merge(case["kunci"], on="id_sasaran", suffixes=("", "_benar"))
+    genuine = padan[padan["kasus"].str.startswith("nik_0_")]
+    assert set(genuine["kasus"]) == {"nik_0_kembar_nama_mirip", "nik_0_kembar_nama_lain", "nik_0_tanpa_kembar"}
+    assert (genuine["metode_padan"] == "nik").all() and (genuine["p3ke_index"] == genuine["p3ke_index_benar"]).all()
+
+
+def test_review_list_keeps_the_excel_twin_among_three_candidates():
+    """The 15-digit twin takes the third place when three stronger candidates would hide it."""
+    def pair(p3ke_index, bobot, nik, nama):
+        return {"sk_pos": 0, "p3ke_index": p3ke_index, "bobot_padan": bobot, "probabilitas_padan": 0.5,
+                "tingkat_nik": nik, "tingkat_nama": nama, "tingkat_tanggal_lahir": "sama",
+                "tingkat_wilayah": "desa_sama", "tingkat_jenis_kelamin": "sama"}  # fmt: skip
+
+    pairs = pd.DataFrame([pair(10, 15.0, "sama", "mirip"), pair(11, 9.0, "salah_ketik_seri", "mirip"),
+                          pair(12, 8.5, "salah_ketik_seri", "sebagian_nama"), pair(13, 8.0, "terpotong_excel", "mirip"),
+                          pair(14, 7.0, "beda", "sama")])  # fmt: skip
+    padan = pd.DataFrame({"sk_pos": [0], "id_sasaran": ["SK-1"], "metode_padan": ["tinjau_manual"],
+                          "alasan": ["nik_mungkin_terpotong_excel"], "p3ke_index": pd.array([pd.NA], dtype="Int64")})  # fmt: skip
+    listed = linkage._candidates(pairs, padan)
+    assert listed["p3ke_index"].tolist() == [10, 11, 13] and listed["peringkat"].tolist() == [1, 2, 3]
+    other = linkage._candidates(pairs, padan.assign(alasan="bobot_di_antara_ambang"))
+    assert other["p3ke_index"].tolist() == [10, 11, 12]
 
 
 def test_old_spelling_name_matches(case):

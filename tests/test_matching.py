@@ -68,6 +68,20 @@ def test_review_files_are_masked_and_complete(hard, tmp_path):
     assert candidates["kandidat_nik"].str.fullmatch(r"\d{16}").all()  # full NIKs only in the confidential file
 
 
+def test_review_file_lists_the_excel_twin_of_an_ambiguous_nik(hard, tmp_path):
+    """tinjau/padan.csv: each SK person whose equal NIK may be an Excel-truncated twin's is listed with the reason and
+    with the true person (the twin with the same first 15 digits) among the candidates."""
+    sk, p3ke, kunci, result = hard
+    matching.write_review(result, sk, p3ke, tmp_path)
+    review = pd.read_csv(tmp_path / "tinjau" / "padan.csv", dtype=str)
+    excel = review[review["alasan_tinjau"] == "nik_mungkin_terpotong_excel"]
+    damaged = kunci[kunci["kasus"].isin(["excel_kembar_nama_mirip", "excel_kembar_nama_sama"])]
+    assert len(damaged) and set(excel["id_sasaran"]) == set(damaged["id_sasaran"])
+    true_person = dict(zip(damaged["id_sasaran"], p3ke.loc[damaged["p3ke_index"].astype(int), "id_individu"]))
+    listed = excel.groupby("id_sasaran")["kandidat_id_individu"].agg(set)
+    assert all(true_person[i] in found for i, found in listed.items())
+
+
 def test_shared_sk_niks_are_listed(hard, tmp_path):
     sk, p3ke, _, _ = hard
     twin = sk.iloc[[0]].assign(id_sasaran="SK-KEMBAR", nama="NAMA LAIN")

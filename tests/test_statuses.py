@@ -12,6 +12,7 @@ from helpers import catalog
 from helpers.cleaning import tables as cleaning
 from helpers.matching.padan import match_sk
 from helpers.statuses import classify as statuses
+from helpers.vocabulary import STRATEGI
 
 REPORT_DATE = "2024-11-06"
 N = {i: make_nik(serial=i) for i in range(1, 10)}
@@ -59,7 +60,7 @@ def status_world() -> dict[str, list[dict]]:
             _i(N[3], "Rehab RTLH", "2024-10-01"),
             _i(N[4], "PKH", "2024-06-01", "Belum Optimal"), _i(N[4], "KUBE", "2024-10-01", "Optimal"),
             _i(N[4], "BSPS", "2024-12-01", "Belum Optimal"),
-            _i(N[6], "PKH", "2024-06-01"), _i(typo, "Rehab RTLH", "2024-06-01"),
+            _i(N[6], "PKH", "2024-06-01"), _i(typo, "BPNT", "2024-06-01"),
             _i(N[7], "PKH", "2024-06-01"),
             _i(N[8], "BPNT", "2024-06-01"),
         ],
@@ -100,11 +101,12 @@ def test_status_rules(tables):
         "3": "belum_optimal",  # the latest explicit status wins over the earlier "optimal" and the strategy count
         "4": "optimal",  # the later "Belum Optimal" is dated after the report date
         "5": "belum_intervensi",
-        "6": "belum_optimal",  # linked by the P3KE NIK: the record under the SK's mistyped NIK does not count
+        "6": "belum_optimal",  # one strategy, under the P3KE NIK and under the SK's mistyped NIK
         "7": "belum_optimal",  # unmatched: linked by the SK NIK
         "8": "belum_optimal",
     }
     assert status.loc["1", "program_diterima"] == "PKH; Rehab RTLH"
+    assert status.loc["6", "program_diterima"] == "BPNT; PKH"  # the record under the SK's mistyped NIK counts
     assert status.loc["1", "jumlah_strategi"] == 2
     assert status.loc["4", "jumlah_strategi"] == 2
     assert status["status_keberadaan"].to_dict() == {
@@ -381,3 +383,48 @@ def test_demo_summary_equals_truth(demo, tmp_path, request):
         status = run.status.set_index("id_sasaran")["status_keberadaan"]
         for nos in sulit["meninggal_lalu"].values():
             assert all(status[by_no[str(no)]] == "meninggal" for no in nos)
+
+
+def test_interventions_under_any_nik_of_a_matched_person_count_once():
+    """Records filed under the register NIK, the SK NIK (copied from the SK list with its typo) or a NIK a camat found
+    count for the matched person, each record once; a NIK that is someone else's gives nothing away."""
+    nik = {k: make_nik(serial=s) for k, s in {"RA": 1, "TA": 91, "RB": 2, "RC": 3, "RE": 4, "RF": 5, "RG": 6, "X": 92,
+                                              "SH": 93, "RI": 7, "NI": 94, "NI2": 95}.items()}  # fmt: skip
+    matched = pd.DataFrame({
+        "id_sasaran": ["A", "B", "C", "E", "F", "G", "H", "I"],
+        "nik": [nik["TA"], nik["RB"], nik["RE"], nik["RE"], nik["X"], nik["X"], nik["SH"], nik["RI"]],
+        "p3ke_nik": [nik["RA"], nik["RB"], nik["RC"], nik["RE"], nik["RF"], nik["RG"], None, nik["RI"]],
+        "p3ke_index": pd.array([1, 2, 3, 4, 5, 6, None, 7], dtype="Int64"),
+    }).astype({"nik": "string", "p3ke_nik": "string"})  # fmt: skip
+    register = pd.Series([nik[k] for k in ("RA", "RB", "RC", "RE", "RF", "RG", "RI")], dtype="string")
+    verifikasi = pd.DataFrame({"nik": [nik["RI"], nik["RI"]], "nik_temuan": [nik["NI"], nik["NI2"]],
+                               "tanggal_verifikasi": pd.to_datetime(["2024-10-01", "2024-12-01"])})  # fmt: skip
+    s1, s2, s3 = STRATEGI
+
+    def record(key, program, date, strategi, opd="OPD", source="a.xlsx"):
+        return {"nik": nik[key], "opd": opd, "program": program, "tanggal_intervensi": pd.Timestamp(date),
+                "strategi": strategi, "status_opd": None, "sumber_file": source}  # fmt: skip
+
+    intervensi = pd.DataFrame([
+        record("RA", "PKH", "2024-05-01", s1), record("TA", "Rehab RTLH", "2024-06-01", s3),
+        record("TA", "PKH", "2024-05-01", s1, source="b.xlsx"),  # the same PKH filed again under the SK NIK
+        record("RB", "PKH", "2024-05-01", s1), record("RE", "KUBE", "2024-06-01", s2),
+        record("X", "Prakerja", "2024-06-01", s2), record("SH", "BPNT", "2024-06-01", s1),
+        record("RI", "PKH", "2024-05-01", s1), record("NI", "Jamban Sehat", "2024-07-01", s3),
+        record("NI2", "KUBE", "2024-07-01", s2),
+    ]).astype({"nik": "string"})  # fmt: skip
+
+    keys = statuses.person_niks(matched, register, verifikasi, REPORT_DATE)
+    by_person = {k: set(g) for k, g in keys.groupby("id_sasaran")["nik"]}
+    assert by_person["A"] == {nik["RA"], nik["TA"]} and by_person["I"] == {nik["RI"], nik["NI"]}
+    assert by_person["C"] == {nik["RC"]}  # the SK NIK is E's register NIK: E's records stay E's
+    assert by_person["F"] == {nik["RF"]} and by_person["G"] == {nik["RG"]}  # one SK NIK, two persons: nobody's
+    assert by_person["H"] == {nik["SH"]} and by_person["B"] == {nik["RB"]}
+    records = statuses.records_per_person(intervensi, keys)
+    assert records.groupby("nik").size().to_dict() == {"A": 2, "B": 1, "E": 1, "H": 1, "I": 2}
+    out = statuses.intervention_status(records, matched["id_sasaran"].astype("string"), REPORT_DATE, 2)
+    out.index = matched["id_sasaran"]
+    assert out["status_intervensi"].to_dict() == {
+        "A": "optimal", "B": "belum_optimal", "C": "belum_intervensi", "E": "belum_optimal", "F": "belum_intervensi",
+        "G": "belum_intervensi", "H": "belum_optimal", "I": "optimal"}  # fmt: skip
+    assert out.loc["A", "program_diterima"] == "PKH; Rehab RTLH" and out.loc["I", "jumlah_strategi"] == 2

@@ -42,7 +42,7 @@ TINJAU_MANUAL = "tinjau_manual"
 TIDAK_PADAN = "tidak_padan"
 METODE_PADAN = (NIK, PROBABILISTIK, KEPUTUSAN_MANUAL, TINJAU_MANUAL, TIDAK_PADAN)
 METODE_LABELS = {
-    NIK: "NIK sama dan nama serta tanggal lahir cocok (model probabilistik)",
+    NIK: "NIK sama dan nama sama atau mirip (model probabilistik)",
     PROBABILISTIK: "Padan menurut model probabilistik (NIK rusak atau kosong; nama, tanggal lahir, desa)",
     KEPUTUSAN_MANUAL: "Keputusan analis (keputusan_padan.xlsx)",
     TINJAU_MANUAL: "Bukti belum cukup: tinjau manual",

@@ -341,6 +341,41 @@ def _outsider_records(rng, picker, n: int, taken_niks: set[int]) -> pd.DataFrame
     )
 
 
+#: OPD that draw their recipients of SK people from the SK list and copy its NIK, typos included; the others take the
+#: NIK from their own databases (DTKS, BPJS), matched with Dukcapil.
+OPD_NIK_SK = ("DPMD", "Dinas Perkim", "Disnaker")
+
+
+def file_under_sk_nik(interventions: pd.DataFrame, sk: pd.DataFrame, plan: pd.DataFrame, typo_code: int) -> pd.DataFrame:
+    """Add ``nik_tulis``: the NIK the OPD wrote. For SK people whose SK NIK is mistyped (``nik_code == typo_code``),
+    records of :data:`OPD_NIK_SK` carry the SK's NIK; every other record its person's NIK (``nik``, which the truth
+    keeps using: only where a record is filed changes, not whose it is)."""
+    written = pd.Series(plan["nik_tulis"].to_numpy(), index=sk["no"].to_numpy())
+    mistyped = set(sk.loc[(plan["nik_code"] == typo_code).to_numpy(), "no"].tolist())
+    copied = (interventions["sasaran"] == "sk").to_numpy() & interventions["opd"].isin(OPD_NIK_SK).to_numpy()
+    copied &= interventions["sk_no"].isin(mistyped).to_numpy()
+    nik_tulis = interventions["nik"].astype(str).to_numpy().astype(object)
+    nik_tulis[copied] = written.loc[interventions.loc[copied, "sk_no"].astype(int)].astype(str).to_numpy()
+    return interventions.assign(nik_tulis=nik_tulis)
+
+
+def sk_nik_truth(interventions: pd.DataFrame, targets: pd.DataFrame, verifications: pd.DataFrame) -> dict:
+    """The people with records under their SK NIK (:func:`file_under_sk_nik`): SK ``no`` of all of them, of those
+    with no record under any other NIK, and the status of each at the report date (from their person's NIK)."""
+    copied = interventions[interventions["nik_tulis"] != interventions["nik"].astype(str)]
+    people = sorted(int(n) for n in copied["sk_no"].unique())
+    filed_own = interventions[interventions["nik_tulis"] == interventions["nik"].astype(str)]
+    elsewhere = {int(n) for n in filed_own["sk_no"].dropna()}
+    table = status_table(str(REPORT_DATE), targets[targets["no"].isin(people)], interventions, verifications)
+    return {
+        "opd": list(OPD_NIK_SK),
+        "baris": len(copied),
+        "no": people,
+        "hanya_nik_sk": [n for n in people if n not in elsewhere],
+        "status_intervensi": {str(no): s for no, s in zip(table["no"], table["status_intervensi"])},
+    }
+
+
 def finish_interventions(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Add OPD and strategy, check that records are unique per (NIK, programme, date), sort."""
     frame = frame.copy()

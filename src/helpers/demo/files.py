@@ -588,7 +588,7 @@ def intervensi_jobs(records: pd.DataFrame, codes: dict, log: InputLog) -> Iterat
     names[title_case] = [v.title() for v in names[title_case]]
     names[codes["no_id"]] = None
     cells = {
-        "NIK": render_nik(records["nik"].to_numpy().astype(str).astype(object), codes["nik"]),
+        "NIK": render_nik(records["nik_tulis"].to_numpy().astype(str).astype(object), codes["nik"]),
         "Nama": names,
         "OPD": records["opd"].to_numpy().astype(object),
         "Program": records["program"].to_numpy().astype(object),

@@ -50,10 +50,12 @@ from helpers.demo.events import (
     assign_types,
     background_interventions,
     check_report_date,
+    file_under_sk_nik,
     finish_interventions,
     keberadaan_at,
     programme_catalogue,
     sk_interventions,
+    sk_nik_truth,
     status_table,
     summarise,
     verification_records,
@@ -71,7 +73,7 @@ from helpers.demo.files import (
     verifikasi_jobs,
 )
 from helpers.demo.population import TOTAL_P3KE, Population, build_population
-from helpers.demo.render import DATE_EMPTY, FileJob, InputLog, check_header_variants
+from helpers.demo.render import DATE_EMPTY, NIK_TYPO, FileJob, InputLog, check_header_variants
 from helpers.demo.sk import add_kk, number_sk, sk_plan
 from helpers.demo.sk_hard import answer_key, give_truncated_niks, plan_linkage_cases
 from helpers.demo.xlsx import ExcelDate, write_csv, write_xlsx
@@ -370,7 +372,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: i
         plan, extra, kasus, holders = plan_linkage_cases(seed, pop, sk, plan, taken, np.asarray(keep_out))
         give_truncated_niks(pop, sk, plan, holders)
         hard = {"extra": extra, "kunci": answer_key(sk, kasus, extra)}
-    interventions = _interventions(seed, pop, sk, scale, taken)
+    interventions = file_under_sk_nik(_interventions(seed, pop, sk, scale, taken), sk, plan, NIK_TYPO)
     if not kasus_sulit:
         verifications = verification_records(seed, pop, sk, kasus_sulit)
     iv_codes = intervensi_codes(seed, interventions, logs["intervensi"])
@@ -379,6 +381,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, workers: i
     stages.step("Kunci jawaban")
     truth = build_truth(seed, scale, pop, sk, plan, interventions, verifications, vf_codes["sci"], p3ke, kasus_sulit,
                         hard)  # fmt: skip
+    truth["intervensi_nik_sk"] = sk_nik_truth(interventions, sk, verifications[~vf_codes["sci"]])
     register = dtsen_plan(seed, scale, pop, sk, taken) if dtsen else None
     if register is not None:
         expected = _dtsen_expected(register, pop, sk, truth, interventions, verifications, vf_codes["sci"])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz
 
 from helpers.demo.damage import name_typo as _typo
 from helpers.demo.damage import neighbour_name as _neighbour_name
@@ -37,6 +38,21 @@ CASES = {
     "tidak_ada": 0.03, "duplikat_sk": 0.02, "ejaan_lama": 0.08, "tanggal_tertukar": 0.03,
     "tanggal_kosong": 0.04, "nik_kosong": 0.04, "nama_salah_ketik": 0.04, "pindah_desa": 0.03,
 }  # fmt: skip
+#: Excel-damaged NIKs that collide with a real NIK, and genuine NIKs ending in 0 (:func:`excel_collisions`), as a
+#: share of the SK list, rows appended after the cases above:
+#: - ``excel_kembar_nama_mirip``: the SK NIK lost its last digit (now 0) and is the NIK of a twin in the same
+#:   family, named one letter apart; the true person is registered;
+#: - ``excel_kembar_nama_sama``: idem, held by someone of another family in the same desa born the same day with
+#:   the same name;
+#: - ``excel_pemegang_tanpa_asli``: idem, held by someone born the same day in the same desa with another name;
+#:   the true person is not in the register;
+#: - ``nik_0_kembar_nama_mirip`` / ``nik_0_kembar_nama_lain``: a genuine NIK ending in 0; a twin holds the next
+#:   serial (named one letter apart / another name);
+#: - ``nik_0_tanpa_kembar``: a genuine NIK ending in 0; nobody shares its first 15 digits.
+EXCEL_CASES = {
+    "excel_kembar_nama_mirip": 0.01, "excel_kembar_nama_sama": 0.01, "excel_pemegang_tanpa_asli": 0.01,
+    "nik_0_kembar_nama_mirip": 0.01, "nik_0_kembar_nama_lain": 0.01, "nik_0_tanpa_kembar": 0.01,
+}  # fmt: skip
 
 
 @dataclass
@@ -48,6 +64,16 @@ class HardCases:
 
 def _title(name: str) -> str:
     return name.title()
+
+
+def _name(rng: np.random.Generator, sex: str) -> str:
+    if sex == "L":
+        if rng.random() < 0.3:
+            return f"{rng.choice(MALE_PREFIX)} {rng.choice(SECOND + MALE)}"
+        return str(rng.choice(MALE))
+    if rng.random() < 0.35:
+        return f"{rng.choice(FEMALE_PREFIX)} {rng.choice(SECOND + FEMALE)}"
+    return str(rng.choice(FEMALE))
 
 
 class _Register:
@@ -68,14 +94,7 @@ class _Register:
         return f"{head}{serial:04d}"
 
     def name(self, sex: str) -> str:
-        rng = self.rng
-        if sex == "L":
-            if rng.random() < 0.3:
-                return f"{rng.choice(MALE_PREFIX)} {rng.choice(SECOND + MALE)}"
-            return str(rng.choice(MALE))
-        if rng.random() < 0.35:
-            return f"{rng.choice(FEMALE_PREFIX)} {rng.choice(SECOND + FEMALE)}"
-        return str(rng.choice(FEMALE))
+        return _name(self.rng, sex)
 
     def born(self, first: int, last: int) -> pd.Timestamp:
         return pd.Timestamp(int(self.rng.integers(first, last + 1)), int(self.rng.integers(1, 13)),
@@ -189,11 +208,15 @@ def generate_hard_cases(seed: int = 1, n_desa: int = 24, n_families: int = 3300,
             sk_rows.append({**row, "nama": _old_spelling(person["nama"], person["jenis_kelamin"], rng)})
             key_rows.append({"p3ke_index": truth, "kasus": kind})
     p3ke = pd.concat([p3ke, pd.DataFrame(extra_p3ke)], ignore_index=True)
-    p3ke["nik_status"] = "valid"
-    p3ke["nama_kunci"] = _name_key(p3ke["nama"]).astype("string")
     sk = pd.DataFrame(sk_rows)
     order = rng.permutation(len(sk))
     sk, key = sk.iloc[order].reset_index(drop=True), pd.DataFrame(key_rows).iloc[order].reset_index(drop=True)
+    # drawn from a stream of their own, so that the cases above stay the same with or without them
+    added, excel_sk, excel_key = excel_collisions(np.random.default_rng([seed, 15]), p3ke, sk, n_sk)
+    p3ke = pd.concat([p3ke, added], ignore_index=True)
+    sk, key = pd.concat([sk, excel_sk], ignore_index=True), pd.concat([key, excel_key], ignore_index=True)
+    p3ke["nik_status"] = "valid"
+    p3ke["nama_kunci"] = _name_key(p3ke["nama"]).astype("string")
     ids = pd.Series([f"SK-{i + 1:05d}" for i in range(len(sk))], dtype="string")
     sk.insert(0, "id_sasaran", ids)
     sk["nama_kunci"] = _name_key(sk["nama"]).astype("string")
@@ -204,6 +227,88 @@ def generate_hard_cases(seed: int = 1, n_desa: int = 24, n_families: int = 3300,
     kunci = pd.DataFrame({"id_sasaran": ids, "p3ke_index": key["p3ke_index"].astype("Int64"),
                           "kasus": key["kasus"].astype("string")})  # fmt: skip
     return HardCases(sk, p3ke, kunci)
+
+
+def _other_name(rng: np.random.Generator, sex: str, name: str, taken: set[str]) -> str:
+    """A name of the same sex that is plainly another name (not a spelling of ``name``), unused in ``taken``."""
+    while True:
+        other = _title(_name(rng, sex))
+        if fuzz.ratio(other.upper(), name.upper()) < 60 and other.upper() not in taken:
+            return other
+
+
+def excel_collisions(
+    rng: np.random.Generator, p3ke: pd.DataFrame, sk: pd.DataFrame, n_sk: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The :data:`EXCEL_CASES`: register people added (twins, namesakes), SK rows appended at the end of the list
+    (as an amendment appends them) and their answer key (``p3ke_index``, ``kasus``).
+
+    Excel keeps 15 significant digits: a NIK typed or pasted into a General cell becomes a number whose 16th digit
+    is 0. Serials are given in order per kecamatan of registration and birth date (0010, 0011, …), so the damaged
+    NIK can be the real NIK of someone born the same day: a twin in the same family (twins often get names one
+    letter apart, Suparmi and Suparni), or another family's child of the same name. People are drawn among
+    registered adults who are not on the SK list and whose first 15 NIK digits no SK row shares."""
+    niks = set(p3ke["nik"])
+    prefixes = p3ke["nik"].str[:15].value_counts().to_dict()
+    names_by_desa = p3ke.groupby("kode_desa")["nama"].agg(lambda names: set(names.str.upper())).to_dict()
+    busy = set(sk["nik"].dropna().str[:15])
+    adults = p3ke[(p3ke["tanggal_lahir"].dt.year <= 2000) & ~p3ke["nik"].str[:15].isin(busy)].index
+    pool = [int(i) for i in rng.permutation(adults.to_numpy())]
+    added: list[dict] = []
+    sk_rows: list[dict] = []
+    key_rows: list[dict] = []
+
+    def register(person: pd.Series, nik: str, nama: str, suffix: str, **changes) -> None:
+        row = person.to_dict() | {"nik": nik, "nama": nama, "id_individu": f"{person['id_individu']}{suffix}"}
+        added.append(row | changes)
+        niks.add(nik)
+        prefixes[nik[:15]] = prefixes.get(nik[:15], 0) + 1
+        names_by_desa[person["kode_desa"]].add(nama.upper())
+
+    for kind, rate in EXCEL_CASES.items():
+        wanted = max(1, int(round(rate * n_sk)))
+        for index in list(pool):
+            if wanted == 0:
+                break
+            person = p3ke.loc[index]
+            nik, desa, sex = person["nik"], person["kode_desa"], person["jenis_kelamin"]
+            cut, genuine_zero = nik[:15] + "0", nik[-1] == "0"
+            damaged_ok = not genuine_zero and cut not in niks and cut[12:] != "0000"  # serial 0000: no one's NIK
+            alone = prefixes.get(nik[:15], 0) == 1
+            near = _neighbour_name(person["nama"], rng)
+            near_ok = near is not None and near.upper() not in names_by_desa[desa]
+            twin_role = {"hubungan_kk": "Famili Lain"} if person["hubungan_kk"] != "Anak" else {}
+            row = {"nik": nik, "nik_status": "valid", "nama": person["nama"], "kode_desa": desa,
+                   "kode_kecamatan": person["kode_kecamatan"], "tanggal_lahir": person["tanggal_lahir"]}  # fmt: skip
+            truth: int | None = index
+            if kind == "excel_kembar_nama_mirip" and damaged_ok and near_ok:
+                register(person, cut, near, "K", **twin_role)
+                row |= {"nik": cut, "nik_status": "diperbaiki"}
+            elif kind == "excel_kembar_nama_sama" and damaged_ok:
+                family = f"{person['id_keluarga']}L"
+                register(person, cut, person["nama"], "L", id_keluarga=family, hubungan_kk="Kepala Keluarga")
+                row |= {"nik": cut, "nik_status": "diperbaiki"}
+            elif kind == "excel_pemegang_tanpa_asli" and genuine_zero:
+                name = _other_name(rng, sex, person["nama"], names_by_desa[desa])
+                row |= {"nik_status": "diperbaiki", "nama": name}
+                truth = None
+            elif kind == "nik_0_kembar_nama_mirip" and genuine_zero and alone and near_ok:
+                register(person, nik[:15] + "1", near, "K", **twin_role)
+            elif kind == "nik_0_kembar_nama_lain" and genuine_zero and alone:
+                register(person, nik[:15] + "1", _other_name(rng, sex, person["nama"], names_by_desa[desa]), "K",
+                         **twin_role)  # fmt: skip
+            elif kind == "nik_0_tanpa_kembar" and genuine_zero and alone:
+                pass
+            else:
+                continue
+            pool.remove(index)
+            wanted -= 1
+            sk_rows.append(row)
+            key_rows.append({"p3ke_index": truth, "kasus": kind})
+    untouched = [r for r, k in zip(sk_rows, key_rows) if k["kasus"] == "nik_0_tanpa_kembar"]
+    if any(prefixes[r["nik"][:15]] != 1 for r in untouched):
+        raise AssertionError("a NIK without a 15-digit twin got one")
+    return pd.DataFrame(added), pd.DataFrame(sk_rows), pd.DataFrame(key_rows, columns=["p3ke_index", "kasus"])
 
 
 def write_default_model(path: str | Path | None = None) -> dict:

@@ -6,6 +6,8 @@ For a few percent of the SK rows each, the list is damaged the way real files br
 - ``nik_milik_kerabat``: the NIK of a spouse, child or parent of the same P3KE family;
 - ``nik_excel``: typed into Excel as a number, so the 16th digit became 0 (a genuine number cell); for some of
   them another registered person (same kecamatan, birth date and sex, as the NIK says) holds that NIK;
+- ``nik_excel_kembar``: idem, and the NIK is held by someone of the same desa born the same day whose name is one
+  letter away (Suparmi for Suparni: serials are given in order per birth date, so 0010 and 0011 both exist);
 - ``ejaan_lama``: old spelling, short forms and titles (Soepardi, Djumadi, Tjipto, Moch., St., Abd., Hj.);
 - ``tanggal_tertukar``: day and month swapped in the birth date;
 - ``nik_kosong``: the NIK cell left empty; ``nama_salah_ketik``: one letter mistyped or dropped;
@@ -42,6 +44,8 @@ RATES = {
 EXTRA_RATES = {"tidak_ada": 0.01, "tidak_ada_tetangga_mirip": 0.01, "duplikat_sk": 0.01}
 #: share of the ``nik_excel`` people whose truncated NIK another registered person holds
 EXCEL_HOLDER_SHARE = 0.4
+#: ``nik_excel_kembar`` people, as a share of the SK people (drawn after all other cases, from their own stream)
+EXCEL_TWIN_RATE = 0.004
 DEFAULT_CASES = {NIK_TYPO: "nik_salah_ketik_serial", NIK_SCIENTIFIC: "nik_notasi_ilmiah", NIK_EMPTY: "nik_kosong"}
 
 
@@ -63,8 +67,9 @@ def plan_linkage_cases(
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, list[tuple[int, int]]]:
     """Damage ``plan`` (a copy, with ``lahir_tulis`` added) and plan the added rows.
 
-    Returns (plan, extra rows, ``kasus`` per SK row, holders: (P3KE row, SK row) pairs whose P3KE person must
-    take the SK row's truncated NIK and birth date — see :func:`give_truncated_niks`)."""
+    Returns (plan, extra rows, ``kasus`` per SK row, holders: (P3KE row, SK row, name or None) whose P3KE person
+    must take the SK row's truncated NIK and birth date, and the name when one is given — see
+    :func:`give_truncated_niks`)."""
     rng = rng_for(seed, "sk-linkage-hard")
     ind = pop.individuals
     n = len(sk)
@@ -86,7 +91,7 @@ def plan_linkage_cases(
     nik_code = plan["nik_code"].to_numpy().copy()
     nama = plan["nama_tulis"].to_numpy().copy()
     lahir = plan["lahir_tulis"].to_numpy().copy()
-    holders: list[tuple[int, int]] = []
+    holders: list[tuple[int, int, str | None]] = []
     background = np.flatnonzero(~ind["core"].to_numpy() & (ind["hubungan"].to_numpy() != "Kepala Keluarga"))
     used_holders: set[int] = set()
 
@@ -132,7 +137,7 @@ def plan_linkage_cases(
                         holder = int(rng.choice(pool))
                     used_holders.add(holder)
                     taken.add(truncated)
-                    holders.append((holder, i))
+                    holders.append((holder, i, None))
             elif kind == "ejaan_lama":
                 nama[i] = old_spelling(ind["nama"].iat[r], _sex(female[r]), rng)
             elif kind == "tanggal_tertukar":
@@ -144,7 +149,51 @@ def plan_linkage_cases(
                 nama[i] = name_typo(ind["nama"].iat[r], rng).upper()
     plan["nik_tulis"], plan["nik_code"], plan["nama_tulis"], plan["lahir_tulis"] = nik_tulis, nik_code, nama, lahir
     extra = _extra_rows(rng, pop, sk, plan, kasus, taken, queue)
+    holders += _excel_twins(rng_for(seed, "sk-linkage-excel-twin"), pop, sk, plan, kasus, taken, queue, used_holders)
     return plan, extra, kasus, holders
+
+
+def _excel_twins(rng: np.random.Generator, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame, kasus: np.ndarray,
+                 taken: set[int], queue: list[int], used: set[int]) -> list[tuple[int, int, str]]:  # fmt: skip
+    """``nik_excel_kembar``: the SK NIK is written as a number (16th digit 0), and a registered person of the same
+    desa and sex, not on the SK list, gets that NIK, the SK person's birth date and a name one letter away.
+    Marks ``kasus`` and ``plan`` in place; returns the holders for :func:`give_truncated_niks`."""
+    ind = pop.individuals
+    rows = sk["ind"].to_numpy()
+    niks = ind["nik"].to_numpy()
+    candidates = ~ind["core"].to_numpy() & (ind["hubungan"].to_numpy() != "Kepala Keluarga")
+    pool = pd.Series(np.flatnonzero(candidates)).groupby(
+        [ind["kode_desa"].to_numpy()[candidates], ind["female"].to_numpy()[candidates]]
+    ).agg(list)
+    names_by_desa = {d: {name_key(x) for x in g} for d, g in ind.groupby("kode_desa")["nama"]}
+    holders = []
+    wanted = int(round(EXCEL_TWIN_RATE * len(sk)))
+    for i in list(queue):
+        if wanted == 0:
+            break
+        r = int(rows[i])
+        own = str(niks[r])
+        truncated = int(own[:15] + "0")
+        desa, female = ind["kode_desa"].iat[r], bool(ind["female"].iat[r])
+        near = neighbour_name(ind["nama"].iat[r], rng)
+        free = [h for h in pool.get((desa, female), []) if h not in used]
+        if own[-1] == "0" or own[12:15] == "000" or truncated in taken or not free:
+            continue
+        if near is None or name_key(near) in names_by_desa[desa]:
+            continue
+        queue.remove(i)
+        wanted -= 1
+        holder = int(rng.choice(free))
+        used.add(holder)
+        taken.add(truncated)
+        names_by_desa[desa].add(name_key(near))
+        kasus[i] = "nik_excel_kembar"
+        plan.at[plan.index[i], "nik_tulis"] = str(truncated)
+        plan.at[plan.index[i], "nik_code"] = NIK_NUMBER
+        holders.append((holder, i, near.upper()))
+    if wanted:
+        raise AssertionError(f"{wanted} nik_excel_kembar cases could not be placed")
+    return holders
 
 
 def _extra_rows(rng, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame, kasus: np.ndarray, taken: set[int],
@@ -193,15 +242,18 @@ def _extra_rows(rng, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame, kasu
 
 
 def give_truncated_niks(pop: Population, sk: pd.DataFrame, plan: pd.DataFrame, holders: list) -> None:
-    """The registered holders of truncated NIKs: their NIK and birth date become what the NIK says."""
+    """The registered holders of truncated NIKs: their NIK and birth date become what the NIK says (and their name
+    the one given, for the ``nik_excel_kembar`` cases)."""
     ind = pop.individuals
     nik = ind["nik"].to_numpy().copy()
     birth = ind["birth"].to_numpy().copy()
+    names = ind["nama"].to_numpy().copy()
     rows = sk["ind"].to_numpy()
-    for holder, i in holders:
+    for holder, i, name in holders:
         nik[holder] = int(plan["nik_tulis"].iat[i])
         birth[holder] = ind["birth"].to_numpy()[rows[i]]
-    ind["nik"], ind["birth"] = nik, birth
+        names[holder] = names[holder] if name is None else name
+    ind["nik"], ind["birth"], ind["nama"] = nik, birth, names
 
 
 def answer_key(sk: pd.DataFrame, kasus: np.ndarray, extra: pd.DataFrame) -> dict:

@@ -26,7 +26,9 @@ the NIK contains the birth date). The learned m values are then checked (:func:`
 Outcome per SK person (``metode_padan``), after a one-to-one assignment (:func:`assign`):
 
 - ``nik`` / ``probabilistik``: the assigned pair has ``bobot_padan >= ambang_padan`` and passes the guards of
-  :func:`guard_failures`; ``nik`` when the NIKs are equal;
+  :func:`guard_failures`; ``nik`` when the NIKs are equal. An equal NIK is no proof when it ends in 0 and a
+  register person shares its first 15 digits with a name at least as close (:func:`excel_twins`): Excel keeps
+  15 significant digits, so the SK NIK may be that person's with its last digit lost;
 - ``tinjau_manual``: the best candidate has ``bobot_padan >= ambang_tinjau`` but the person is not matched
   automatically (``alasan`` says why);
 - ``tidak_padan``: no candidate reaches ``ambang_tinjau``;
@@ -87,6 +89,8 @@ M_MIN = {"nik.salah_ketik_seri": 0.01, "nik.salah_ketik_wilayah_tanggal": 0.01, 
 #: m and u of the Excel-truncation level, set by hand: a weak hint, never enough alone (see NOTES.md).
 M_U_TERPOTONG = (0.01, 0.0005)
 NAME_LEVELS_AUTO = ("sama", "sangat_mirip", "mirip", "sebagian_nama")
+#: Name levels from the closest to the farthest (to compare two candidates' names).
+NAME_LEVELS_ORDER = ("sama", "sangat_mirip", "mirip", "sebagian_nama", "agak_mirip", "beda", "kosong")
 NIK_LEVELS_AGREE = ("sama", "terpotong_excel", "salah_ketik_seri", "salah_ketik_wilayah_tanggal")
 DATE_LEVELS_AGREE = ("sama", "hari_bulan_tertukar", "salah_ketik")
 TIDAK_ADA = "tidak ada di p3ke"
@@ -448,13 +452,40 @@ def guard_failures(pairs: pd.DataFrame) -> pd.Series:
       says (a NIK copied from a relative, an Excel-damaged NIK held by someone else);
     - ``tanpa_nik_dan_tanggal``: neither the NIK nor the birth date agrees: a name alone is not enough (a
       one-letter neighbour such as SUPARMI / SUPARNI in the same desa).
-    Empty text when the pair passes. :func:`_outcome` adds ``selisih_kandidat_kecil``: another candidate that
-    passes these guards too is within ``selisih_minimum`` bits (a mother and daughter of the same name, one NIK
-    copied); a candidate with another name is no competitor."""
+    Empty text when the pair passes. :func:`_outcome` adds ``nik_mungkin_terpotong_excel``: the NIKs are equal
+    but end in 0 and another register person shares the first 15 digits with a name at least as close
+    (:func:`excel_twins`); and ``selisih_kandidat_kecil``: another candidate that passes these guards too is
+    within ``selisih_minimum`` bits (a mother and daughter of the same name, one NIK copied); a candidate with
+    another name is no competitor."""
     name_ok = pairs["tingkat_nama"].isin(NAME_LEVELS_AUTO)
     id_ok = pairs["tingkat_nik"].isin(NIK_LEVELS_AGREE) | pairs["tingkat_tanggal_lahir"].isin(DATE_LEVELS_AGREE)
     reason = np.where(~name_ok, "nama_berbeda", np.where(~id_ok, "tanpa_nik_dan_tanggal", ""))
     return pd.Series(reason, index=pairs.index, dtype="string")
+
+
+def _name_rank(levels: pd.Series) -> pd.Series:
+    """0 for ``sama`` up to the farthest name level (missing counts as ``kosong``)."""
+    rank = {level: i for i, level in enumerate(NAME_LEVELS_ORDER)}
+    return levels.fillna("kosong").map(rank).fillna(len(NAME_LEVELS_ORDER)).astype(int)
+
+
+def excel_twins(pairs: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+    """The 15-digit twin of each SK person whose evidence pair (index ``sk_pos``) has an equal NIK: the candidate
+    with the closest name among those whose NIK agrees on the first 15 digits only while the SK NIK ends in 0
+    (level ``terpotong_excel``), kept when its name is at least as close as the equal-NIK candidate's.
+
+    Excel keeps 15 significant digits: a NIK typed into a General cell loses its 16th digit, which becomes 0.
+    Such a NIK can be the real NIK of someone else whose serial ends in 0 (serials are given in order per
+    region and birth date: a twin born the same day, a neighbour registered the same day). When a register
+    person with the same first 15 digits has a name as close or closer, the equal NIK proves nothing.
+    Returns the twin pairs (rows of ``pairs``), indexed by ``sk_pos``."""
+    same = evidence.index[evidence["tingkat_nik"].eq("sama").fillna(False).to_numpy(bool)]
+    twins = pairs[pairs["tingkat_nik"].eq("terpotong_excel").fillna(False).to_numpy(bool) & pairs["sk_pos"].isin(same)]
+    twins = twins.assign(_rank=_name_rank(twins["tingkat_nama"]))
+    twins = twins.sort_values(["sk_pos", "_rank", "bobot_padan"], ascending=[True, True, False], kind="stable")
+    twins = twins.drop_duplicates("sk_pos").set_index("sk_pos")
+    own = _name_rank(evidence["tingkat_nama"].reindex(twins.index))
+    return twins[twins["_rank"] <= own].drop(columns="_rank")
 
 
 def _outcome(
@@ -477,7 +508,10 @@ def _outcome(
     others = plausible["p3ke_index"].to_numpy() != evidence["p3ke_index"].reindex(plausible["sk_pos"]).to_numpy()
     runner_up = plausible[others].groupby("sk_pos")["bobot_padan"].max()
     close = runner_up.reindex(evidence.index) > evidence["bobot_padan"] - selisih_minimum
-    guard = guard_failures(levels).mask(close & (guard_failures(levels) == ""), "selisih_kandidat_kecil")
+    twin = pd.Series(evidence.index.isin(excel_twins(pairs, levels).index), index=evidence.index)
+    guard = guard_failures(levels)
+    guard = guard.mask(twin & (guard == ""), "nik_mungkin_terpotong_excel")
+    guard = guard.mask(close & (guard == ""), "selisih_kandidat_kecil")
     auto = is_assigned & took_best & (evidence["bobot_padan"] >= ambang_padan) & (guard == "")
     alasan = np.select(
         [auto, ~has, is_assigned & ~took_best | ~is_assigned & has, evidence["bobot_padan"] < ambang_padan],
@@ -523,11 +557,26 @@ def shared_niks(sk: pd.DataFrame) -> pd.DataFrame:
 
 def _candidates(pairs: pd.DataFrame, padan: pd.DataFrame) -> pd.DataFrame:
     """Top three candidates of each review person. Persons in descending order of their best weight (the likeliest
-    matches first, quick to confirm), candidates by descending weight."""
+    matches first, quick to confirm), candidates by descending weight. A person sent to review for a possible
+    Excel-truncated NIK always has its 15-digit twin (:func:`excel_twins`) among the three."""
     review = padan.loc[padan["metode_padan"] == TINJAU_MANUAL, ["sk_pos", "id_sasaran", "alasan"]]
     taken = padan.loc[padan["p3ke_index"].notna()].set_index("p3ke_index")["id_sasaran"]
     cand = pairs[pairs["sk_pos"].isin(review["sk_pos"])]  # weak ones too: a reviewer sees the whole top three
-    cand = cand.groupby("sk_pos", sort=False).head(3).merge(review, on="sk_pos")
+    top = cand.groupby("sk_pos", sort=False).head(3)
+    excel = review.loc[review["alasan"] == "nik_mungkin_terpotong_excel", "sk_pos"]
+    if len(excel):
+        same = cand[cand["sk_pos"].isin(excel) & cand["tingkat_nik"].eq("sama").fillna(False)]
+        evidence = same.drop_duplicates("sk_pos").set_index("sk_pos")
+        twins = excel_twins(cand, evidence).reset_index()
+        missing = twins.merge(top[["sk_pos", "p3ke_index"]], how="left", indicator=True)
+        missing = missing.loc[missing["_merge"] == "left_only", ["sk_pos", "p3ke_index"]]
+        # the twin takes the place of the third candidate
+        third = top.groupby("sk_pos").cumcount() == 2
+        top = top[~(third & top["sk_pos"].isin(missing["sk_pos"]))]
+        extra = cand.merge(missing, on=["sk_pos", "p3ke_index"])
+        top = pd.concat([top, extra]).sort_values(["sk_pos", "bobot_padan", "p3ke_index"],
+                                                   ascending=[True, False, True], kind="stable")  # fmt: skip
+    cand = top.merge(review, on="sk_pos")
     cand["dipakai_oleh"] = cand["p3ke_index"].map(taken).astype("string")
     cand["peringkat"] = cand.groupby("sk_pos").cumcount() + 1
     cand["bobot_terbaik"] = cand.groupby("sk_pos")["bobot_padan"].transform("max")

@@ -4,8 +4,8 @@ For each person of the SK Bupati list (one row of ``status_sasaran``):
 
 - ``status_desil``: ``keluar_desil1`` (matched, P3KE desil > 1), ``masih_desil1`` (matched, desil 1),
   ``tinjau_manual`` or ``tidak_padan`` (not matched; see :mod:`helpers.matching`);
-- ``status_intervensi`` from the intervention records dated on or before the report date, linked by the matched
-  P3KE NIK (the SK NIK when unmatched): an OPD's explicit status wins (that of the latest record that has one;
+- ``status_intervensi`` from the intervention records dated on or before the report date, filed under any NIK of
+  the person (:func:`person_niks`): an OPD's explicit status wins (that of the latest record that has one;
   on the same date ``belum_optimal`` wins over ``optimal``); otherwise ``optimal`` when the records cover at
   least ``min_strategi`` distinct strategies, else ``belum_optimal``; no record -> ``belum_intervensi``;
 - ``status_keberadaan`` from the verification records (:func:`helpers.verifikasi.resolve_keberadaan`), else
@@ -125,6 +125,57 @@ def intervention_status(
     )
 
 
+def person_niks(
+    matched: pd.DataFrame, register_nik: pd.Series, verifikasi: pd.DataFrame, report_date: object
+) -> pd.DataFrame:
+    """The NIKs under which each SK person's intervention records are filed (``id_sasaran``, ``nik``; one row per
+    person and NIK).
+
+    - Every person: the matched register person's NIK, else the SK NIK (a person not matched has no other).
+    - A person whose match is accepted (``p3ke_index`` set: ``nik``, ``probabilistik`` or ``keputusan_manual``),
+      also: the SK NIK (an OPD that copied the NIK from the SK list, typo or Excel damage included) and the NIKs a
+      camat found in the field (``nik_temuan`` of the person's verification rows dated on or before the report
+      date).
+
+    Such an additional NIK is left out when it belongs to someone else: the NIK of another register person (an
+    Excel-truncated or borrowed NIK is that person's, and so are the records under it), or a NIK that two accepted
+    persons claim (the records under it cannot be told apart)."""
+    date = to_timestamp(report_date)
+    ids = matched["id_sasaran"].astype("string")
+    accepted = matched["p3ke_index"].notna().to_numpy(bool)
+    own = matched["p3ke_nik"].where(accepted & matched["p3ke_nik"].notna(), matched["nik"]).astype("string")
+    base = pd.DataFrame({"id_sasaran": ids, "nik": own})
+    sk_nik = pd.DataFrame({"id_sasaran": ids[accepted], "nik": matched["nik"].astype("string")[accepted]})
+    extra = [sk_nik]
+    if "nik_temuan" in verifikasi.columns:
+        rows = verifikasi[
+            verifikasi["nik_temuan"].notna().to_numpy(bool)
+            & (pd.to_datetime(verifikasi["tanggal_verifikasi"]) <= date).fillna(False).to_numpy(bool)
+        ]
+        # the person's verification rows: under its register NIK or its SK NIK (the NIK printed on the form)
+        printed = pd.concat([base[accepted], sk_nik]).dropna().drop_duplicates()
+        found = rows[["nik", "nik_temuan"]].astype("string").merge(printed, on="nik")
+        extra.append(found[["id_sasaran", "nik_temuan"]].rename(columns={"nik_temuan": "nik"}))
+    extra = pd.concat(extra, ignore_index=True).dropna().drop_duplicates()
+    extra = extra[extra["nik"].ne(extra["id_sasaran"].map(dict(zip(ids, own)))).fillna(True).to_numpy(bool)]
+    held = set(register_nik[_isin(register_nik, extra["nik"])].dropna())
+    extra = extra[~_isin(extra["nik"], held)]
+    claimed = extra.groupby("nik")["id_sasaran"].transform("nunique")
+    extra = extra[claimed.to_numpy() == 1]
+    keys = pd.concat([base.dropna(), extra], ignore_index=True).drop_duplicates(ignore_index=True)
+    return keys.astype("string")
+
+
+def records_per_person(intervensi: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """The intervention records of each person of ``keys`` (:func:`person_niks`), each record once per person (a
+    record found under two of the person's NIKs, or the same intervention filed under two of them, counts once),
+    with ``nik`` holding the person's ``id_sasaran`` so that :func:`intervention_status` reads them per person."""
+    same = ["opd", "program", "tanggal_intervensi", "strategi", "status_opd"]
+    records = intervensi.astype({"nik": "string"}).merge(keys, on="nik").drop(columns="nik")
+    records = records.drop_duplicates(["id_sasaran", *[c for c in same if c in records.columns]])
+    return records.rename(columns={"id_sasaran": "nik"}).reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Status per SK person
 # ---------------------------------------------------------------------------------------------------------
@@ -183,7 +234,10 @@ def compute_status_detail(
         ),
         dtype="string",
     )
-    intervention = intervention_status(tables["intervensi"], nik, date, min_strategi)
+    keys = person_niks(m, tables["p3ke_individu"]["nik"], tables["verifikasi"], date)
+    # per person: the records filed under any of their NIKs, keyed by id_sasaran
+    per_person = records_per_person(tables["intervensi"], keys)
+    intervention = intervention_status(per_person, m["id_sasaran"].astype("string"), date, min_strategi)
     known = set(nik.dropna()) | set(sk["nik"].dropna())
     per_nik, masalah = resolve_keberadaan(tables["verifikasi"], date.date(), known_nik=known)
     per_nik = per_nik.set_index("nik")

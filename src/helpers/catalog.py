@@ -69,6 +69,9 @@ SUMMARY = Entry("summary.json", MATCH, "angka ringkas untuk laporan", "summary")
 PARAMETER_RUN = Entry("parameter_run.json", MATCH, "parameter padu padan dan status yang dipakai", "parameter_run")
 PERBANDINGAN_JSON = Entry("perbandingan_register.json", MATCH, "jumlah perpindahan desil P3KE 2024 → DTSEN",
                           optional=True)  # fmt: skip
+REKOMENDASI = Entry("rekomendasi_program.parquet", MATCH, "program yang direkomendasikan bagi setiap sasaran yang "
+                    "perlu tindakan, dengan OPD-nya", "rekomendasi_program")  # fmt: skip
+PROGRAM_OPD = Entry("program_opd.csv", MATCH, "tabel program → strategi → OPD yang dipakai run ini")
 MODEL_PADAN = Entry("model_padan.json", MATCH, "model padu padan yang dilatih pada run ini")
 KANDIDAT_PADAN = Entry("kandidat_padan.parquet", MATCH, "kandidat register setiap kasus tinjau (NIK lengkap)")
 GRAFIK_PADAN = Entry("grafik_padan/", MATCH, "grafik model padu padan (PNG, tanpa data pribadi)")

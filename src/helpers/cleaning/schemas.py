@@ -284,10 +284,23 @@ STATUS_PUTARAN = _schema(
     [pa.Check(lambda f: ~f.duplicated(["putaran", "id_sasaran"]), error="satu baris per sasaran per putaran")],
 )
 
+REKOMENDASI_PROGRAM = _schema(
+    "rekomendasi_program",
+    {
+        "id_sasaran": _text(False),
+        "kode_kecamatan": STATUS_SASARAN.columns["kode_kecamatan"],
+        "kode_desa": STATUS_SASARAN.columns["kode_desa"],
+        "strategi": _isin(STRATEGI),
+        "program": _text(False),
+        "opd": _text(False),
+        "alasan": _text(False),
+    },
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     s.name: s
     for s in (P3KE_INDIVIDU, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN, DTSEN_INDIVIDU, STATUS_SASARAN,
-              STATUS_PUTARAN)
+              STATUS_PUTARAN, REKOMENDASI_PROGRAM)
 }  # fmt: skip
 
 

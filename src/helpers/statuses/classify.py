@@ -41,7 +41,7 @@ from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU
 from helpers.matching.padan import MatchResult, match_sk, matched_frame, write_review
 from helpers.params import DEFAULTS
 from helpers.reference.wilayah import kecamatan_table
-from helpers.statuses import history, perbandingan
+from helpers.statuses import history, perbandingan, rekomendasi
 from helpers.statuses import register as registers
 from helpers.statuses.verifikasi import resolve_keberadaan
 from helpers.vocabulary import BELUM_DIVERIFIKASI, STRATEGI
@@ -208,6 +208,28 @@ def _with_matched(tables: dict[str, Any]) -> dict[str, Any]:
         matched = matched_frame(_match_of(tables), tables["sk"], tables["p3ke_individu"]).reset_index(drop=True)
         tables = {**tables, _MATCHED: matched}
     return tables
+
+
+def received_per_person(tables: dict[str, Any], report_date: object) -> pd.DataFrame:
+    """The intervention records dated on or before ``report_date`` of each SK person (filed under any of their
+    NIKs, :func:`person_niks`), with ``id_sasaran``."""
+    date = to_timestamp(report_date)
+    tables = _with_matched(tables)
+    keys = person_niks(tables[_MATCHED], tables["p3ke_individu"]["nik"], tables["verifikasi"], date)
+    records = records_per_person(tables["intervensi"], keys).rename(columns={"nik": "id_sasaran"})
+    return records[(records["tanggal_intervensi"] <= date).to_numpy(bool)].reset_index(drop=True)
+
+
+def recommendations(tables: dict[str, Any], given: dict[str, Any], status: pd.DataFrame, report_date: object,
+                    min_strategi: int, register: str) -> pd.DataFrame:  # fmt: skip
+    """:func:`helpers.statuses.rekomendasi.recommend` for the people of ``status`` needing action."""
+    keluarga = given.get("p3ke_keluarga", pd.DataFrame(columns=["id_keluarga"]))
+    p3ke = given.get("p3ke_individu") if register == v.DTSEN else None
+    families = registers.families_by_register_key(keluarga, tables["p3ke_individu"], p3ke)
+    needs = rekomendasi.household_needs(families, tables["p3ke_individu"][["id_keluarga", "tanggal_lahir"]],
+                                        report_date)  # fmt: skip
+    table = rekomendasi.programme_opd(tables["intervensi"])
+    return rekomendasi.recommend(status, received_per_person(tables, report_date), needs, table, min_strategi)
 
 
 def compute_status_detail(
@@ -552,6 +574,8 @@ class StatusRun:
     paths: list[Path] = field(default_factory=list)
     #: P3KE 2024 -> DTSEN per SK person (:mod:`helpers.statuses.perbandingan`), when both registers were cleaned.
     perbandingan: pd.DataFrame | None = None
+    #: The recommended programmes of the people needing action (:mod:`helpers.statuses.rekomendasi`).
+    rekomendasi: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
@@ -655,6 +679,7 @@ def run_status(
     label = registers.label(given, register)
     parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi, register, desil_dtsen, label)
     run = StatusRun(status, summary, parameters, match, masalah, findings)
+    run.rekomendasi = recommendations(tables, given, status, date, min_strategi, register)
     compare = register == v.DTSEN and given.get("p3ke_individu") is not None and len(given["p3ke_individu"]) > 0
     if compare:
         before_match = match_sk(given["sk"], given["p3ke_individu"], given.get("keputusan_padan"), ambang_padan,
@@ -672,6 +697,9 @@ def run_status(
         run.paths.extend(charts.save_charts(match, catalog.GRAFIK_PADAN.at(processed_dir)))
         run.paths.append(catalog.write(catalog.KEBERADAAN_MASALAH, keberadaan_review(masalah), processed_dir))
         run.paths.append(catalog.write(catalog.TEMUAN_LAPANGAN, findings, processed_dir))
+        run.paths.append(catalog.write(catalog.REKOMENDASI, run.rekomendasi, processed_dir, run_id))
+        run.paths.append(catalog.write(catalog.PROGRAM_OPD, rekomendasi.programme_opd(tables["intervensi"]),
+                                       processed_dir))  # fmt: skip
         if run.perbandingan is not None:
             run.paths.append(catalog.write(catalog.PERBANDINGAN_CSV, run.perbandingan, processed_dir))
             counts = perbandingan.summary(run.perbandingan, v.P3KE_LABEL, label)

@@ -25,6 +25,21 @@ REGISTER_COLUMNS = ["id_keluarga", "id_individu", "nik", "nik_status", "nama", "
                     "tanggal_lahir", "kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa", "desil"]  # fmt: skip
 
 
+def families_by_register_key(keluarga: pd.DataFrame, register_people: pd.DataFrame,
+                             p3ke_people: pd.DataFrame | None) -> pd.DataFrame:  # fmt: skip
+    """The P3KE family conditions keyed as the register's ``id_keluarga`` is: the P3KE family id itself when the
+    register is P3KE (``p3ke_people`` None), or for DTSEN the KK number: each KK gets the P3KE family of its members
+    found in P3KE by NIK (the first by family id)."""
+    if p3ke_people is None:
+        return keluarga
+    members = register_people[["nik", "id_keluarga"]].dropna().rename(columns={"id_keluarga": "no_kk"})
+    kk = members.merge(p3ke_people[["nik", "id_keluarga"]].dropna(), on="nik")
+    kk = kk.sort_values(["no_kk", "id_keluarga"]).drop_duplicates("no_kk")
+    return kk[["no_kk", "id_keluarga"]].merge(keluarga, on="id_keluarga").drop(columns="id_keluarga").rename(
+        columns={"no_kk": "id_keluarga"}
+    )
+
+
 def desil_column(desil_dtsen: str) -> str:
     """``"kabupaten"`` -> ``"desil_kabupaten"``."""
     return f"desil_{desil_dtsen}"

@@ -25,6 +25,7 @@ from functools import cache
 
 import pandas as pd
 
+from helpers.cleaning import schemas
 from helpers.config import DATA_PACKAGE_DIR
 from helpers.dates import to_timestamp
 from helpers.reference.figures import PROGRAMME_FILE
@@ -137,5 +138,5 @@ def recommend(status: pd.DataFrame, received: pd.DataFrame, needs: pd.DataFrame,
             for record in source.itertuples(index=False):
                 rows.append({**where, "strategi": record.strategi, "program": record.program, "opd": record.opd,
                              "alasan": ALASAN_OPTIMALKAN})  # fmt: skip
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    return frame.astype({c: "string" for c in COLUMNS})
+    frame = pd.DataFrame(rows, columns=COLUMNS).astype({c: "string" for c in COLUMNS})
+    return schemas.validate("rekomendasi_program", frame)

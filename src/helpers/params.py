@@ -14,6 +14,7 @@ import yaml
 
 from helpers.config import (
     KODE_KABUPATEN,
+    KUNCI_DIR,
     PROCESSED_DIR,
     RAW_DIR,
     REPORTS_DIR,
@@ -29,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "raw_dir": str(RAW_DIR),
     "processed_dir": str(PROCESSED_DIR),
     "reports_dir": str(REPORTS_DIR),
+    "kunci_dir": str(KUNCI_DIR),
     "report_date": TANGGAL_LAPORAN_DEMO,
     "tanggal_target": TANGGAL_TARGET_DEFAULT,
     "ambang_padan": 4.0,
@@ -37,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "kecamatan": "",
     "boundary_path": "",
     "mask_pii": True,
+    "enkripsi_formulir": True,
     "kode_kabupaten": KODE_KABUPATEN,
     "register": P3KE,
     "desil_dtsen": DESIL_DTSEN[0],
@@ -44,7 +47,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _DATES = ("report_date", "tanggal_target")
-_PATHS = ("raw_dir", "processed_dir", "reports_dir", "boundary_path")
+_PATHS = ("raw_dir", "processed_dir", "reports_dir", "kunci_dir", "boundary_path")
+_BOOLEANS = ("mask_pii", "enkripsi_formulir")
 
 
 def resolve_path(value: str | Path) -> Path:
@@ -70,7 +74,7 @@ def _convert(name: str, value: Any) -> Any:
         if number not in (1, 2, 3):
             raise InputError(f"Parameter min_strategi = {value} harus 1, 2 atau 3 (ada tiga strategi nasional).")
         return number
-    if name == "mask_pii":
+    if name in _BOOLEANS:
         if isinstance(value, bool):
             return value
         text = str(value).strip().lower()
@@ -78,13 +82,18 @@ def _convert(name: str, value: Any) -> Any:
             return True
         if text in ("false", "tidak", "0", "no"):
             return False
-        raise InputError(f'Parameter mask_pii = "{value}" harus true atau false.')
+        raise InputError(f'Parameter {name} = "{value}" harus true atau false.')
     if name in ("register", "desil_dtsen", "mesin_padan"):
         choices = {"register": REGISTERS, "desil_dtsen": DESIL_DTSEN, "mesin_padan": MESIN_PADAN}[name]
         text = str(value).strip().lower()
         if text not in choices:
             raise InputError(f'Parameter {name} = "{value}" harus salah satu dari: {", ".join(choices)}.')
         return text
+    if name == "kunci_dir" and value in (None, ""):
+        raise InputError(
+            "Parameter kunci_dir tidak boleh kosong: folder kunci menyimpan kunci id_sasaran dan kata sandi formulir "
+            "(bawaan data/kunci/)."
+        )
     if name in _PATHS:
         return str(resolve_path(value)) if value not in (None, "") else ""
     return "" if value is None else str(value)

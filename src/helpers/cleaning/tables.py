@@ -1223,7 +1223,8 @@ def write_outputs(result: CleaningResult) -> None:
     for name, c in result.inputs.items():
         written.append(outputs.write_parquet(c.data, out / f"{c.table}.parquet", result.run_id))
         written.append(outputs.write_csv(c.karantina, out / KARANTINA_DIR / f"{name}.csv"))
-    written.append(outputs.write_csv(ids.collisions(result.inputs["sk"].data), out / REVIEW_DIR / ID_COLLISION_FILE))
+    collisions = nikmod.mask_frame(ids.collisions(result.inputs["sk"].data))
+    written.append(outputs.write_csv(collisions, out / REVIEW_DIR / ID_COLLISION_FILE))
     written.append(outputs.write_json(result.ringkasan(), out / RINGKASAN_FILE))
     written.append(outputs.write_json({"run_id": result.run_id, **_plain(result.padan_naif)}, out / NAIVE_FILE))
     runs.finish_step(out, runs.CLEAN_STEP, result.run_id, written)

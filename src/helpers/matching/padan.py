@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import outputs
-from helpers.cleaning.nik import mask_series
+from helpers.cleaning.nik import mask_frame, mask_series
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU, LinkageResult, link, review_table
 from helpers.vocabulary import METODE_LABELS, METODE_PADAN, TIDAK_PADAN
 
@@ -91,24 +91,18 @@ def write_review(
     duplicate = result.nik_ganda_sk.assign(nik=mask_series(result.nik_ganda_sk["nik"])).rename(
         columns={"nik": "nik_tersamar"}
     )
-    stale = result.keputusan_basi
-    if "keputusan" in stale:
-        stale = stale.assign(keputusan=stale["keputusan"].astype("string").str.replace(r"\d{16}", _mask, regex=True))
     lists = {
         REVIEW_FILE: review_table(result, sk, p3ke),
         UNMATCHED_FILE: unmatched_list(result, sk),
         DUPLICATE_NIK_FILE: duplicate,
-        STALE_FILE: stale,
+        STALE_FILE: result.keputusan_basi,
     }
-    paths = [outputs.write_csv(frame, folder / name) for name, frame in lists.items()]
+    # every NIK-like number masked, typed decisions and remarks included (nothing in tinjau/ holds a full NIK)
+    paths = [outputs.write_csv(mask_frame(frame), folder / name) for name, frame in lists.items()]
     candidates = outputs.write_parquet(
         candidates_with_nik(result, sk, p3ke), Path(processed_dir) / CANDIDATES_FILE, run_id
     )
     return [*paths, candidates]
-
-
-def _mask(found) -> str:
-    return mask_series(pd.Series([found.group(0)])).iloc[0]
 
 
 def method_table(result: MatchResult) -> pd.DataFrame:

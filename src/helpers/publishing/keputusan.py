@@ -2,7 +2,7 @@
 
 ``make forms`` writes it next to the camat forms, pre-filled with every ``tinjau_manual`` person of the run and
 their top three register candidates, every unmatched person a camat found in the field with a NIK
-(``tinjau/temuan_lapangan.csv``: the NIK is proposed in "NIK P3KE", the analyst confirms it), and with the
+(``temuan_lapangan.parquet``: the NIK is proposed in "NIK P3KE", the analyst confirms it), and with the
 decisions already in force (so that the filled workbook can
 replace ``data/raw/keputusan_padan.xlsx`` without losing any). The analyst chooses in "Keputusan" (dropdown):
 a candidate, "NIK P3KE lain" (a NIK written in "NIK P3KE") or "Tidak ada di P3KE", and signs with name and date.
@@ -21,7 +21,7 @@ from helpers.cleaning.tables import KEPUTUSAN_KANDIDAT
 from helpers.dates import dmy
 from helpers.matching.padan import CANDIDATES_FILE
 from helpers.publishing.fmt import tanggal
-from helpers.statuses.classify import FIELD_FINDINGS_FILE
+from helpers.statuses.classify import FIELD_FINDINGS_TABLE
 
 FILE_NAME = "keputusan_padan.xlsx"
 SHEET = "Keputusan"
@@ -91,12 +91,12 @@ def decision_rows(processed_dir: str | Path) -> pd.DataFrame:
 
 
 def _field_findings(processed: Path) -> pd.DataFrame:
-    """Form rows of camat who found an unmatched person with a NIK (``tinjau/temuan_lapangan.csv``), latest
-    per person; indexed by ``id_sasaran``."""
-    path = processed / "tinjau" / FIELD_FINDINGS_FILE
+    """Form rows of camat who found an unmatched person with a NIK (``temuan_lapangan.parquet``, full NIKs),
+    latest per person; indexed by ``id_sasaran``."""
+    path = processed / FIELD_FINDINGS_TABLE
     if not path.is_file():
         return pd.DataFrame(columns=["nik_temuan", "petugas", "tanggal_verifikasi"])
-    found = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", pd.NA)
+    found = pd.read_parquet(path).astype({"nik_temuan": "string", "petugas": "string"})
     found = found.sort_values("tanggal_verifikasi", kind="stable").drop_duplicates("id_sasaran", keep="last")
     return found.set_index("id_sasaran").fillna({"petugas": ""})
 

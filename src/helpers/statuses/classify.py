@@ -32,7 +32,7 @@ import pandas as pd
 from helpers import outputs, runs
 from helpers import vocabulary as v
 from helpers.cleaning import schemas
-from helpers.cleaning.nik import mask_series
+from helpers.cleaning.nik import mask_frame, mask_series
 from helpers.cleaning.schemas import TINGKAT_COLUMNS
 from helpers.cleaning.tables import read_ringkasan, read_tables
 from helpers.config import KODE_KABUPATEN
@@ -52,6 +52,9 @@ SUMMARY_FILE = "summary.json"
 PARAMETER_FILE = registers.PARAMETER_FILE
 KEBERADAAN_REVIEW_FILE = "keberadaan_masalah.csv"
 FIELD_FINDINGS_FILE = "temuan_lapangan.csv"
+#: The field findings with full NIKs (the key of a matching decision), for the decisions workbook only; the review
+#: list ``tinjau/temuan_lapangan.csv`` shows them masked.
+FIELD_FINDINGS_TABLE = "temuan_lapangan.parquet"
 SUMMARY_KEYS = (
     "tanggal_laporan", "sasaran_sk", "padan", "keluar_desil1", "masih_desil1", "intervensi_optimal",
     "intervensi_belum_optimal", "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal",
@@ -504,10 +507,17 @@ class StatusRun:
 
 
 def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
-    """The verification rows to look at, NIK masked."""
+    """The verification rows to look at, NIK masked (in the messages too)."""
     out = masalah.copy()
     out["nik"] = mask_series(out["nik"])
-    return out.rename(columns={"nik": "nik_tersamar"})
+    return mask_frame(out.rename(columns={"nik": "nik_tersamar"}))
+
+
+def field_findings_review(findings: pd.DataFrame) -> pd.DataFrame:
+    """``tinjau/temuan_lapangan.csv``: the field findings with both NIKs masked (``nik_sk_tersamar``,
+    ``nik_temuan_tersamar``) and every NIK-like number in the remarks masked."""
+    out = findings.assign(nik_sk=mask_series(findings["nik_sk"]), nik_temuan=mask_series(findings["nik_temuan"]))
+    return mask_frame(out.rename(columns={"nik_sk": "nik_sk_tersamar", "nik_temuan": "nik_temuan_tersamar"}))
 
 
 FIELD_FINDINGS_COLUMNS = [
@@ -523,8 +533,9 @@ def field_findings(status: pd.DataFrame, verifikasi: pd.DataFrame, individu: pd.
     an SK person without a P3KE record (``tidak_padan``/``tinjau_manual``), dated on or before the report date.
 
     One row per such form row, with what a matching decision needs (``id_sasaran``, the SK name and NIK, the NIK
-    found, whether it is in P3KE and under which name, who found it, when, and where the row is). The NIK found is
-    written in full: it is the key of the decision (the file stays in ``data/processed``, like the tables)."""
+    found, whether it is in P3KE and under which name, who found it, when, and where the row is). The NIKs are
+    full here, as the key of the decision (:data:`FIELD_FINDINGS_TABLE`, read by the decisions workbook); the
+    review list masks them (:func:`field_findings_review`)."""
     if "nik_temuan" not in verifikasi.columns:
         return pd.DataFrame(columns=FIELD_FINDINGS_COLUMNS)
     unmatched = status[status["metode_padan"].isin((v.TINJAU_MANUAL, v.TIDAK_PADAN))].drop_duplicates("nik")
@@ -616,9 +627,11 @@ def run_status(
         run.paths.extend(charts.save_charts(match, processed_dir / CHARTS_DIR))
         review = processed_dir / "tinjau" / KEBERADAAN_REVIEW_FILE
         run.paths.append(outputs.write_csv(keberadaan_review(masalah), review))
-        run.paths.append(outputs.write_csv(findings, processed_dir / "tinjau" / FIELD_FINDINGS_FILE))
+        run.paths.append(outputs.write_parquet(findings, processed_dir / FIELD_FINDINGS_TABLE, run_id))
+        run.paths.append(outputs.write_csv(field_findings_review(findings), processed_dir / "tinjau" / FIELD_FINDINGS_FILE))
         if run.perbandingan is not None:
-            run.paths.append(outputs.write_csv(run.perbandingan, processed_dir / "tinjau" / perbandingan.CSV_FILE))
+            comparison = mask_frame(run.perbandingan)
+            run.paths.append(outputs.write_csv(comparison, processed_dir / "tinjau" / perbandingan.CSV_FILE))
             counts = perbandingan.summary(run.perbandingan, v.P3KE_LABEL, label)
             run.paths.append(outputs.write_json(counts, processed_dir / perbandingan.JSON_FILE))
         runs.finish_step(processed_dir, runs.MATCH_STEP, run_id, run.paths)

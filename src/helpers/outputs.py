@@ -72,11 +72,17 @@ def write_text(text: str, path: str | Path) -> Path:
     return _atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
+def formula_like(value: Any) -> bool:
+    """Whether a spreadsheet would read the text ``value`` as a formula if it were typed (or re-entered) in a
+    cell; workbook writers give such text cells Excel's quote prefix, so that even editing the cell keeps it text."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
 def inert_text(value: Any) -> Any:
     """``value`` as a spreadsheet must show it: text beginning like a formula gets a leading apostrophe
     (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``, ``-2+3`` -> ``'-2+3``); numbers, real numbers written as text
     (``-6.5``) and anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+    if formula_like(value) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

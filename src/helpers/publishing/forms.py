@@ -44,6 +44,7 @@ from helpers.config import KODE_KABUPATEN, NAMA_KABUPATEN
 from helpers.dates import dmy, to_date
 from helpers.errors import InputError
 from helpers.matching.padan import CANDIDATES_FILE
+from helpers.outputs import formula_like
 from helpers.publishing import protect
 from helpers.publishing.keputusan import FILE_NAME as DECISIONS_FILE
 from helpers.publishing.keputusan import write_decisions_form
@@ -219,6 +220,10 @@ def _formats(workbook) -> dict:
         "text": workbook.add_format({**base, "num_format": "@"}),
         "wrap": workbook.add_format({**base, "num_format": "@", "text_wrap": True}),
         "id": workbook.add_format({**base, "num_format": "@"}),
+        # the same, with Excel's quote prefix: for text that begins like a formula (a hostile or mistyped name)
+        "text_q": workbook.add_format({**base, "num_format": "@", "quote_prefix": True}),
+        "wrap_q": workbook.add_format({**base, "num_format": "@", "text_wrap": True, "quote_prefix": True}),
+        "id_q": workbook.add_format({**base, "num_format": "@", "quote_prefix": True}),
         "number": workbook.add_format({**base, "align": "right"}),
         "input": workbook.add_format({**unlocked, "num_format": "@"}),
         "input_wrap": workbook.add_format({**unlocked, "num_format": "@", "text_wrap": True}),
@@ -233,14 +238,16 @@ def _formats(workbook) -> dict:
     }
 
 
-def _cell_format(column: Column, fmt: dict):
+def _cell_format(column: Column, fmt: dict, quoted: bool = False):
+    """The format of a column's cells; ``quoted``: the quote-prefixed twin, for text that begins like a formula."""
     if column.kind == "round":
         return fmt["round"]
     if column.kind == "input":
         return fmt["input_wrap"] if column.wrap else fmt["input"]
-    if column.kind in ("id", "number", "date"):
+    if column.kind in ("number", "date"):
         return fmt[column.kind]
-    return fmt["wrap"] if column.wrap else fmt["text"]
+    key = "id" if column.kind == "id" else "wrap" if column.wrap else "text"
+    return fmt[key + "_q" if quoted else key]
 
 
 def _row_height(row: pd.Series) -> float:
@@ -408,6 +415,7 @@ def _write_form_sheet(
         sheet.write_string(HEADER_ROW, index, column.header, style)
     sheet.set_row(HEADER_ROW, 30)
     formats = [_cell_format(c, fmt) for c in COLUMNS]
+    quoted = [_cell_format(c, fmt, quoted=True) for c in COLUMNS]
     for offset, (_, row) in enumerate(rows.iterrows()):
         excel_row = HEADER_ROW + 1 + offset
         sheet.set_row(excel_row, _row_height(row))
@@ -418,7 +426,8 @@ def _write_form_sheet(
             elif column.kind in ("input", "date"):
                 sheet.write_blank(excel_row, index, None, formats[index])
             else:
-                sheet.write_string(excel_row, index, row[column.header], formats[index])
+                text = row[column.header]
+                sheet.write_string(excel_row, index, text, quoted[index] if formula_like(text) else formats[index])
     last_row = HEADER_ROW + len(rows)
     if len(rows):
         _add_validations(workbook, sheet, HEADER_ROW + 1, last_row, report_date)

@@ -20,6 +20,7 @@ import xlsxwriter
 from helpers.cleaning.tables import KEPUTUSAN_KANDIDAT
 from helpers.dates import dmy
 from helpers.matching.padan import CANDIDATES_FILE
+from helpers.outputs import formula_like
 from helpers.publishing.fmt import tanggal
 from helpers.statuses.classify import FIELD_FINDINGS_TABLE
 
@@ -110,6 +111,12 @@ def write_workbook(rows: pd.DataFrame, path: str | Path, report_date: dt.date) -
         "id": workbook.add_format({**base, "num_format": "@"}),
         "text": workbook.add_format(base),
         "input": workbook.add_format({**base, "num_format": "@", "locked": False, "bg_color": "#FFF2CC"}),
+        # quote-prefixed twins: text that begins like a formula stays text even when the cell is edited
+        "id_q": workbook.add_format({**base, "num_format": "@", "quote_prefix": True}),
+        "text_q": workbook.add_format({**base, "quote_prefix": True}),
+        "input_q": workbook.add_format(
+            {**base, "num_format": "@", "locked": False, "bg_color": "#FFF2CC", "quote_prefix": True}
+        ),
         "date": workbook.add_format({**base, "num_format": "dd/mm/yyyy", "locked": False, "bg_color": "#FFF2CC"}),
         "header": workbook.add_format({**base, "bold": True, "bg_color": "#D9E1F2"}),
         "red": workbook.add_format({"font_name": "Arial", "bold": True, "font_size": 12, "font_color": "#C00000"}),
@@ -132,7 +139,8 @@ def write_workbook(rows: pd.DataFrame, path: str | Path, report_date: dt.date) -
             elif pd.isna(value):
                 sheet.write_blank(offset, index, None, fmt[kind])
             else:
-                sheet.write_string(offset, index, str(value), fmt[kind])
+                quoted = formula_like(str(value)) and kind in ("id", "text", "input")
+                sheet.write_string(offset, index, str(value), fmt[kind + "_q" if quoted else kind])
     last = HEADER_ROW + max(len(rows), 1)
     keputusan = HEADERS.index("Keputusan")
     sheet.data_validation(HEADER_ROW + 1, keputusan, last, keputusan, {

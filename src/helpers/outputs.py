@@ -98,6 +98,7 @@ def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """``frame`` as CSV (no index) in UTF-8 with BOM, so that Excel shows the Indonesian text correctly; cells
-    that a spreadsheet would run as formulas are written as text (:func:`inert_text`)."""
+    that a spreadsheet would run as formulas are written as text (:func:`inert_text`). Lines end with CRLF (RFC
+    4180), so that a cell holding a line break or a carriage return is quoted and never splits its row."""
     safe = inert_frame(frame)
-    return _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    return _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"))

@@ -36,6 +36,7 @@ processed_dir = "data/processed"
 reports_dir = "reports"
 report_date = "2024-11-06"
 kode_kabupaten = "35.17"
+kunci_dir = "data/kunci"
 
 # %%
 from pathlib import Path
@@ -49,6 +50,8 @@ RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 # ## Membaca dan membersihkan semua input
 #
 # P3KE (±650 ribu baris dalam 21 file) dibaca dengan dua proses paralel.
+#
+# `id_sasaran` adalah nama samaran berkunci (HMAC) dari NIK: kuncinya ada di folder kunci (`kunci_dir`, bawaan `data/kunci/`, tidak pernah masuk git). Pada run pertama kunci dibuat dan lokasinya dicetak di bawah: **simpan cadangannya**. Bila data olahan dibuat dengan kunci lain, atau kuncinya hilang, pembersihan berhenti dengan pesan yang jelas, bukan mengganti semua id diam-diam (lihat `docs/data_protection.md`).
 
 # %%
 import pandas as pd
@@ -56,7 +59,7 @@ import pandas as pd
 from helpers import cleaning
 
 pd.set_option("display.max_colwidth", 200)
-hasil = cleaning.clean_all(RAW, PROCESSED, p["kode_kabupaten"], workers=2)
+hasil = cleaning.clean_all(RAW, PROCESSED, p["kode_kabupaten"], workers=2, kunci_dir=p["kunci_dir"])
 
 # %% [markdown]
 # ## Keseimbangan baris per input

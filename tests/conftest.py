@@ -16,6 +16,23 @@ from helpers.reading.contract import COLUMN_NAMES, INPUTS
 
 DEMO_SCALE = 0.02
 DEMO_SEED = 11
+#: A pseudonym key for tests that clean an SK frame directly (``clean_frame(..., key=ID_KEY)``).
+ID_KEY = bytes(range(32))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def kunci_dir(tmp_path_factory):
+    """Every test's key folder is a temporary one, never the repository's ``data/kunci/``: the default of the
+    parameter ``kunci_dir`` points there for the whole session (and the repository's folder must not appear)."""
+    from helpers import params
+    from helpers.config import KUNCI_DIR
+
+    existed = KUNCI_DIR.exists()
+    folder = tmp_path_factory.mktemp("kunci")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(params.DEFAULTS, "kunci_dir", str(folder))
+        yield folder
+    assert existed or not KUNCI_DIR.exists(), f"a test wrote into the repository's key folder {KUNCI_DIR}"
 
 
 def make_nik(kec: str = "06", day: int = 12, month: int = 3, year: int = 85, serial: int = 1, female: bool = False) -> str:

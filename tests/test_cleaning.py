@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import make_nik, raw_frame, small_world, write_world
+from conftest import ID_KEY, make_nik, raw_frame, small_world, write_world
 
 from helpers.cleaning import schemas
 from helpers.cleaning import tables as cleaning
@@ -141,7 +141,7 @@ def _p3ke_row(**overrides):
 
 
 def _clean(input_name, rows):
-    return cleaning.clean_frame(raw_frame(input_name, rows), INPUTS[input_name])
+    return cleaning.clean_frame(raw_frame(input_name, rows), INPUTS[input_name], key=ID_KEY)
 
 
 def test_p3ke_nik_repaired_and_unrecoverable_kept():

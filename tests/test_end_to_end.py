@@ -8,6 +8,7 @@ carries a full NIK or a request to another host, and opens two reports in headle
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import shutil
@@ -17,9 +18,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import params, pipeline
+from helpers import keys, params, pipeline
 from helpers.config import ROOT
-from helpers.publishing import forms
+from helpers.publishing import forms, protect
 from helpers.reading import contract, readers
 
 pytestmark = pytest.mark.slow
@@ -167,9 +168,10 @@ def test_reports_in_headless_chromium(run):
 # --------------------------------------------------------------------------- field-verification round trip
 
 
-def _fill(path: Path, answers: dict[str, tuple[str, dt.date]]) -> int:
-    """Fill a returned form the way a camat would in Excel: only the input cells, layout kept."""
-    book = openpyxl.load_workbook(path)
+def _fill(path: Path, answers: dict[str, tuple[str, dt.date]], password: str) -> int:
+    """Fill a returned form the way a camat would in Excel: opened with its password, only the input cells,
+    layout kept, saved with the same password (as Excel does)."""
+    book = openpyxl.load_workbook(io.BytesIO(protect.open_workbook_bytes(path, [password])))
     sheet = book[forms.SHEET_FORM]
     header_row = forms.HEADER_ROW + 1  # xlsxwriter counts rows from 0, openpyxl from 1
     header = {sheet.cell(header_row, c).value: c for c in range(1, sheet.max_column + 1)}
@@ -182,15 +184,20 @@ def _fill(path: Path, answers: dict[str, tuple[str, dt.date]]) -> int:
             sheet.cell(row, header["Tanggal Verifikasi"]).value = dt.datetime.combine(date, dt.time())
             sheet.cell(row, header["Petugas"]).value = "Petugas Uji"
             filled += 1
-    book.save(path)
+    plain = io.BytesIO()
+    book.save(plain)
+    protect.write_encrypted(plain.getvalue(), path, password)
     return filled
 
 
 def test_forms_round_trip_moves_the_figures_exactly(run, tmp_path):
     status = pd.read_parquet(Path(run["params"]["processed_dir"]) / "status_sasaran.parquet")
     putaran = forms.next_form_round(run["params"]["processed_dir"])
-    written = forms.write_forms(status, tmp_path / "formulir", REPORT_DATE, progress=False, putaran=putaran)
-    assert len(written) == 21
+    kunci = run["params"]["kunci_dir"]  # the forms leave encrypted and come back encrypted
+    written = forms.write_forms(status, tmp_path / "formulir", REPORT_DATE, progress=False, putaran=putaran,
+                                kunci_dir=kunci)  # fmt: skip
+    passwords = keys.read_passwords(kunci, REPORT_DATE)
+    assert len(written) == 21 and all(protect.is_encrypted(p) for p in written)
     still = status[status["status_desil"] == "masih_desil1"].sort_values("id_sasaran")
     alive_not_optimal = still[(still["status_intervensi"] == "belum_optimal") & (still["status_keberadaan"] == "ada")]
     optimal = still[(still["status_intervensi"] == "optimal") & ~still["status_keberadaan"].isin(["meninggal", "pindah"])]
@@ -206,9 +213,9 @@ def test_forms_round_trip_moves_the_figures_exactly(run, tmp_path):
     for path in written:
         copy = raw / "verifikasi" / path.name
         shutil.copyfile(path, copy)
-        filled += _fill(copy, answers)
+        filled += _fill(copy, answers, passwords[path.name])
     assert filled == 3
-    returned = readers.read_input(raw, contract.VERIFIKASI)
+    returned = readers.read_input(raw, contract.VERIFIKASI, kunci_dir=kunci)
     from_forms = returned[returned["sumber_file"].str.startswith("verifikasi/35.17.")]
     assert len(from_forms) == len(still) and from_forms["nik"].str.fullmatch(r"\d{16}").all()
     assert from_forms["status_keberadaan"].notna().sum() == 3
@@ -310,6 +317,17 @@ def test_acceptance_funnel_adds_up_in_summary_and_every_report(run_hard):
                 assert _number(ranked[entry["nama"]]["Belum optimal"]) == entry["intervensi_belum_optimal"]
         seen_belum += cards["belum_intervensi"] if kode else 0
     assert seen_belum == summary["belum_intervensi"]
+
+
+@pytest.mark.parametrize("which", ["run", "run_hard"])
+def test_no_review_list_holds_a_full_nik(which, request):
+    """Nothing in data/processed/tinjau/ holds a 16-digit NIK-like number (NIK or KK number), in any column."""
+    processed = Path(request.getfixturevalue(which)["params"]["processed_dir"])
+    listed = sorted((processed / "tinjau").glob("*.csv"))
+    assert len(listed) >= 7
+    for path in listed:
+        found = re.findall(r"(?<!\d)\d{16}(?!\d)", path.read_text(encoding="utf-8-sig"))
+        assert not found, f"{path.name}: {found[:3]}"
 
 
 def test_hard_cases_deaths_stay_and_are_listed_rounds_follow_the_forms(run_hard):

@@ -39,3 +39,19 @@ def test_missing_nik_in_birth_info_and_text_dtype_fast_path():
     assert info["jenis_kelamin"].isna().iloc[1] and info["hari"].isna().iloc[1]
     out = nik.normalise_nik(pd.Series(["3517061203850001", "3517061213850001", "'3517061203850001", None], dtype="string"))
     assert list(out["nik_status"]) == ["valid", "tidak_valid", "diperbaiki", "kosong"]
+
+
+def test_mask_frame_masks_nik_like_numbers_in_any_text_column():
+    frame = pd.DataFrame(
+        {
+            "pesan": ["NIK 3517061203850001 tidak dikenal", "ditulis 3517 0612 0385 0002 oleh camat", None],
+            "keterangan": pd.array(["KK 3517062011090112", "17 digit 35170612038500012 bukan NIK", "aman"],
+                                   dtype="string"),
+            "jumlah": [1, 2, 3],
+        }
+    )
+    masked = nik.mask_frame(frame)
+    assert masked["pesan"].tolist()[:2] == ["NIK 3517**********01 tidak dikenal", "ditulis 3517**********02 oleh camat"]
+    assert pd.isna(masked["pesan"][2])
+    assert masked["keterangan"].tolist() == ["KK 3517**********12", "17 digit 35170612038500012 bukan NIK", "aman"]
+    assert masked["keterangan"].dtype == frame["keterangan"].dtype and masked["jumlah"].tolist() == [1, 2, 3]

@@ -71,4 +71,4 @@ def test_notebook_parameters_cell_equals_the_declaration(step):
     declared = pm.inspect_notebook(str(NOTEBOOKS_DIR / f"{step}.ipynb"))
     assert list(declared) == list(params.for_step(step))
     for name, info in declared.items():
-        assert ast.literal_eval(info["default"]) == params.DEFAULTS[name], name
+        assert ast.literal_eval(info["default"]) == params.BY_NAME[name].default, name

@@ -251,14 +251,19 @@ def test_rounds_are_form_numbers_else_iso_weeks():
 
 def test_field_findings_list_a_found_unmatched_person(processed):
     run = statuses.run_status(processed, REPORT_DATE)
-    found = pd.read_csv(catalog.TEMUAN_LAPANGAN.at(processed), dtype=str)
-    assert list(found.columns) == statuses.FIELD_FINDINGS_COLUMNS
-    assert len(found) == 1 and len(run.temuan) == 1
-    row = found.iloc[0]
+    full = pd.read_parquet(catalog.TEMUAN_LAPANGAN_NIK.at(processed))  # the decisions workbook's source
+    assert list(full.columns) == statuses.FIELD_FINDINGS_COLUMNS
+    assert len(full) == 1 and len(run.temuan) == 1
+    row = full.iloc[0]
     assert (row["nama_sk"], row["nik_sk"], row["nik_temuan"]) == ("Zaki", N[7], N[2])
     assert (row["metode_padan"], row["petugas"], row["tanggal_verifikasi"]) == ("tidak_padan", "Sari", "2024-11-02")
-    assert (row["nik_temuan_di_p3ke"], row["nama_p3ke"]) == ("True", "Budi")
+    assert (bool(row["nik_temuan_di_p3ke"]), row["nama_p3ke"]) == (True, "Budi")
     assert row["sumber_file"].startswith("verifikasi/") and int(row["baris_sumber"]) >= 2
+    # the review list: the same row, both NIKs masked
+    listed = pd.read_csv(processed / "tinjau" / statuses.FIELD_FINDINGS_FILE, dtype=str)
+    assert listed[["nik_sk_tersamar", "nik_temuan_tersamar"]].iloc[0].tolist() == [
+        N[7][:4] + "*" * 10 + N[7][-2:], N[2][:4] + "*" * 10 + N[2][-2:]]  # fmt: skip
+    assert not listed.apply(lambda c: c.str.contains(r"\d{16}", na=False)).any().any()
 
 
 def test_funnel_gap_detects_a_lost_person(processed):

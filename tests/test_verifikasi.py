@@ -136,6 +136,7 @@ def test_nik_not_on_the_form_is_reported_and_not_used():
     per_nik, masalah = v.resolve_keberadaan(rows, REPORT, known_nik={NIK_A})
     assert status_of(per_nik) == {NIK_A: "ada"}
     assert masalah[["nik", "jenis"]].values.tolist() == [[NIK_C, v.JENIS_NIK_TIDAK_DIKENAL]]
+    assert NIK_C not in masalah["pesan"][0] and f"NIK {NIK_C[:4]}{'*' * 10}{NIK_C[-2:]}" in masalah["pesan"][0]
 
 
 def test_contradiction_falls_back_to_earlier_record():

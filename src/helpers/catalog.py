@@ -80,7 +80,8 @@ TINJAU_TIDAK_PADAN = Entry("tinjau/padan_tidak_padan.csv", MATCH, "sasaran tanpa
 NIK_GANDA_SK = Entry("tinjau/nik_ganda_sk.csv", MATCH, "NIK yang muncul lebih dari sekali di SK")
 KEPUTUSAN_USANG = Entry("tinjau/keputusan_usang.csv", MATCH, "keputusan padan yang tidak lagi cocok")
 KEBERADAAN_MASALAH = Entry("tinjau/keberadaan_masalah.csv", MATCH, "baris verifikasi yang bermasalah")
-TEMUAN_LAPANGAN = Entry("tinjau/temuan_lapangan.csv", MATCH, "NIK temuan lapangan camat")
+TEMUAN_LAPANGAN = Entry("tinjau/temuan_lapangan.csv", MATCH, "NIK temuan lapangan camat (tersamar)")
+TEMUAN_LAPANGAN_NIK = Entry("temuan_lapangan.parquet", MATCH, "NIK temuan lapangan camat, lengkap (RAHASIA)")
 PERBANDINGAN_CSV = Entry("tinjau/perbandingan_register.csv", MATCH, "perpindahan desil setiap sasaran P3KE → DTSEN",
                          optional=True)  # fmt: skip
 

@@ -12,6 +12,9 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 RAW_DIR = ROOT / "data" / "raw"
 PROCESSED_DIR = ROOT / "data" / "processed"
 REPORTS_DIR = ROOT / "reports"
+#: The key folder (parameter ``kunci_dir``): the secret key of ``id_sasaran`` and the workbook passwords. Never in
+#: git, never sent with the data (see ``helpers.keys`` and ``docs/data_protection.md``).
+KUNCI_DIR = ROOT / "data" / "kunci"
 #: Real boundaries shipped with the repository (MIT, source in ``data/geo/README.md``).
 GEO_DIR = DATA_PACKAGE_DIR / "geo"
 #: The boundaries the maps use when no other file is given (desa; kecamatan are dissolved from it).

@@ -116,8 +116,14 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("boundary_path", "", _path,
               "file atau folder batas wilayah; kosong: `<raw_dir>/batas_wilayah/`, lalu batas bawaan", (MAP,)),
     Parameter("mask_pii", True, _flag, "samarkan NIK di laporan (true/false)", (REPORT,)),
+    Parameter("enkripsi_formulir", True, _flag,
+              "enkripsi setiap formulir BNBA dengan kata sandinya sendiri (true/false; lihat `docs/data_protection.md`)",
+              ()),
     Parameter("kode_kabupaten", KODE_KABUPATEN, _text, "kode Kemendagri kabupaten/kota (mis. `35.17`, `35.07`)",
               _ALL),
+    Parameter("kunci_dir", "data/kunci", _path,
+              "folder kunci (rahasia, di luar git): kunci id_sasaran dan kata sandi formulir; simpan cadangannya",
+              (CLEAN,)),
     Parameter("register", P3KE, _choice(REGISTERS),
               "register sasaran yang dipadankan dengan SK: `p3ke` (P3KE 2024) atau `dtsen`", (MATCH,)),
     Parameter("desil_dtsen", DESIL_DTSEN[0], _choice(DESIL_DTSEN),
@@ -139,10 +145,9 @@ def for_step(step: str) -> tuple[str, ...]:
 
 
 def _convert(name: str, value: Any) -> Any:
-    parameter = BY_NAME[name]
     if value is None or (isinstance(value, str) and not value.strip()):
-        value = parameter.default
-    return parameter.convert(name, value)
+        value = DEFAULTS[name]  # the declared default (tests point kunci_dir at a temporary folder here)
+    return BY_NAME[name].convert(name, value)
 
 
 def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, str]] | dict | None = None) -> dict:

@@ -169,6 +169,7 @@ def run_province(raw_root: str | Path, out: str | Path = DEFAULT_OUT, kabupaten:
     if clash:
         raise InputError(f"Parameter {', '.join(clash)} diatur per kabupaten/kota oleh perintah provinsi; hapus -p-nya.")
     base = params_mod.resolve(params_file, overrides)  # validates the shared parameters once
+    overrides.append(("kunci_dir", base["kunci_dir"]))  # one key folder for every kabupaten/kota, as resolved here
     folders = find_raw_folders(raw_root, kabupaten)
     out = Path(out).resolve()
     (out / "log").mkdir(parents=True, exist_ok=True)

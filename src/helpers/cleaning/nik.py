@@ -136,3 +136,35 @@ def mask_nik(nik: object) -> str:
 
 def mask_series(nik: pd.Series) -> pd.Series:
     return nik.map(mask_nik).astype("string")
+
+
+#: A NIK (or KK number) written inside a text: 16 digits, maybe with single spaces, dots or dashes between them.
+NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){15}(?!\d)")
+
+
+def _mask_found(found: re.Match) -> str:
+    return mask_nik(re.sub(r"\D", "", found.group(0)))
+
+
+def mask_in_text(values: pd.Series) -> pd.Series:
+    """Every NIK-like number inside each text masked as :func:`mask_nik` does (``NIK 3517061203850001 salah``
+    -> ``NIK 3517**********01 salah``); other text and missing values unchanged."""
+    text = values.astype("string")
+    return text.str.replace(NIK_IN_TEXT, _mask_found, regex=True)
+
+
+def _mask_value(value: object) -> object:
+    return NIK_IN_TEXT.sub(_mask_found, value) if isinstance(value, str) else value
+
+
+def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every NIK-like number in its text columns masked (:func:`mask_in_text`): what a review list
+    (``data/processed/tinjau/``) is written through, so that free text (remarks, messages, typed decisions) never
+    carries a full NIK there either."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.StringDtype):
+            out[column] = out[column].str.replace(NIK_IN_TEXT, _mask_found, regex=True)
+        elif out[column].dtype == object:
+            out[column] = out[column].map(_mask_value)
+    return out

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import catalog, runs
+from helpers import catalog, keys, runs
 from helpers import workers as helpers_workers
 from helpers.cleaning import ids
 from helpers.cleaning import nik as nikmod
@@ -666,9 +666,12 @@ def clean_p3ke_keluarga(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN)
     return Cleaned(data, reasons.result(), perbaikan)
 
 
-def clean_sk(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
+def clean_sk(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN, key: bytes | None = None) -> Cleaned:
     """SK Bupati list. Always kept (a bad NIK is still matched by name) unless it has neither NIK nor name,
-    or its kecamatan/desa is unknown. ``id_sasaran`` derives from the person (:mod:`helpers.cleaning.ids`)."""
+    or its kecamatan/desa is unknown. ``id_sasaran`` derives from the person under the pseudonym ``key``
+    (:mod:`helpers.cleaning.ids`, :func:`helpers.keys.key_for_run`)."""
+    if key is None:
+        raise ValueError("clean_sk needs the pseudonym key of id_sasaran (helpers.keys.key_for_run)")
     perbaikan: dict[str, Any] = {}
     reasons = Reasons(raw.index)
     nik, nama = _identity(raw, reasons, perbaikan)
@@ -694,7 +697,7 @@ def clean_sk(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned
         index=raw.index,
     )
     alasan = reasons.result()
-    data.insert(0, "id_sasaran", ids.assign_ids(data, alasan.isna()))
+    data.insert(0, "id_sasaran", ids.assign_ids(data, alasan.isna(), key))
     perbaikan["id_sasaran_bentrok"] = int(ids.base_of(data["id_sasaran"][alasan.isna()]).duplicated().sum())
     return Cleaned(data, alasan, perbaikan)
 
@@ -1031,10 +1034,15 @@ def _per_source(raw: pd.DataFrame, fate: pd.Series) -> dict[str, dict[str, int]]
 
 
 def clean_frame(
-    raw: pd.DataFrame, spec: InputSpec, kode_kabupaten: str = KODE_KABUPATEN, lembar: list[SheetNote] | None = None
+    raw: pd.DataFrame,
+    spec: InputSpec,
+    kode_kabupaten: str = KODE_KABUPATEN,
+    lembar: list[SheetNote] | None = None,
+    key: bytes | None = None,
 ) -> CleanedInput:
     """Clean one input already read by :func:`helpers.reading.readers.read_input_sheets` (used by
-    :func:`clean_input` and tests); ``lembar``: the sheets the reader did not read, kept for the summary."""
+    :func:`clean_input` and tests); ``lembar``: the sheets the reader did not read, kept for the summary; ``key``:
+    the pseudonym key of ``id_sasaran`` (needed for the SK)."""
     from helpers.cleaning.schemas import validate
 
     check_kabupaten(raw, spec, kode_kabupaten)
@@ -1046,7 +1054,8 @@ def clean_frame(
     body = raw[footer.isna()]
     duplicated = body.duplicated(subset=data_columns(body), keep="first") if len(body) else pd.Series(dtype=bool)
     unique = body[~duplicated]
-    cleaned = CLEANERS[spec.name](unique, kode_kabupaten)
+    cleaner = CLEANERS[spec.name]
+    cleaned = cleaner(unique, kode_kabupaten, key) if cleaner is clean_sk else cleaner(unique, kode_kabupaten)
     rejected = cleaned.alasan.notna()
     table_name = TABLE_NAMES[spec.name]
     kept = cleaned.data[~rejected].copy()
@@ -1083,11 +1092,16 @@ def clean_input(
     workers: int = 1,
     progress: bool = False,
     cache_dir: Path | None = None,
+    key: bytes | None = None,
+    kunci_dir: Path | None = None,
 ) -> tuple[CleanedInput, pd.DataFrame]:
-    """Read and clean one input (unchanged files from ``cache_dir``, see :mod:`helpers.reading.readers`);
-    returns the result and the raw rows other than footers (for the naive comparison)."""
-    raw, lembar = read_input_sheets(Path(raw_dir), spec, workers=workers, progress=progress, cache_dir=cache_dir)
-    result = clean_frame(raw, spec, kode_kabupaten, lembar)
+    """Read and clean one input (unchanged files from ``cache_dir``, see :mod:`helpers.reading.readers`; a
+    workbook returned still encrypted is opened with a password of ``kunci_dir``); returns the result and the
+    raw rows other than footers (for the naive comparison). ``key``: the pseudonym key (the SK needs it)."""
+    raw, lembar = read_input_sheets(
+        Path(raw_dir), spec, workers=workers, progress=progress, cache_dir=cache_dir, kunci_dir=kunci_dir
+    )
+    result = clean_frame(raw, spec, kode_kabupaten, lembar, key)
     return result, raw.reset_index(drop=True).drop(index=result.baris_kaki)
 
 
@@ -1099,6 +1113,8 @@ class CleaningResult:
     processed_dir: Path
     padan_naif: dict[str, int] = field(default_factory=dict)
     run_id: str = field(default_factory=runs.new_run_id)
+    #: Fingerprint of the pseudonym key the ids were made under (:func:`helpers.keys.fingerprint`).
+    sidik_kunci: str = ""
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -1193,12 +1209,13 @@ def write_outputs(result: CleaningResult) -> None:
     (step ``01_clean``, marked unfinished until the last file is written)."""
     out = Path(result.processed_dir)
     out.mkdir(parents=True, exist_ok=True)
-    runs.start_step(out, runs.CLEAN_STEP, result.run_id)
+    runs.start_step(out, runs.CLEAN_STEP, result.run_id, **{keys.FINGERPRINT_FIELD: result.sidik_kunci})
     written = []
     for name, c in result.inputs.items():
         written.append(catalog.write(catalog.TABLES[c.table], c.data, out, result.run_id))
         written.append(catalog.write(catalog.KARANTINA, c.karantina, out, input=name))
-    written.append(catalog.write(catalog.ID_BENTROK, ids.collisions(result.inputs["sk"].data), out))
+    collisions = nikmod.mask_frame(ids.collisions(result.inputs["sk"].data))
+    written.append(catalog.write(catalog.ID_BENTROK, collisions, out))
     written.append(catalog.write(catalog.RINGKASAN, result.ringkasan(), out))
     written.append(catalog.write(catalog.PADAN_NAIF, {"run_id": result.run_id, **_plain(result.padan_naif)}, out))
     runs.finish_step(out, runs.CLEAN_STEP, result.run_id, written)
@@ -1223,13 +1240,22 @@ def naive_nik_join(sk_raw: pd.DataFrame, p3ke_raw: pd.DataFrame) -> dict[str, in
 
 
 def _clean_inputs(
-    raw_dir: Path, names: list[str], kode_kabupaten: str, cache_dir: Path | None, record: bool = True
+    raw_dir: Path,
+    names: list[str],
+    kode_kabupaten: str,
+    cache_dir: Path | None,
+    key: bytes,
+    kunci_dir: Path,
+    record: bool = True,
 ) -> tuple[dict[str, tuple[CleanedInput, pd.DataFrame]], list[str]]:
     """:func:`clean_input` for each named input, and (``record``) the text of the warnings raised meanwhile."""
     with warnings.catch_warnings(record=record) as caught:
         if record:
             warnings.simplefilter("always", UserWarning)
-        done = {name: clean_input(raw_dir, INPUTS[name], kode_kabupaten, cache_dir=cache_dir) for name in names}
+        done = {
+            name: clean_input(raw_dir, INPUTS[name], kode_kabupaten, cache_dir=cache_dir, key=key, kunci_dir=kunci_dir)
+            for name in names
+        }
     return done, [str(w.message) for w in caught or [] if issubclass(w.category, UserWarning)]
 
 
@@ -1240,31 +1266,46 @@ def clean_all(
     workers: int = 1,
     progress: bool = False,
     write: bool = True,
+    kunci_dir: str | Path | None = None,
 ) -> CleaningResult:
     """Clean every input of the contract and write the processed tables, under a new run id
     (:mod:`helpers.runs`; ``result.run_id``) that the matching step carries forward. With ``write``, raw files
     whose content has not changed since the last run are taken from ``<processed_dir>/_cache/``.
 
+    ``kunci_dir`` (default: the parameter's default, ``data/kunci/``): the key folder. ``id_sasaran`` is keyed by
+    its secret key (created on the first run), whose fingerprint is recorded in ``run.json``; a verification
+    form returned still encrypted is opened with its password from there (:mod:`helpers.keys`).
+
     Raises :class:`InputError` (Indonesian message) for a missing required column or input, an unreadable or
-    empty file, or a file of another kabupaten; :class:`ConservationError` if rows were lost (a bug).
+    empty file, a file of another kabupaten, an encrypted workbook without a known password, or processed
+    outputs made under another key (or without a key where outputs exist); :class:`ConservationError` if rows
+    were lost (a bug).
     """
     raw_dir = Path(raw_dir)
+    kunci_dir = Path(kunci_dir) if kunci_dir else keys.default_dir()
+    key = keys.key_for_run(kunci_dir, processed_dir)  # before any work: never renumber silently
     cache_dir = catalog.READ_CACHE.at(processed_dir) if write else None
     others = [name for name in INPUTS if name != "p3ke"]
     done: dict[str, tuple[CleanedInput, pd.DataFrame]] = {}
     if workers > 1:  # the other inputs in a worker process while this one cleans the large P3KE register
         with helpers_workers.pool(1, preload=[__name__]) as pool:
-            later = pool.submit(_clean_inputs, raw_dir, others, kode_kabupaten, cache_dir)
-            done["p3ke"] = clean_input(raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache_dir)
+            later = pool.submit(_clean_inputs, raw_dir, others, kode_kabupaten, cache_dir, key, kunci_dir)
+            done["p3ke"] = clean_input(
+                raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache_dir, kunci_dir=kunci_dir
+            )
             cleaned, caught = later.result()
         done.update(cleaned)
         for message in caught:  # the worker's warnings (sheets not read), shown here
             warnings.warn(message, UserWarning, stacklevel=2)
     else:
-        done["p3ke"] = clean_input(raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache_dir)
-        done.update(_clean_inputs(raw_dir, others, kode_kabupaten, cache_dir, record=False)[0])
+        done["p3ke"] = clean_input(
+            raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache_dir, kunci_dir=kunci_dir
+        )
+        done.update(_clean_inputs(raw_dir, others, kode_kabupaten, cache_dir, key, kunci_dir, record=False)[0])
     results = {name: done[name][0] for name in INPUTS}
-    result = CleaningResult(results, Path(processed_dir), naive_nik_join(done["sk"][1], done["p3ke"][1]))
+    result = CleaningResult(
+        results, Path(processed_dir), naive_nik_join(done["sk"][1], done["p3ke"][1]), sidik_kunci=keys.fingerprint(key)
+    )
     if write:
         write_outputs(result)
     return result

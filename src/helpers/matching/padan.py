@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import catalog
-from helpers.cleaning.nik import mask_series
+from helpers.cleaning.nik import mask_frame, mask_series
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU, LinkageResult, link, review_table
 from helpers.vocabulary import METODE_LABELS, METODE_PADAN, TIDAK_PADAN
 
@@ -80,22 +80,16 @@ def write_review(
     duplicate = result.nik_ganda_sk.assign(nik=mask_series(result.nik_ganda_sk["nik"])).rename(
         columns={"nik": "nik_tersamar"}
     )
-    stale = result.keputusan_basi
-    if "keputusan" in stale:
-        stale = stale.assign(keputusan=stale["keputusan"].astype("string").str.replace(r"\d{16}", _mask, regex=True))
     lists = {
         catalog.TINJAU_PADAN: review_table(result, sk, p3ke),
         catalog.TINJAU_TIDAK_PADAN: unmatched_list(result, sk),
         catalog.NIK_GANDA_SK: duplicate,
-        catalog.KEPUTUSAN_USANG: stale,
+        catalog.KEPUTUSAN_USANG: result.keputusan_basi,
     }
-    paths = [catalog.write(entry, frame, processed_dir) for entry, frame in lists.items()]
+    # every NIK-like number masked, typed decisions and remarks included (nothing in tinjau/ holds a full NIK)
+    paths = [catalog.write(entry, mask_frame(frame), processed_dir) for entry, frame in lists.items()]
     candidates = catalog.write(catalog.KANDIDAT_PADAN, candidates_with_nik(result, sk, p3ke), processed_dir, run_id)
     return [*paths, candidates]
-
-
-def _mask(found) -> str:
-    return mask_series(pd.Series([found.group(0)])).iloc[0]
 
 
 def method_table(result: MatchResult) -> pd.DataFrame:

@@ -2,7 +2,10 @@
 
 Every function takes processed data (``status_sasaran``, ``summary.json``, P3KE tables) and returns a
 matplotlib figure or an HTML fragment in Bahasa Indonesia with Indonesian number formatting. Personal data:
-with ``mask_pii`` the NIK is always masked; names appear only in kecamatan case lists.
+with ``mask_pii`` the NIK is always masked; names appear only in kecamatan case lists. Every value that comes from
+data (names, programmes, the population source of the user's ``penduduk_kecamatan.csv``, region and register
+names) is HTML-escaped (:func:`html_table`, :func:`esc`), in the Markdown paragraphs too (nbconvert passes raw
+HTML in Markdown through).
 """
 
 from __future__ import annotations
@@ -93,6 +96,11 @@ def figures(status: pd.DataFrame) -> dict:
         "formulir": sum(work.values()),
         **{f"formulir_{code}": n for code, n in work.items()},
     }
+
+
+def esc(value: object) -> str:
+    """``value`` as inert HTML text (``<``, ``>``, ``&`` and quotes escaped)."""
+    return html.escape(str(value))
 
 
 def cards(items: list[tuple[str, str]]) -> str:
@@ -370,11 +378,11 @@ def ranking_section(data: dict) -> str:
     frame = pd.DataFrame(shown)
     note = (
         '<p class="catatan">Diurutkan menurut jumlah sasaran yang masih di desil 1'
-        + (f" per 1.000 penduduk ({table.attrs['sumber_penduduk']})" if rates else "")
+        + (f" per 1.000 penduduk ({esc(table.attrs['sumber_penduduk'])})" if rates else "")
         + ". Masih desil 1 = Optimal + Belum optimal + Belum diintervensi. \"Belum optimal\": sudah diintervensi "
         "tetapi belum optimal (termasuk yang meninggal atau pindah); \"Belum diintervensi\": belum tercatat "
         "menerima intervensi apa pun."
-        + ("" if data["kode"] or not _population_note(data) else f" {_population_note(data)}")
+        + ("" if data["kode"] or not _population_note(data) else f" {esc(_population_note(data))}")
         + "</p>"
     )
     return html_table(frame, right=tuple(frame.columns[2:])) + note
@@ -602,7 +610,7 @@ def intro(data: dict, report_date: str, target_date: str) -> str:
     """The opening paragraph of a report, in Indonesian with Indonesian formatting."""
     f = data["angka"]
     kode_kabupaten = data.get("kode_kabupaten", KODE_KABUPATEN)
-    where = f"Kecamatan {data['nama']}" if data["kode"] else kabupaten_name(kode_kabupaten)
+    where = esc(f"Kecamatan {data['nama']}" if data["kode"] else kabupaten_name(kode_kabupaten))
     left = days_left(report_date, target_date)
     deadline = (
         f"Sisa waktu menuju target nol kemiskinan ekstrem ({tanggal(target_date)}): **{angka(left)} hari**."
@@ -612,7 +620,7 @@ def intro(data: dict, report_date: str, target_date: str) -> str:
     return (
         f"Keadaan per **{tanggal(report_date)}** untuk **{where}**. Dari **{angka(f['sasaran_sk'])} jiwa** sasaran "
         f"SK Bupati, **{angka(f['keluar_desil1'])} jiwa** ({_share(f['keluar_desil1'], f['sasaran_sk'])} persen) "
-        f"sudah tidak lagi berada di desil 1 {register_name(data)} dan **{angka(f['masih_desil1'])} jiwa** masih di "
+        f"sudah tidak lagi berada di desil 1 {esc(register_name(data))} dan **{angka(f['masih_desil1'])} jiwa** masih di "
         "desil 1. "
         f"Dari yang masih di desil 1, **{angka(f['intervensi_optimal'])} jiwa** sudah diintervensi optimal oleh OPD, "
         f"**{angka(f['intervensi_belum_optimal'])} jiwa** diintervensi belum optimal — "
@@ -667,7 +675,7 @@ def exclusion_section(data: dict) -> str:
     if "per_1000" in shown:
         frame["per 1.000 penduduk"] = shown["per_1000"].map(per_seribu)
     intro_text = (
-        f"<p>Sebanyak <b>{angka(total)} jiwa</b> berada di desil 1 {register_name(data)} tetapi tidak tercantum dalam SK "
+        f"<p>Sebanyak <b>{angka(total)} jiwa</b> berada di desil 1 {esc(register_name(data))} tetapi tidak tercantum dalam SK "
         f"Bupati. Sebaran menurut {level}"
         + (" (15 terbanyak)" if data["kode"] and len(table) > 15 else "")
         + ":</p>"
@@ -712,15 +720,16 @@ def comparison_section(data: dict) -> str:
     if frame is None:
         return ""
     found = perbandingan.counts(frame)
-    where = f"Kecamatan {data['nama']}" if data["kode"] else kabupaten_name(data.get("kode_kabupaten", KODE_KABUPATEN))
+    where = esc(f"Kecamatan {data['nama']}" if data["kode"] else kabupaten_name(data.get("kode_kabupaten", KODE_KABUPATEN)))
+    label = esc(register_name(data))
     rows = pd.DataFrame({"Perubahan": [v.PERUBAHAN_LABELS[c] for c in v.PERUBAHAN],
                          "Jiwa": [angka(found[c]) for c in v.PERUBAHAN]})  # fmt: skip
     return (
-        f"<h2>Perbandingan {v.P3KE_LABEL} → {register_name(data)}</h2>"
+        f"<h2>Perbandingan {v.P3KE_LABEL} → {label}</h2>"
         f"<p>Sasaran SK Bupati di {where} menurut desil 1 di kedua register: <b>{angka(found[v.KELUAR])} "
-        f"jiwa</b> masih di desil 1 {v.P3KE_LABEL} tetapi sudah di luar desil 1 {register_name(data)}, dan "
+        f"jiwa</b> masih di desil 1 {v.P3KE_LABEL} tetapi sudah di luar desil 1 {label}, dan "
         f"<b>{angka(found[v.MASUK])} jiwa</b> sebaliknya: sudah keluar dari desil 1 {v.P3KE_LABEL} "
-        f"tetapi berada di desil 1 {register_name(data)}.</p>"
+        f"tetapi berada di desil 1 {label}.</p>"
         + html_table(rows, right=("Jiwa",))
         + '<p class="catatan">Daftar per orang (NIK tersamar) ada di data/processed/tinjau/perbandingan_register.csv, '
         "hanya untuk petugas yang menindaklanjuti.</p>"
@@ -768,7 +777,7 @@ def field_work_section(data: dict, mask_pii: bool = True) -> str:
     """Who the camat's verification forms list and why (counts; for a kecamatan also the people without a
     P3KE record, NIK masked)."""
     f = data["angka"]
-    where = f"Kecamatan {data['nama']}" if data["kode"] else "seluruh kecamatan"
+    where = esc(f"Kecamatan {data['nama']}" if data["kode"] else "seluruh kecamatan")
     parts = [
         f"{angka(f['formulir_' + code])} jiwa: {ALASAN_LABELS[code].lower()}" for code in v.ALASAN_DIDATANGI
     ]
@@ -837,8 +846,8 @@ def _dtsen_decile(run: dict) -> str:
 
 
 def definitions(data: dict) -> str:
-    run = data["run"]
-    label = register_name(data)
+    run = {k: esc(value) if isinstance(value, str) else value for k, value in data["run"].items()}
+    label = esc(register_name(data))
     short = _short(label)
     return (
         "**Definisi yang berlaku dalam laporan ini**\n\n"

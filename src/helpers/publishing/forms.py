@@ -12,11 +12,18 @@ contract headers of the ``verifikasi`` input, so a returned form is read back un
 ``data/raw/verifikasi/`` by :func:`helpers.reading.readers.read_input`; the extra columns (Alasan Didatangi,
 Alamat, ID Keluarga P3KE, ...) are ignored on reading. Only the input columns are unlocked; "Putaran" is pre-filled
 with the round number of this sending (``putaran_berikutnya`` of ``summary.json``).
+
+With a key folder (``kunci_dir``; the command line does so unless ``enkripsi_formulir`` is false) every workbook is
+encrypted with its own random password (:mod:`helpers.publishing.protect`), listed in
+``{kunci_dir}/kata_sandi_<report_date>.csv`` (:mod:`helpers.keys`), never in ``reports/``: the password goes to the
+camat by another channel than the file. A form rewritten for the same date keeps its password. A form returned
+still encrypted is read with that password.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 import re
@@ -31,11 +38,14 @@ import xlsxwriter
 from babel.dates import format_date
 from tqdm import tqdm
 
-from helpers import catalog, cli, runs
+from helpers import catalog, cli, keys, runs
 from helpers import params as run_params
 from helpers.config import KODE_KABUPATEN, NAMA_KABUPATEN
 from helpers.dates import dmy, to_date
 from helpers.errors import InputError
+from helpers.outputs import formula_like
+from helpers.publishing import protect
+from helpers.publishing.keputusan import FILE_NAME as DECISIONS_FILE
 from helpers.publishing.keputusan import write_decisions_form
 from helpers.reference import wilayah
 from helpers.statuses.verifikasi import KONDISI, STATUS_LABELS
@@ -209,6 +219,10 @@ def _formats(workbook) -> dict:
         "text": workbook.add_format({**base, "num_format": "@"}),
         "wrap": workbook.add_format({**base, "num_format": "@", "text_wrap": True}),
         "id": workbook.add_format({**base, "num_format": "@"}),
+        # the same, with Excel's quote prefix: for text that begins like a formula (a hostile or mistyped name)
+        "text_q": workbook.add_format({**base, "num_format": "@", "quote_prefix": True}),
+        "wrap_q": workbook.add_format({**base, "num_format": "@", "text_wrap": True, "quote_prefix": True}),
+        "id_q": workbook.add_format({**base, "num_format": "@", "quote_prefix": True}),
         "number": workbook.add_format({**base, "align": "right"}),
         "input": workbook.add_format({**unlocked, "num_format": "@"}),
         "input_wrap": workbook.add_format({**unlocked, "num_format": "@", "text_wrap": True}),
@@ -223,14 +237,16 @@ def _formats(workbook) -> dict:
     }
 
 
-def _cell_format(column: Column, fmt: dict):
+def _cell_format(column: Column, fmt: dict, quoted: bool = False):
+    """The format of a column's cells; ``quoted``: the quote-prefixed twin, for text that begins like a formula."""
     if column.kind == "round":
         return fmt["round"]
     if column.kind == "input":
         return fmt["input_wrap"] if column.wrap else fmt["input"]
-    if column.kind in ("id", "number", "date"):
+    if column.kind in ("number", "date"):
         return fmt[column.kind]
-    return fmt["wrap"] if column.wrap else fmt["text"]
+    key = "id" if column.kind == "id" else "wrap" if column.wrap else "text"
+    return fmt[key + "_q" if quoted else key]
 
 
 def _row_height(row: pd.Series) -> float:
@@ -398,6 +414,7 @@ def _write_form_sheet(
         sheet.write_string(HEADER_ROW, index, column.header, style)
     sheet.set_row(HEADER_ROW, 30)
     formats = [_cell_format(c, fmt) for c in COLUMNS]
+    quoted = [_cell_format(c, fmt, quoted=True) for c in COLUMNS]
     for offset, (_, row) in enumerate(rows.iterrows()):
         excel_row = HEADER_ROW + 1 + offset
         sheet.set_row(excel_row, _row_height(row))
@@ -408,7 +425,8 @@ def _write_form_sheet(
             elif column.kind in ("input", "date"):
                 sheet.write_blank(excel_row, index, None, formats[index])
             else:
-                sheet.write_string(excel_row, index, row[column.header], formats[index])
+                text = row[column.header]
+                sheet.write_string(excel_row, index, text, quoted[index] if formula_like(text) else formats[index])
     last_row = HEADER_ROW + len(rows)
     if len(rows):
         _add_validations(workbook, sheet, HEADER_ROW + 1, last_row, report_date)
@@ -419,8 +437,10 @@ def _write_form_sheet(
     sheet.activate()
 
 
-def _help_lines(nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN) -> list[tuple[str, str, str]]:
-    """(style, column A, column B) lines of the Petunjuk sheet."""
+def _help_lines(
+    nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN, encrypted: bool = False
+) -> list[tuple[str, str, str]]:
+    """(style, column A, column B) lines of the Petunjuk sheet (``encrypted``: the file has a password)."""
     tanggal = report_date.strftime("%d/%m/%Y")
     statuses = ", ".join(STATUS_CHOICES)
     return [
@@ -461,16 +481,21 @@ def _help_lines(nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN
         ("help_head", "Pengembalian", ""),
         ("help", "", "Simpan tetap sebagai file Excel (.xlsx) dengan nama yang sama, bukan PDF atau foto, lalu kirim "
          f"kepada Sekretariat TKPK (Bappeda {kabupaten}) melalui saluran resmi. Bila ada verifikasi ulang, isi "
-         "tanggal yang lebih baru: status dengan tanggal terbaru yang dipakai."),
+         "tanggal yang lebih baru: status dengan tanggal terbaru yang dipakai."
+         + (" File ini dikunci dengan kata sandi yang dikirim terpisah: simpan dengan kata sandi yang sama (Excel "
+            "menyimpannya tetap terkunci), jangan menghapus atau mengganti kata sandinya, dan jangan menuliskan kata "
+            "sandi di pesan yang sama dengan file." if encrypted else "")),
     ]
 
 
-def _write_help_sheet(workbook, fmt: dict, nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN) -> None:
+def _write_help_sheet(
+    workbook, fmt: dict, nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN, encrypted: bool = False
+) -> None:
     sheet = workbook.add_worksheet(SHEET_HELP)
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 95)
     heights = {"help_title": 24, "help_head": 24, "plain": 15}
-    for row, (style, key, text) in enumerate(_help_lines(nama, report_date, kabupaten)):
+    for row, (style, key, text) in enumerate(_help_lines(nama, report_date, kabupaten, encrypted)):
         if key:
             sheet.write_string(row, 0, key, fmt[style])
         if text:
@@ -483,11 +508,13 @@ def _write_help_sheet(workbook, fmt: dict, nama: str, report_date: dt.date, kabu
 
 
 def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date: dt.date,
-               kabupaten: str = NAMA_KABUPATEN, putaran: int = 1) -> Path:
-    """Write one kecamatan's workbook (``rows`` from :func:`form_rows`, already filtered to that kecamatan)."""
+               kabupaten: str = NAMA_KABUPATEN, putaran: int = 1, password: str | None = None) -> Path:
+    """Write one kecamatan's workbook (``rows`` from :func:`form_rows`, already filtered to that kecamatan);
+    with ``password``, built in memory and written encrypted (:func:`helpers.publishing.protect.write_encrypted`)."""
     created = dt.datetime.combine(report_date, dt.time())
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    with xlsxwriter.Workbook(str(path), options) as workbook:
+    target = io.BytesIO() if password else str(path)
+    with xlsxwriter.Workbook(target, options) as workbook:
         workbook.set_properties(
             {
                 "title": f"Formulir verifikasi sasaran miskin ekstrem — Kecamatan {nama}",
@@ -499,12 +526,38 @@ def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date
         )
         fmt = _formats(workbook)
         _write_form_sheet(workbook, fmt, rows, kode, nama, report_date, kabupaten, putaran)
-        _write_help_sheet(workbook, fmt, nama, report_date, kabupaten)
+        _write_help_sheet(workbook, fmt, nama, report_date, kabupaten, encrypted=password is not None)
+    if password:
+        protect.write_encrypted(target.getvalue(), path, password)
     return path
 
 
-def readme_text(report_date: dt.date, written: list[tuple[str, str, int, str]], putaran: int = 1) -> str:
-    """``BACA_DULU_RAHASIA.md``: confidentiality and how a returned form goes back into the pipeline."""
+def _password_text(passwords_file: str | None) -> str:
+    """The BACA_DULU section on passwords: how to send them, or what is given up without them."""
+    if passwords_file is None:
+        return """## Tanpa kata sandi
+
+Formulir ini **tidak dienkripsi** (parameter `enkripsi_formulir` = false): siapa pun yang mendapat salinan file
+dapat membaca semua NIK, nama dan alamat di dalamnya. Kirim hanya melalui saluran yang sudah aman (misalnya
+diserahkan langsung dalam flashdisk terenkripsi atau melalui penyimpanan dinas yang aksesnya terbatas)."""
+    return f"""## Kata sandi
+
+Setiap file **dikunci dengan kata sandinya sendiri** (enkripsi standar Office, AES-256; dibuka di Excel atau
+LibreOffice dengan memasukkan kata sandi). Daftar kata sandi ada di `{passwords_file}` di folder kunci (parameter
+`kunci_dir`, bawaan `data/kunci/`) di komputer Sekretariat TKPK, **tidak** di folder ini.
+
+- Kirim file melalui saluran resmi, dan **kata sandinya melalui saluran lain** (telepon, SMS atau pesan langsung
+  kepada camat), tidak pernah dalam pesan, email atau grup yang sama dengan filenya.
+- Setiap camat hanya menerima kata sandi file kecamatannya.
+- Camat menyimpan formulir yang sudah diisi dengan kata sandi yang sama (Excel dan LibreOffice menyimpannya tetap
+  terkunci). Formulir yang kembali masih terkunci dibaca pipeline dengan kata sandi dari folder kunci."""
+
+
+def readme_text(
+    report_date: dt.date, written: list[tuple[str, str, int, str]], putaran: int = 1, passwords_file: str | None = None
+) -> str:
+    """``BACA_DULU_RAHASIA.md``: confidentiality, passwords (``passwords_file``: the name of the password list in
+    the key folder; None: not encrypted) and how a returned form goes back into the pipeline."""
     tanggal = format_date(report_date, "d MMMM y", locale="id_ID")
     table = "\n".join(f"| {kode} | {nama} | {n} | {name} |" for kode, nama, n, name in written)
     total = sum(n for _, _, n, _ in written)
@@ -524,6 +577,10 @@ ditinjau**; yang belum ditemukan di P3KE tercantum dengan data SK (nama, NIK SK,
 - **Jangan diteruskan** kepada pihak lain, jangan diunggah ke grup percakapan, media sosial atau penyimpanan
   publik, dan jangan dilampirkan pada laporan. Kirim melalui saluran resmi (surat atau email dinas).
 - Musnahkan salinan dan cetakan setelah verifikasi selesai.
+- `{DECISIONS_FILE}` (bila ada di folder ini) hanya untuk analis Sekretariat TKPK: **jangan dikirim** kepada camat
+  atau OPD.
+
+{_password_text(passwords_file)}
 
 ## Daftar file
 
@@ -565,14 +622,17 @@ def write_forms(
     kode_kabupaten: str = KODE_KABUPATEN,
     progress: bool = True,
     putaran: int = 1,
+    kunci_dir: str | Path | None = None,
 ) -> list[Path]:
     """Write one verification workbook per kecamatan into ``out_dir`` (created), plus ``BACA_DULU_RAHASIA.md``.
 
     ``putaran``: the round number pre-filled in every row (see :func:`next_form_round`).
+    ``kunci_dir``: encrypt each workbook with its own password, listed in ``{kunci_dir}/kata_sandi_<date>.csv``
+    (a workbook already listed for that date keeps its password); None: not encrypted.
 
     ``out_dir`` is the folder of the files themselves (the CLI uses ``reports/<date>/formulir_verifikasi_RAHASIA``).
     ``kecamatan``: None/"" for all kecamatan of the kabupaten, or names/codes (text, comma-separated, or a list).
-    Returns the workbook paths in kecamatan-code order. Output is byte-identical for the same input.
+    Returns the workbook paths in kecamatan-code order. Unencrypted output is byte-identical for the same input.
     """
     check_columns(status_sasaran)
     report = to_date(report_date)
@@ -585,12 +645,19 @@ def write_forms(
     groups = {kode: part for kode, part in rows.groupby("kode_kecamatan")}
     paths, written = [], []
     areas = list(zip(table["kode"], table["nama"]))
+    passwords: dict[str, str] = {}
+    listed = None
+    if kunci_dir:  # listed before any file is encrypted: no workbook ever exists without its password on record
+        known = keys.read_passwords(kunci_dir, report.isoformat())
+        passwords = {name: known.get(name) or keys.new_password() for name in (file_name(*a) for a in areas)}
+        listed = keys.write_passwords(kunci_dir, report.isoformat(), passwords).name
     for kode, nama in tqdm(areas, desc="Formulir", unit="kecamatan", disable=not progress):
         part = groups.get(kode, rows.iloc[0:0])
-        path = write_form(part, out / file_name(kode, nama), kode, nama, report, kabupaten, putaran)
+        name = file_name(kode, nama)
+        path = write_form(part, out / name, kode, nama, report, kabupaten, putaran, passwords.get(name))
         paths.append(path)
         written.append((kode, nama, len(part), path.name))
-    (out / README_NAME).write_text(readme_text(report, written, putaran), encoding="utf-8")
+    (out / README_NAME).write_text(readme_text(report, written, putaran, listed), encoding="utf-8")
     return paths
 
 
@@ -635,8 +702,15 @@ def main(argv: list[str] | None = None) -> int:
             params["kecamatan"] or None,
             params["kode_kabupaten"],
             putaran=next_form_round(params["processed_dir"]),
+            kunci_dir=params["kunci_dir"] if params["enkripsi_formulir"] else None,
         )
         message = f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME})"
+        if params["enkripsi_formulir"]:
+            listed = keys.passwords_path(params["kunci_dir"], params["report_date"])
+            message += (f"; setiap file terkunci kata sandinya sendiri, tercatat di {listed}: kirim kata sandi "
+                        "melalui saluran lain daripada filenya")  # fmt: skip
+        else:
+            message += "; TANPA kata sandi (enkripsi_formulir = false)"
         if not catalog.KANDIDAT_PADAN.at(params["processed_dir"]).is_file():
             return message + f"; tanpa keputusan padu padan ({catalog.KANDIDAT_PADAN.path} belum ada: jalankan 02_match)."
         decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))

@@ -2,7 +2,7 @@
 
 ``make forms`` writes it next to the camat forms, pre-filled with every ``tinjau_manual`` person of the run and
 their top three register candidates, every unmatched person a camat found in the field with a NIK
-(``tinjau/temuan_lapangan.csv``: the NIK is proposed in "NIK P3KE", the analyst confirms it), and with the
+(``temuan_lapangan.parquet``: the NIK is proposed in "NIK P3KE", the analyst confirms it), and with the
 decisions already in force (so that the filled workbook can
 replace ``data/raw/keputusan_padan.xlsx`` without losing any). The analyst chooses in "Keputusan" (dropdown):
 a candidate, "NIK P3KE lain" (a NIK written in "NIK P3KE") or "Tidak ada di P3KE", and signs with name and date.
@@ -20,6 +20,7 @@ import xlsxwriter
 from helpers import catalog
 from helpers.cleaning.tables import KEPUTUSAN_KANDIDAT
 from helpers.dates import dmy
+from helpers.outputs import formula_like
 from helpers.publishing.fmt import tanggal
 
 FILE_NAME = "keputusan_padan.xlsx"
@@ -90,12 +91,12 @@ def decision_rows(processed_dir: str | Path) -> pd.DataFrame:
 
 
 def _field_findings(processed: Path) -> pd.DataFrame:
-    """Form rows of camat who found an unmatched person with a NIK (``tinjau/temuan_lapangan.csv``), latest
-    per person; indexed by ``id_sasaran``."""
-    path = catalog.TEMUAN_LAPANGAN.at(processed)
+    """Form rows of camat who found an unmatched person with a NIK (``temuan_lapangan.parquet``, full NIKs),
+    latest per person; indexed by ``id_sasaran``."""
+    path = catalog.TEMUAN_LAPANGAN_NIK.at(processed)
     if not path.is_file():
         return pd.DataFrame(columns=["nik_temuan", "petugas", "tanggal_verifikasi"])
-    found = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", pd.NA)
+    found = pd.read_parquet(path).astype({"nik_temuan": "string", "petugas": "string"})
     found = found.sort_values("tanggal_verifikasi", kind="stable").drop_duplicates("id_sasaran", keep="last")
     return found.set_index("id_sasaran").fillna({"petugas": ""})
 
@@ -109,6 +110,12 @@ def write_workbook(rows: pd.DataFrame, path: str | Path, report_date: dt.date) -
         "id": workbook.add_format({**base, "num_format": "@"}),
         "text": workbook.add_format(base),
         "input": workbook.add_format({**base, "num_format": "@", "locked": False, "bg_color": "#FFF2CC"}),
+        # quote-prefixed twins: text that begins like a formula stays text even when the cell is edited
+        "id_q": workbook.add_format({**base, "num_format": "@", "quote_prefix": True}),
+        "text_q": workbook.add_format({**base, "quote_prefix": True}),
+        "input_q": workbook.add_format(
+            {**base, "num_format": "@", "locked": False, "bg_color": "#FFF2CC", "quote_prefix": True}
+        ),
         "date": workbook.add_format({**base, "num_format": "dd/mm/yyyy", "locked": False, "bg_color": "#FFF2CC"}),
         "header": workbook.add_format({**base, "bold": True, "bg_color": "#D9E1F2"}),
         "red": workbook.add_format({"font_name": "Arial", "bold": True, "font_size": 12, "font_color": "#C00000"}),
@@ -131,7 +138,8 @@ def write_workbook(rows: pd.DataFrame, path: str | Path, report_date: dt.date) -
             elif pd.isna(value):
                 sheet.write_blank(offset, index, None, fmt[kind])
             else:
-                sheet.write_string(offset, index, str(value), fmt[kind])
+                quoted = formula_like(str(value)) and kind in ("id", "text", "input")
+                sheet.write_string(offset, index, str(value), fmt[kind + "_q" if quoted else kind])
     last = HEADER_ROW + max(len(rows), 1)
     keputusan = HEADERS.index("Keputusan")
     sheet.data_validation(HEADER_ROW + 1, keputusan, last, keputusan, {

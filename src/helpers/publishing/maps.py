@@ -524,7 +524,8 @@ def _header_and_footer(fig: Figure, text: MapText, class_note: str = "") -> None
         )
     lines = [f"Sumber: {text.sumber}", *text.catatan, *([class_note] if class_note else [])]
     wrapped = "\n".join(textwrap.fill(line, 150, subsequent_indent="  ") for line in lines)
-    fig.text(0.02, 0.015, wrapped, fontsize=6.8, color=MUTED, va="bottom", linespacing=1.35)
+    # the notes name sources from data (a user's population file): shown as typed, never parsed as mathtext
+    fig.text(0.02, 0.015, wrapped, fontsize=6.8, color=MUTED, va="bottom", linespacing=1.35, parse_math=False)
 
 
 def plot_map(

@@ -97,12 +97,12 @@ def _row(record, links: dict[str, str]) -> str:
     if record.kode in links:
         name = f'<a href="{html.escape(links[record.kode])}">{name}</a>'
     if not record.ada_data:
-        return f'<tr><td>{record.kode}</td><td>{name}</td><td colspan="5">{NO_DATA}</td></tr>'
+        return f'<tr><td>{html.escape(record.kode)}</td><td>{name}</td><td colspan="5">{html.escape(NO_DATA)}</td></tr>'
     cells = [fmt.angka(getattr(record, c)) for c in ("sasaran_sk", "keluar_desil1", "masih_desil1", "belum_intervensi")]
     rate = record.masih_desil1_per_1000
     cells.append("–" if pd.isna(rate) else fmt.per_seribu(rate))
-    right = "".join(f'<td style="text-align:right">{c}</td>' for c in cells)
-    return f"<tr><td>{record.kode}</td><td>{name}</td>{right}</tr>"
+    right = "".join(f'<td style="text-align:right">{html.escape(c)}</td>' for c in cells)
+    return f"<tr><td>{html.escape(record.kode)}</td><td>{name}</td>{right}</tr>"
 
 
 def province_html(table: pd.DataFrame, png: bytes, links: dict[str, str], report_date: str | None = None) -> str:

@@ -13,6 +13,9 @@
 - With a ``cache_dir`` (the cleaning step passes ``data/processed/_cache/``), each file read is kept as Parquet
   under a key of its content (SHA-256), its name and the reader's own code: a rerun (a new report date, one
   new verification form) reads only new or changed files. Entries no longer used are removed.
+- A workbook that comes back still password-encrypted (a camat form, :mod:`helpers.publishing.protect`) is
+  decrypted in memory with its password from the key folder (``kunci_dir``, :func:`helpers.keys.password_candidates`);
+  without a fitting password the reading stops with an :class:`InputError` naming the file.
 - Each row keeps its source file (``sumber_file``: the path relative to ``data/raw``, plus `` [<sheet>]`` in a
   workbook of several sheets, e.g. ``sk_miskin_ekstrem.xlsx [Mojoagung]``) and row number as the analyst sees it in Excel or a text
   editor (``baris_sumber``), so that every quarantined row can be found again.
@@ -110,12 +113,26 @@ def list_files(raw_dir: Path, spec: InputSpec) -> list[Path]:
     return found
 
 
-def _grids_from_file(path: Path) -> Iterable[tuple[str, pd.DataFrame]]:
+def _workbook_source(path: Path, shown: str, kunci_dir: Path | None) -> str | bytes:
+    """What fastexcel opens: the path, or the decrypted bytes of a password-encrypted workbook."""
+    from helpers import keys
+    from helpers.publishing import protect
+
+    if not protect.is_encrypted(path):
+        return str(path)
+    candidates = keys.password_candidates(kunci_dir if kunci_dir is not None else keys.default_dir(), path.name)
+    return protect.open_workbook_bytes(path, candidates, shown)
+
+
+def _grids_from_file(
+    path: Path, shown: str | None = None, kunci_dir: Path | None = None
+) -> Iterable[tuple[str, pd.DataFrame]]:
     """Yield (sheet name, grid) for each sheet/table of a file: every cell as text (see :func:`_text_grid`),
-    columns by position, one grid row per row of the file from its first row (row ``i`` is line ``i + 1``)."""
+    columns by position, one grid row per row of the file from its first row (row ``i`` is line ``i + 1``).
+    An encrypted workbook is opened with a password of ``kunci_dir`` (``shown``: its name in messages)."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        workbook = fastexcel.read_excel(str(path))
+        workbook = fastexcel.read_excel(_workbook_source(path, shown or path.name, kunci_dir))
         for name in workbook.sheet_names:
             # skip_rows=0: keep leading empty rows, so that grid rows are Excel rows.
             table = workbook.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_arrow()
@@ -297,16 +314,20 @@ def _sheet_frame(grid: pd.DataFrame, header: tuple[int, dict[int, str]], spec: I
     return frame
 
 
-def read_file_sheets(path: Path, spec: InputSpec, raw_dir: Path | None = None) -> tuple[pd.DataFrame, list[SheetNote]]:
+def read_file_sheets(
+    path: Path, spec: InputSpec, raw_dir: Path | None = None, kunci_dir: Path | None = None
+) -> tuple[pd.DataFrame, list[SheetNote]]:
     """Read every sheet of one file that holds the required headers (rows in sheet order), and a note for
-    each sheet that was not read: empty or text only (skipped), or data without the required headers.
+    each sheet that was not read: empty or text only (skipped), or data without the required headers. An
+    encrypted workbook is opened with its password from ``kunci_dir`` (None: the parameter's default folder).
 
-    Raises :class:`InputError` when no sheet holds the required headers, or the file is empty or unreadable.
+    Raises :class:`InputError` when no sheet holds the required headers, the file is empty or unreadable, or it
+    is encrypted and no known password opens it.
     """
     path = Path(path)
     shown = str(path.relative_to(raw_dir)) if raw_dir and path.is_relative_to(raw_dir) else path.name
     try:
-        sheets = list(_grids_from_file(path))
+        sheets = list(_grids_from_file(path, shown, kunci_dir))
     except InputError:
         raise
     except Exception as exc:  # unreadable file: a clear message, not a traceback
@@ -354,9 +375,11 @@ def read_file_sheets(path: Path, spec: InputSpec, raw_dir: Path | None = None) -
     return pd.concat(frames, ignore_index=True), notes
 
 
-def read_file(path: Path, spec: InputSpec, raw_dir: Path | None = None) -> pd.DataFrame:
+def read_file(
+    path: Path, spec: InputSpec, raw_dir: Path | None = None, kunci_dir: Path | None = None
+) -> pd.DataFrame:
     """Read one file of an input into a frame with contract headers, as text, plus source file and row."""
-    return read_file_sheets(path, spec, raw_dir)[0]
+    return read_file_sheets(path, spec, raw_dir, kunci_dir)[0]
 
 
 #: Changes whenever the reader or the contract changes, so that a cached reading is never stale.
@@ -368,29 +391,37 @@ def _cache_key(path: Path, shown: str, spec: InputSpec) -> str:
     return hashlib.sha256(f"{_CODE_KEY}|{spec.name}|{shown}|{content}".encode()).hexdigest()[:32]
 
 
-def _read_one(args: tuple[Path, InputSpec, Path | None, Path | None]) -> tuple[pd.DataFrame, list[SheetNote], str]:
+def _read_one(
+    args: tuple[Path, InputSpec, Path | None, Path | None, Path | None],
+) -> tuple[pd.DataFrame, list[SheetNote], str]:
     """One file, from the cache when its key is there (returns the frame, the sheet notes and the key)."""
-    path, spec, raw_dir, cache = args
+    path, spec, raw_dir, cache, kunci_dir = args
     if cache is None:
-        return *read_file_sheets(path, spec, raw_dir), ""
+        return *read_file_sheets(path, spec, raw_dir, kunci_dir), ""
     shown = str(path.relative_to(raw_dir)) if raw_dir and path.is_relative_to(raw_dir) else path.name
     key = _cache_key(path, shown, spec)
     frame_file, notes_file = cache / f"{key}.parquet", cache / f"{key}.json"
     if frame_file.is_file() and notes_file.is_file():
         notes = [SheetNote(**n) for n in json.loads(notes_file.read_text(encoding="utf-8"))]
         return pd.read_parquet(frame_file), notes, key
-    frame, notes = read_file_sheets(path, spec, raw_dir)
+    frame, notes = read_file_sheets(path, spec, raw_dir, kunci_dir)
     outputs.write_parquet(frame, frame_file)
     outputs.write_json([n.as_dict() for n in notes], notes_file)
     return frame, notes, key
 
 
 def read_input_sheets(
-    raw_dir: Path, spec: InputSpec, workers: int = 1, progress: bool = True, cache_dir: Path | None = None
+    raw_dir: Path,
+    spec: InputSpec,
+    workers: int = 1,
+    progress: bool = True,
+    cache_dir: Path | None = None,
+    kunci_dir: Path | None = None,
 ) -> tuple[pd.DataFrame, list[SheetNote]]:
     """Read all files of an input (every sheet holding the required headers), concatenated, with snake_case
     column names; and the sheets that were not read. A warning names each sheet with data that was not read.
-    With ``cache_dir``, unchanged files come from their cached reading (see the module notes).
+    With ``cache_dir``, unchanged files come from their cached reading (see the module notes); an encrypted
+    workbook is opened with its password from ``kunci_dir`` (None: the parameter's default folder).
 
     Raises :class:`InputError` when a required input has no file.
     """
@@ -406,7 +437,7 @@ def read_input_sheets(
         raise InputError(f"Data {spec.description} tidak ditemukan: letakkan file di {where}. Lihat data/raw/README.md.")
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    jobs = [(p, spec, raw_dir, cache) for p in files]
+    jobs = [(p, spec, raw_dir, cache, kunci_dir) for p in files]
     bar = dict(desc=f"Membaca {spec.name}", unit="file", disable=not progress or len(files) < 2)
     if workers > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -426,12 +457,14 @@ def read_input_sheets(
     return frame.rename(columns=COLUMN_NAMES), notes
 
 
-def read_input(raw_dir: Path, spec: InputSpec, workers: int = 1, progress: bool = True) -> pd.DataFrame:
+def read_input(
+    raw_dir: Path, spec: InputSpec, workers: int = 1, progress: bool = True, kunci_dir: Path | None = None
+) -> pd.DataFrame:
     """Read all files of an input, concatenated, with snake_case column names (see :func:`read_input_sheets`).
 
     Raises :class:`InputError` when a required input has no file.
     """
-    return read_input_sheets(raw_dir, spec, workers, progress)[0]
+    return read_input_sheets(raw_dir, spec, workers, progress, kunci_dir=kunci_dir)[0]
 
 
 def empty_frame(spec: InputSpec) -> pd.DataFrame:

@@ -31,7 +31,7 @@ import pandas as pd
 from helpers import catalog, runs
 from helpers import vocabulary as v
 from helpers.cleaning import schemas
-from helpers.cleaning.nik import mask_series
+from helpers.cleaning.nik import mask_frame, mask_series
 from helpers.cleaning.schemas import TINGKAT_COLUMNS
 from helpers.cleaning.tables import read_ringkasan, read_tables
 from helpers.config import KODE_KABUPATEN
@@ -579,10 +579,17 @@ class StatusRun:
 
 
 def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
-    """The verification rows to look at, NIK masked."""
+    """The verification rows to look at, NIK masked (in the messages too)."""
     out = masalah.copy()
     out["nik"] = mask_series(out["nik"])
-    return out.rename(columns={"nik": "nik_tersamar"})
+    return mask_frame(out.rename(columns={"nik": "nik_tersamar"}))
+
+
+def field_findings_review(findings: pd.DataFrame) -> pd.DataFrame:
+    """``tinjau/temuan_lapangan.csv``: the field findings with both NIKs masked (``nik_sk_tersamar``,
+    ``nik_temuan_tersamar``) and every NIK-like number in the remarks masked."""
+    out = findings.assign(nik_sk=mask_series(findings["nik_sk"]), nik_temuan=mask_series(findings["nik_temuan"]))
+    return mask_frame(out.rename(columns={"nik_sk": "nik_sk_tersamar", "nik_temuan": "nik_temuan_tersamar"}))
 
 
 FIELD_FINDINGS_COLUMNS = [
@@ -598,8 +605,9 @@ def field_findings(status: pd.DataFrame, verifikasi: pd.DataFrame, individu: pd.
     an SK person without a P3KE record (``tidak_padan``/``tinjau_manual``), dated on or before the report date.
 
     One row per such form row, with what a matching decision needs (``id_sasaran``, the SK name and NIK, the NIK
-    found, whether it is in P3KE and under which name, who found it, when, and where the row is). The NIK found is
-    written in full: it is the key of the decision (the file stays in ``data/processed``, like the tables)."""
+    found, whether it is in P3KE and under which name, who found it, when, and where the row is). The NIKs are
+    full here, as the key of the decision (:data:`FIELD_FINDINGS_TABLE`, read by the decisions workbook); the
+    review list masks them (:func:`field_findings_review`)."""
     if "nik_temuan" not in verifikasi.columns:
         return pd.DataFrame(columns=FIELD_FINDINGS_COLUMNS)
     unmatched = status[status["metode_padan"].isin((v.TINJAU_MANUAL, v.TIDAK_PADAN))].drop_duplicates("nik")
@@ -696,12 +704,13 @@ def run_status(
         run.paths.append(catalog.write(catalog.MODEL_PADAN, match.model, processed_dir))
         run.paths.extend(charts.save_charts(match, catalog.GRAFIK_PADAN.at(processed_dir)))
         run.paths.append(catalog.write(catalog.KEBERADAAN_MASALAH, keberadaan_review(masalah), processed_dir))
-        run.paths.append(catalog.write(catalog.TEMUAN_LAPANGAN, findings, processed_dir))
+        run.paths.append(catalog.write(catalog.TEMUAN_LAPANGAN_NIK, findings, processed_dir, run_id))
+        run.paths.append(catalog.write(catalog.TEMUAN_LAPANGAN, field_findings_review(findings), processed_dir))
         run.paths.append(catalog.write(catalog.REKOMENDASI, run.rekomendasi, processed_dir, run_id))
         run.paths.append(catalog.write(catalog.PROGRAM_OPD, rekomendasi.programme_opd(tables["intervensi"]),
                                        processed_dir))  # fmt: skip
         if run.perbandingan is not None:
-            run.paths.append(catalog.write(catalog.PERBANDINGAN_CSV, run.perbandingan, processed_dir))
+            run.paths.append(catalog.write(catalog.PERBANDINGAN_CSV, mask_frame(run.perbandingan), processed_dir))
             counts = perbandingan.summary(run.perbandingan, v.P3KE_LABEL, label)
             run.paths.append(catalog.write(catalog.PERBANDINGAN_JSON, counts, processed_dir))
         runs.finish_step(processed_dir, runs.MATCH_STEP, run_id, run.paths)

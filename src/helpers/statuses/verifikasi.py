@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from helpers.cleaning.nik import mask_nik
 from helpers.dates import dmy
 from helpers.vocabulary import ADA, KEBERADAAN_LABELS, MENINGGAL, PINDAH, STATUS_FINAL, TIDAK_DITEMUKAN
 from helpers.vocabulary import STATUS_KEBERADAAN as STATUS_CODES
@@ -169,7 +170,7 @@ def _row_checks(frame: pd.DataFrame, report_date: pd.Timestamp, known: set[str] 
         _messages(
             frame[unknown],
             JENIS_NIK_TIDAK_DIKENAL,
-            lambda r: f"NIK {r['nik'] if pd.notna(r['nik']) else '(kosong)'} tidak ada dalam daftar sasaran SK "
+            lambda r: f"NIK {mask_nik(r['nik']) if pd.notna(r['nik']) else '(kosong)'} tidak ada dalam daftar sasaran SK "
             "(tidak ada di formulir): baris tidak dipakai. Periksa apakah NIK diubah atau salah ketik.",
         ),
     ]

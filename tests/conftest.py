@@ -92,7 +92,7 @@ def small_world() -> dict[str, list[dict]]:
          "Desa/Kelurahan": "Sumbermulyo"},
         {"No": "4", "NIK": "3.51706E+15", "Nama": "Kasiyem", "Kecamatan": "Jombang", "Desa/Kelurahan": "Kaliwungu"},
         {"No": "5", "NIK": None, "Nama": "Orang Lain Sekali", "Kecamatan": "Jombang", "Desa/Kelurahan": "Kaliwungu"},
-        {"No": "6", "NIK": n[12], "Nama": "Tak Dikenal", "Kecamatan": "Jogoroto", "Desa/Kelurahan": "Sumbermulya"},
+        {"No": "6", "NIK": n[12], "Nama": "Tak Dikenal", "Kecamatan": "Jogoroto", "Desa/Kelurahan": "Sumbermulyo"},
     ]  # fmt: skip
     intervensi = [
         {"NIK": n[1], "Nama": "Ahmad Sholeh", "OPD": "Dinsos", "Program": "PKH", "Tanggal Intervensi": "2024-05-01"},

@@ -10,6 +10,7 @@ from helpers.cleaning import tables as cleaning
 from helpers.dates import to_date
 from helpers.errors import InputError
 from helpers.reading.contract import INPUTS
+from helpers.reference import wilayah
 
 
 def _clean_all(raw_dir, tmp_path):
@@ -79,19 +80,58 @@ def test_file_of_another_kabupaten(tmp_path, column, values, shown):
 def test_typos_in_kecamatan_are_not_a_wrong_kabupaten(tmp_path):
     world = small_world()
     world["sk"] = [dict(world["sk"][0], Kecamatan="Mojoagungg")]
-    result = _clean_all(write_world(tmp_path / "raw", world), tmp_path)
-    assert result.inputs["sk"].baris_karantina == 1
+    with pytest.raises(InputError) as error:
+        _clean_all(write_world(tmp_path / "raw", world), tmp_path)
+    assert "bukan data Kabupaten Jombang" not in str(error.value)  # a typo: the row is named, not the file refused
+    assert 'Kecamatan "Mojoagungg" tidak dikenal; nama terdekat: Mojoagung (35.17.06)' in str(error.value)
 
 
-def test_unknown_kecamatan_and_desa_quarantined_with_closest_name(tmp_path):
+def test_unknown_kecamatan_and_desa_in_the_sk_stop_the_run_naming_every_row(tmp_path):
     world = small_world()
+    world["sk"][5]["Desa/Kelurahan"] = "Sumbermulya"
     world["sk"].append(
         {"No": "7", "NIK": make_nik(serial=70), "Nama": "A", "Kecamatan": "Mojowarnoo", "Desa/Kelurahan": "Mojowarno"}
     )
-    result = _clean_all(write_world(tmp_path / "raw", world), tmp_path)
-    reasons = result.inputs["sk"].karantina.set_index("No")["alasan"]
-    assert reasons["6"] == 'Desa "Sumbermulya" tidak dikenal di Kecamatan Jogoroto; nama terdekat: "Sumbermulyo"'
-    assert reasons["7"] == 'Kecamatan "Mojowarnoo" tidak dikenal di Kabupaten Jombang; nama terdekat: "Mojowarno"'
+    world["sk"].append({"No": "8", "NIK": None, "Nama": "B", "Kecamatan": None, "Desa/Kelurahan": "Mojowarno"})
+    with pytest.raises(InputError) as error:
+        _clean_all(write_world(tmp_path / "raw", world), tmp_path)
+    message = str(error.value)
+    assert "Daftar SK: 3 orang tidak dapat ditempatkan" in message
+    assert ('sk_miskin_ekstrem.csv baris 7: Desa "Sumbermulya" tidak dikenal di Kecamatan Jogoroto; nama terdekat: '
+            "Sumbermulyo (35.17.19.2007)") in message  # fmt: skip
+    assert 'sk_miskin_ekstrem.csv baris 8: Kecamatan "Mojowarnoo" tidak dikenal; nama terdekat: Mojowarno (35.17.07)' in message
+    assert "sk_miskin_ekstrem.csv baris 9: kolom Kecamatan kosong" in message
+    assert "alias_wilayah.csv" in message and "Mojowarnoo,35.17.07" in message and "Sumbermulya,35.17.19.2007" in message
+
+
+def test_an_alias_file_in_the_raw_folder_places_the_sk_row_on_the_next_run(tmp_path):
+    world = small_world()
+    world["sk"][5]["Desa/Kelurahan"] = "Sumbermulya"
+    world["sk"].append(
+        {"No": "7", "NIK": make_nik(serial=70), "Nama": "A", "Kecamatan": "Mojowarnoo", "Desa/Kelurahan": "Mojowarno"}
+    )
+    raw = write_world(tmp_path / "raw", world)
+    with pytest.raises(InputError):
+        _clean_all(raw, tmp_path)
+    (raw / "alias_wilayah.csv").write_text("varian,kode\nMojowarnoo,35.17.07\nSumbermulya,3517192007\n")
+    try:
+        result = _clean_all(raw, tmp_path)
+    finally:
+        wilayah.use_user_aliases(None)
+    sk = result.inputs["sk"].data.set_index("no")
+    assert sk.loc["7", "kode_desa"] == "35.17.07.2004" and sk.loc["7", "nama_kecamatan"] == "Mojowarno"
+    assert sk.loc["6", "kode_desa"] == "35.17.19.2007"
+    assert result.inputs["sk"].baris_karantina == 0
+
+
+def test_a_bad_alias_file_names_its_row(tmp_path):
+    raw = write_world(tmp_path / "raw", small_world())
+    (raw / "alias_wilayah.csv").write_text("varian,kode\nMojowarnoo,35.17.07\nJombang Baru,35.17.99\n")
+    try:
+        with pytest.raises(InputError, match=r"alias_wilayah\.csv: baris 3 "):
+            _clean_all(raw, tmp_path)
+    finally:
+        wilayah.use_user_aliases(None)
 
 
 @pytest.mark.parametrize("value", ["06-11-2024", "2024/11/06", "6 Nov 2024", "2024-11-6", "kemarin"])

@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "register": P3KE,
     "desil_dtsen": DESIL_DTSEN[0],
     "mesin_padan": MESIN_PADAN[0],
+    # true: accept an SK list or register much smaller than in the last run (helpers.guards.DATA_BERKURANG_MAKS)
+    "terima_data_berkurang": False,
 }
 
 _DATES = ("report_date", "tanggal_target")
@@ -70,7 +72,7 @@ def _convert(name: str, value: Any) -> Any:
         if number not in (1, 2, 3):
             raise InputError(f"Parameter min_strategi = {value} harus 1, 2 atau 3 (ada tiga strategi nasional).")
         return number
-    if name == "mask_pii":
+    if name in ("mask_pii", "terima_data_berkurang"):
         if isinstance(value, bool):
             return value
         text = str(value).strip().lower()
@@ -78,7 +80,7 @@ def _convert(name: str, value: Any) -> Any:
             return True
         if text in ("false", "tidak", "0", "no"):
             return False
-        raise InputError(f'Parameter mask_pii = "{value}" harus true atau false.')
+        raise InputError(f'Parameter {name} = "{value}" harus true atau false.')
     if name in ("register", "desil_dtsen", "mesin_padan"):
         choices = {"register": REGISTERS, "desil_dtsen": DESIL_DTSEN, "mesin_padan": MESIN_PADAN}[name]
         text = str(value).strip().lower()

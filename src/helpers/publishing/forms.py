@@ -31,7 +31,7 @@ import xlsxwriter
 from babel.dates import format_date
 from tqdm import tqdm
 
-from helpers import cli, runs
+from helpers import cli, lock, runs
 from helpers import params as run_params
 from helpers.config import KODE_KABUPATEN, NAMA_KABUPATEN
 from helpers.dates import dmy, to_date
@@ -632,20 +632,21 @@ def main(argv: list[str] | None = None) -> int:
         source = Path(params["processed_dir"]) / "status_sasaran.parquet"
         if not source.is_file():
             raise InputError(f"Tabel {source} belum ada. Jalankan pipeline dulu (make pipeline).")
-        runs.check_consistent(params["processed_dir"], params["report_date"])  # never from a mix of runs
-        paths = write_forms(
-            pd.read_parquet(source),
-            forms_dir(params),
-            params["report_date"],
-            params["kecamatan"] or None,
-            params["kode_kabupaten"],
-            putaran=next_form_round(params["processed_dir"]),
-        )
-        message = f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME})"
-        if not (Path(params["processed_dir"]) / CANDIDATES_FILE).is_file():
-            return message + "; tanpa keputusan padu padan (kandidat_padan.parquet belum ada: jalankan 02_match)."
-        decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))
-        return message + f"; keputusan padu padan: {decisions.name}."
+        with lock.hold(params["processed_dir"]):  # never while a pipeline rewrites the processed data
+            runs.check_consistent(params["processed_dir"], params["report_date"])  # never from a mix of runs
+            paths = write_forms(
+                pd.read_parquet(source),
+                forms_dir(params),
+                params["report_date"],
+                params["kecamatan"] or None,
+                params["kode_kabupaten"],
+                putaran=next_form_round(params["processed_dir"]),
+            )
+            message = f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME})"
+            if not (Path(params["processed_dir"]) / CANDIDATES_FILE).is_file():
+                return message + "; tanpa keputusan padu padan (kandidat_padan.parquet belum ada: jalankan 02_match)."
+            decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))
+            return message + f"; keputusan padu padan: {decisions.name}."
 
     return cli.guarded(action)
 

@@ -29,11 +29,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.iorw import load_notebook_node
 from tqdm import tqdm
 
-from helpers import cli, outputs, runs
+from helpers import cli, lock, outputs, runs
 from helpers import params as params_mod
 from helpers import workers as helpers_workers
 from helpers.config import NOTEBOOKS_DIR, PACKAGE_DIR
-from helpers.errors import InputError, NotebookFailed
+from helpers.errors import InputError, NotebookFailed, notebook_failure
 from helpers.notebooks import declared_parameters, render_failed
 from helpers.publishing import inprocess
 from helpers.publishing.fmt import tanggal
@@ -227,6 +227,7 @@ def render_all(parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecut
     areas = [chosen] if chosen else [""] + list(kecamatan_table(parameters["kode_kabupaten"])["kode"])
     done: list[Path] = []
     failures: list[str] = []
+    bad_input = True  # every failure is bad input (exit code 2), not a fault
     with nullcontext(pool) if pool else helpers_workers.pool(min(workers, len(areas))) as executor:
         futures = {executor.submit(_render_timed, parameters, kode): kode for kode in areas}  # tables read once
         for future in tqdm(as_completed(futures), total=len(futures), desc="Laporan HTML", unit="laporan"):
@@ -236,8 +237,10 @@ def render_all(parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecut
                 tqdm.write(f"  {path.name}: {seconds:.1f} detik, {path.stat().st_size / 1024:.0f} kB")
             except (NotebookFailed, InputError) as exc:
                 failures.append(str(exc))
+                bad_input = bad_input and isinstance(exc, InputError)
     if failures:
-        raise NotebookFailed(f"{len(failures)} dari {len(areas)} laporan gagal dibuat:\n" + "\n".join(failures))
+        message = f"{len(failures)} dari {len(areas)} laporan gagal dibuat:\n" + "\n".join(failures)
+        raise notebook_failure(message, "InputError" if bad_input else "")
     return sorted(done)
 
 
@@ -249,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         summary = Path(parameters["processed_dir"]) / "status_sasaran.parquet"
         if not summary.is_file():
             raise InputError(f"Data olahan {summary} belum ada: jalankan dulu python -m helpers pipeline.")
-        paths = render_all(parameters)
+        with lock.hold(parameters["processed_dir"]):  # never while a pipeline rewrites the processed data
+            paths = render_all(parameters)
         return f"Selesai: {len(paths)} laporan di {params_mod.report_dir(parameters)}"
 
     return cli.guarded(action)

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.errors import InputError
+from helpers.reading.contract import INPUTS
 from helpers.vocabulary import DTSEN
 
 #: An SK list or register that lost more than this share of its clean rows against the previous run stops the run
@@ -37,16 +38,19 @@ WAJIB_BERISI = ("sk", "p3ke", "p3ke_keluarga")
 #: Inputs whose decrease against the previous run stops the run.
 DIJAGA_BERKURANG = ("sk", "p3ke")
 _SEBUTAN = {"sk": "Daftar SK", "p3ke": "P3KE individu", "p3ke_keluarga": "P3KE keluarga", "dtsen": "DTSEN individu"}
-#: Where each input lives, for messages.
-_LOKASI = {"sk": "data/raw/sk_miskin_ekstrem.xlsx", "p3ke": "data/raw/p3ke/", "p3ke_keluarga": "data/raw/p3ke_keluarga/",
-           "dtsen": "data/raw/dtsen/"}  # fmt: skip
+
+
+def _where(name: str, raw_dir: str | Path) -> str:
+    """Where input ``name`` lives in ``raw_dir``, for messages."""
+    spec = INPUTS[name]
+    return f"{Path(raw_dir) / spec.path}/" if spec.is_folder else f"{Path(raw_dir) / spec.path}.xlsx (atau .csv/.parquet)"
 
 
 def _angka(n: int) -> str:
     return f"{int(n):,}".replace(",", ".")
 
 
-def _empty(name: str, c: Any) -> str:
+def _empty(name: str, c: Any, raw_dir: str | Path) -> str:
     """Why an input holds nobody, with its most common quarantine reasons."""
     files = ", ".join(c.per_sumber) or "tidak ada baris data"
     text = (f"{_SEBUTAN[name]} tidak memuat satu orang pun yang dapat dipakai: {_angka(c.baris_masuk)} baris dibaca "
@@ -54,7 +58,19 @@ def _empty(name: str, c: Any) -> str:
     if c.baris_karantina:
         reasons = c.karantina["alasan"].astype(str).value_counts().head(3)
         text += " Alasan terbanyak: " + "; ".join(f"{r} ({_angka(n)} baris)" for r, n in reasons.items()) + "."
-    return text + f" Periksa apakah file yang benar (bukan templat kosong) ada di {_LOKASI[name]}."
+    return text + f" Periksa apakah file yang benar (bukan templat kosong) ada di {_where(name, raw_dir)}."
+
+
+def _desa_hint(desa: object, kode_kabupaten: str) -> str:
+    """' (desa "X" ada di Kecamatan Y (code))' when the desa name exists in the kabupaten, else ''."""
+    from helpers.reference import wilayah
+
+    if pd.isna(desa):
+        return ""
+    table = wilayah.desa_table(kode_kabupaten)
+    holding = table[table["nama"].map(wilayah.normalise_name) == wilayah.normalise_name(desa)]
+    places = " dan ".join(f"Kecamatan {k} ({c})" for k, c in zip(holding["nama_kecamatan"], holding["kode_kecamatan"]))
+    return f' (desa "{desa}" ada di {places})' if places else ""
 
 
 def _suggestions(row: pd.Series, kode_kabupaten: str) -> tuple[str, str | None]:
@@ -63,12 +79,11 @@ def _suggestions(row: pd.Series, kode_kabupaten: str) -> tuple[str, str | None]:
 
     kecamatan, desa = row["kecamatan"], row["desa"]
     if pd.isna(kecamatan):
-        return "kolom Kecamatan kosong", None
+        return "kolom Kecamatan kosong" + _desa_hint(desa, kode_kabupaten), None
     kode_kec = wilayah.resolve_kecamatan(pd.Series([kecamatan], dtype="string"), kode_kabupaten).iloc[0]
     if pd.isna(kode_kec):
         close = wilayah.closest_kecamatan(kecamatan, kode_kabupaten)
-        what = f'Kecamatan "{kecamatan}" tidak dikenal'
-        value = kecamatan
+        what, value = f'Kecamatan "{kecamatan}" tidak dikenal{_desa_hint(desa, kode_kabupaten)}', kecamatan
     elif pd.isna(desa):
         return f"kolom Desa/Kelurahan kosong (Kecamatan {wilayah.kecamatan_name(kode_kec, kode_kabupaten)})", None
     else:
@@ -112,13 +127,13 @@ def _previous(processed_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _decrease(name: str, now: int, before: int) -> str:
+def _decrease(name: str, now: int, before: int, raw_dir: str | Path) -> str:
     share = 1 - now / before
     return (
         f"{_SEBUTAN[name]} sekarang berisi {_angka(now)} baris bersih, run sebelumnya di folder data olahan ini "
         f"{_angka(before)} ({round(100 * share)} % berkurang; batas {round(100 * DATA_BERKURANG_MAKS)} %). Bila "
         "memang berkurang (mis. SK perubahan), jalankan ulang dengan -p terima_data_berkurang true. Bila tidak, "
-        f"periksa apakah file di {_LOKASI[name]} terpotong, ada lembar atau file yang hilang, atau judul kolomnya "
+        f"periksa apakah file di {_where(name, raw_dir)} terpotong, ada lembar atau file yang hilang, atau judul kolomnya "
         "berubah (lihat peringatan lembar yang tidak dibaca)."
     )
 
@@ -136,11 +151,12 @@ def check_cleaning(
     problems = []
     no_dtsen = register == DTSEN and (DTSEN not in inputs or inputs[DTSEN].baris_masuk == 0)
     checked = WAJIB_BERISI + ((DTSEN,) if register == DTSEN and not no_dtsen else ())
-    problems += [_empty(name, inputs[name]) for name in checked if name in inputs and inputs[name].baris_bersih == 0]
+    problems += [_empty(name, inputs[name], raw_dir) for name in checked
+                 if name in inputs and inputs[name].baris_bersih == 0]  # fmt: skip
     if no_dtsen:
         problems.append(
             "Parameter register = dtsen, tetapi tidak ada data DTSEN: letakkan ekspor DTSEN (CSV dengan pemisah |, "
-            "xlsx atau parquet) di data/raw/dtsen/ (lihat data/raw/README.md), atau pakai register = p3ke."
+            f"xlsx atau parquet) di {_where(DTSEN, raw_dir)} (lihat data/raw/README.md), atau pakai register = p3ke."
         )
     unplaced = inputs["sk"].tidak_tertempatkan if "sk" in inputs else pd.DataFrame()
     if len(unplaced):
@@ -151,7 +167,7 @@ def check_cleaning(
             before = int((previous.get(name) or {}).get("baris_bersih", 0) or 0)
             now = inputs[name].baris_bersih if name in inputs else 0
             if before > 0 and 0 < now < before * (1 - DATA_BERKURANG_MAKS):
-                problems.append(_decrease(name, now, before))
+                problems.append(_decrease(name, now, before, raw_dir))
     if problems:
         raise InputError(
             f"Pipeline berhenti sebelum menulis apa pun: data olahan terakhir di {result.processed_dir} tidak diubah.\n\n"
@@ -177,6 +193,8 @@ def report_date_warning(report_date: object, newest: object) -> str | None:
 #: Kinds of ``summary.json``'s ``diabaikan`` block, as the console and the reports name them.
 JENIS_DIABAIKAN = {
     "tanggal_sesudah_laporan": "bertanggal sesudah tanggal laporan",
+    "tanggal_kosong": "tanpa tanggal",
+    "status_kosong": "tanpa status",
     "status_opd_bertentangan": "status OPD Optimal kalah oleh Belum Optimal pada tanggal yang sama",
     "nik_tidak_dikenal": "NIK tidak ada di daftar sasaran",
     "kontradiksi": "status keberadaan bertentangan pada tanggal yang sama",
@@ -195,8 +213,10 @@ def closing_lines(summary: dict[str, Any], processed_dir: str | Path | None = No
     diabaikan = summary.get("diabaikan", {})
     ganda = summary.get("catatan_ganda", {})
     lines = ["Ringkasan per masukan (baris dibaca, dikarantina, duplikat, diabaikan):"]
-    width = max(len(name) for name in summary["baris_masuk"])
-    for name, read in summary["baris_masuk"].items():
+    names = sorted(summary["baris_masuk"], key=lambda n: list(INPUTS).index(n) if n in INPUTS else len(INPUTS))
+    width = max(len(name) for name in names)
+    for name in names:
+        read = summary["baris_masuk"][name]
         if not read:
             lines.append(f"  {name:<{width}}  tidak ada baris")
             continue

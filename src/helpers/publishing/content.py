@@ -23,8 +23,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
+from helpers import guards  # noqa: E402
 from helpers import vocabulary as v  # noqa: E402
 from helpers.cleaning.nik import mask_series  # noqa: E402
+from helpers.cleaning.tables import REPEATED_RECORDS_FILE, REVIEW_DIR  # noqa: E402
 from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN  # noqa: E402
 from helpers.dates import to_date  # noqa: E402
 from helpers.publishing import maps
@@ -33,7 +35,14 @@ from helpers.reference.figures import population_note, poverty_context  # noqa: 
 from helpers.reference.wilayah import kabupaten_name, kecamatan_table  # noqa: E402
 from helpers.statuses import perbandingan  # noqa: E402
 from helpers.statuses import register as register_mod  # noqa: E402
-from helpers.statuses.classify import ROUNDS_FILE, headline, per_putaran, round_figures  # noqa: E402
+from helpers.statuses.classify import (  # noqa: E402
+    INTERVENSI_REVIEW_FILE,
+    KEBERADAAN_REVIEW_FILE,
+    ROUNDS_FILE,
+    headline,
+    per_putaran,
+    round_figures,
+)
 from helpers.statuses.verifikasi import ATURAN_FINAL  # noqa: E402
 from helpers.vocabulary import (  # noqa: E402
     ALASAN_LABELS,
@@ -460,14 +469,33 @@ def cases_needing_action(status: pd.DataFrame, mask_pii: bool = True) -> pd.Data
 
 def data_quality(summary: dict) -> pd.DataFrame:
     inputs = list(summary["baris_masuk"])
+    ignored = summary.get("diabaikan", {})
     return pd.DataFrame(
         {
             "Data": inputs,
             "Baris dibaca": [angka(summary["baris_masuk"][i]) for i in inputs],
             "Duplikat dibuang": [angka(summary["baris_duplikat"].get(i, 0)) for i in inputs],
             "Dikarantina": [angka(summary["baris_karantina"].get(i, 0)) for i in inputs],
+            "Diabaikan": [angka(guards.ignored_total(ignored.get(i, {}))) for i in inputs],
         }
     )
+
+
+def ignored_notes(summary: dict) -> list[str]:
+    """One sentence per input with rows left out of this report (ignored, or records repeated in another file and
+    counted once), each naming its review list; and the run's warnings. Empty when nothing was left out."""
+    lists = {"intervensi": INTERVENSI_REVIEW_FILE, "verifikasi": KEBERADAAN_REVIEW_FILE}
+    notes = []
+    for name, kinds in summary.get("diabaikan", {}).items():
+        parts = [f"{angka(n)} {guards.JENIS_DIABAIKAN.get(k, k)}" for k, n in kinds.items() if n]
+        if parts:
+            notes.append(f"Data {name}: {', '.join(parts)} — tidak dipakai untuk laporan ini (daftar dengan file dan "
+                         f"barisnya: data/processed/{REVIEW_DIR}/{lists.get(name, '')}).")  # fmt: skip
+    for name, n in summary.get("catatan_ganda", {}).items():
+        if n:
+            notes.append(f"Data {name}: {angka(n)} catatan sama yang tertulis lagi di file lain (atau ditulis berbeda) "
+                         f"dihitung satu kali (data/processed/{REVIEW_DIR}/{REPEATED_RECORDS_FILE}).")  # fmt: skip
+    return notes
 
 
 def match_methods(padan: dict) -> pd.DataFrame:
@@ -812,10 +840,15 @@ def cases_section(data: dict, mask_pii: bool = True) -> str:
 
 def quality_section(data: dict) -> str:
     summary = data["summary"]
+    notes = "".join(f'<p class="catatan">{html.escape(n)}</p>' for n in ignored_notes(summary))
+    warnings = "".join(f'<p class="catatan"><strong>Peringatan:</strong> {html.escape(w)}</p>'
+                       for w in summary.get("peringatan", []))  # fmt: skip
     return (
         "<h3>Baris data yang dibaca</h3>"
-        + html_table(data_quality(summary), right=("Baris dibaca", "Duplikat dibuang", "Dikarantina"))
+        + html_table(data_quality(summary), right=("Baris dibaca", "Duplikat dibuang", "Dikarantina", "Diabaikan"))
         + '<p class="catatan">Baris yang dikarantina tercatat beserta alasannya di data/processed/karantina/.</p>'
+        + notes
+        + warnings
         + "<h3>Metode padu padan (seluruh kabupaten)</h3>"
         + html_table(match_methods(summary["padan"]), right=("Jiwa",))
     )

@@ -37,6 +37,8 @@ reports_dir = "reports"
 report_date = "2024-11-06"
 kode_kabupaten = "35.17"
 kunci_dir = "data/kunci"
+register = "p3ke"  # register padu padan (02_match): p3ke atau dtsen; dengan dtsen, data DTSEN wajib ada
+terima_data_berkurang = False  # True: terima SK/register yang berkurang > 10 % dibanding run sebelumnya
 
 # %%
 from pathlib import Path
@@ -49,7 +51,7 @@ RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 # %% [markdown]
 # ## Membaca dan membersihkan semua input
 #
-# P3KE (±650 ribu baris dalam 21 file) dibaca dengan dua proses paralel.
+# P3KE (±650 ribu baris dalam 21 file) dibaca dengan dua proses paralel. Sebelum satu file pun ditulis, seluruh run diperiksa: SK atau register tanpa satu orang pun, orang SK yang kecamatan/desanya tidak dikenal, atau SK/register yang berkurang lebih dari 10 % dibanding run sebelumnya menghentikan run dengan pesan yang menyebut file, baris dan perbaikannya; data olahan terakhir tetap utuh (aturannya di `data/raw/README.md`).
 #
 # `id_sasaran` adalah nama samaran berkunci (HMAC) dari NIK: kuncinya ada di folder kunci (`kunci_dir`, bawaan `data/kunci/`, tidak pernah masuk git). Pada run pertama kunci dibuat dan lokasinya dicetak di bawah: **simpan cadangannya**. Bila data olahan dibuat dengan kunci lain, atau kuncinya hilang, pembersihan berhenti dengan pesan yang jelas, bukan mengganti semua id diam-diam (lihat `docs/data_protection.md`).
 
@@ -59,7 +61,8 @@ import pandas as pd
 from helpers import cleaning
 
 pd.set_option("display.max_colwidth", 200)
-hasil = cleaning.clean_all(RAW, PROCESSED, p["kode_kabupaten"], workers=2, kunci_dir=p["kunci_dir"])
+hasil = cleaning.clean_all(RAW, PROCESSED, p["kode_kabupaten"], workers=2, kunci_dir=p["kunci_dir"],
+                           register=p["register"], terima_data_berkurang=p["terima_data_berkurang"])
 
 # %% [markdown]
 # ## Keseimbangan baris per input
@@ -113,4 +116,4 @@ hasil.fixes_table()
 # Tabel olahan (Parquet) dan ringkasan pembersihan ada di folder data olahan; kamus datanya di `data/processed/README.md`.
 
 # %%
-sorted(f.name for f in PROCESSED.iterdir() if f.is_file())
+sorted(f.name for f in PROCESSED.iterdir() if f.is_file() and not f.name.startswith("."))

@@ -6,7 +6,11 @@ Generic on purpose; add fixtures for other modules below.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -109,7 +113,7 @@ def small_world() -> dict[str, list[dict]]:
          "Desa/Kelurahan": "Sumbermulyo"},
         {"No": "4", "NIK": "3.51706E+15", "Nama": "Kasiyem", "Kecamatan": "Jombang", "Desa/Kelurahan": "Kaliwungu"},
         {"No": "5", "NIK": None, "Nama": "Orang Lain Sekali", "Kecamatan": "Jombang", "Desa/Kelurahan": "Kaliwungu"},
-        {"No": "6", "NIK": n[12], "Nama": "Tak Dikenal", "Kecamatan": "Jogoroto", "Desa/Kelurahan": "Sumbermulya"},
+        {"No": "6", "NIK": n[12], "Nama": "Tak Dikenal", "Kecamatan": "Jogoroto", "Desa/Kelurahan": "Sumbermulyo"},
     ]  # fmt: skip
     intervensi = [
         {"NIK": n[1], "Nama": "Ahmad Sholeh", "OPD": "Dinsos", "Program": "PKH", "Tanggal Intervensi": "2024-05-01"},
@@ -220,3 +224,49 @@ def kabupaten_world(kode_kabupaten: str, families: int = 24) -> dict[str, list[d
                                    "Tanggal Intervensi": "2024-06-01"})  # fmt: skip
     verifikasi = [{"NIK": sk[0]["NIK"], "Status Keberadaan": "Ada", "Tanggal Verifikasi": "2024-11-01"}]
     return {"p3ke": p3ke, "p3ke_keluarga": keluarga, "sk": sk, "intervensi": intervensi, "verifikasi": verifikasi}
+
+
+# --------------------------------------------------------------------------- the command line in a new process
+
+
+def run_cli(*args: str, timeout: float = 1200) -> subprocess.CompletedProcess:
+    """``python -m helpers ARGS`` in a new process with this worktree's sources, as an analyst runs it."""
+    from helpers.config import ROOT
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, env=env,
+                          timeout=timeout, cwd=ROOT)  # fmt: skip
+
+
+def start_cli(*args: str) -> subprocess.Popen:
+    """:func:`run_cli` without waiting (stdout and stderr piped)."""
+    from helpers.config import ROOT
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-m", "helpers", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, cwd=ROOT)  # fmt: skip
+
+
+def pipeline_args(raw: Path, base: Path, report_date: str = "2024-11-06", *extra: str) -> list[str]:
+    """``pipeline`` arguments for raw data ``raw`` into ``base/processed`` and ``base/reports``, without the HTML
+    reports (the processed outputs and ``summary.json`` are what these runs compare)."""
+    return ["pipeline", "-p", "raw_dir", str(raw), "-p", "processed_dir", str(base / "processed"),
+            "-p", "reports_dir", str(base / "reports"), "-p", "report_date", report_date, "--tanpa-laporan", *extra]  # fmt: skip
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (hidden files and the read cache included), by relative path."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def demo_alone(demo_small, tmp_path_factory) -> dict:
+    """One pipeline run (``python -m helpers pipeline --tanpa-laporan``) of the small demo, alone on its processed
+    folder: ``{"raw", "base", "processed", "summary"}``. Tests copy it; they never change it."""
+    base = tmp_path_factory.mktemp("sendiri")
+    done = run_cli(*pipeline_args(demo_small["raw"], base))
+    assert done.returncode == 0, done.stderr[-3000:]
+    processed = base / "processed"
+    summary = json.loads((processed / "summary.json").read_text(encoding="utf-8"))
+    return {"raw": demo_small["raw"], "base": base, "processed": processed, "summary": summary}

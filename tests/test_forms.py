@@ -519,3 +519,22 @@ def pdf_pages(pdf: Path) -> list[str]:
     from pypdf import PdfReader
 
     return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def test_a_cell_longer_than_excel_keeps_is_cut_with_a_review_row(tmp_path, status_sasaran):
+    status = status_sasaran.copy()
+    person = status.index[status["status_desil"] == "masih_desil1"][0]
+    status.loc[person, "alamat"] = "Dusun Krajan RT 001 RW 002, " * 1500 + "Jombang"  # pasted again and again
+    with pytest.warns(UserWarning, match=r"1 sel lebih panjang dari batas Excel \(32\.767 karakter\)"):
+        paths = forms.write_forms(status, tmp_path, REPORT, kecamatan=status.loc[person, "kode_kecamatan"],
+                                  progress=False)  # fmt: skip
+    sheet = form_sheet(paths[0])
+    column = forms.col("Alamat") + 1
+    cells = next(sheet.iter_cols(min_col=column, max_col=column, min_row=HEADER + 1, values_only=True))
+    longest = max(cells, key=lambda v: len(v or ""))
+    assert len(longest) == forms.EXCEL_CELL_LIMIT and longest.endswith(f"lihat {forms.CUT_CELLS_FILE}]")
+    assert "teks asli 42.007 karakter" in longest
+    listed = pd.read_csv(tmp_path / forms.CUT_CELLS_FILE, dtype=str, encoding="utf-8-sig")
+    assert listed[["nik", "kolom", "panjang_asli"]].values.tolist() == [[status.loc[person, "nik"], "Alamat", "42007"]]
+    row = int(listed["no"].iloc[0])
+    assert sheet.cell(HEADER + row, forms.col("NIK") + 1).value == status.loc[person, "nik"]

@@ -166,3 +166,32 @@ def test_csv_read_by_arrow_equals_python_csv_and_ragged_files_lose_no_row(tmp_pa
     # a title line above the header and a row with one cell too many: every row is still read
     path.write_text("DATA INTERVENSI 2024\n" + text.replace("BPNT;01/06/2024", "BPNT;01/06/2024;lebih"))
     assert len(readers.read_file(path, contract.INTERVENSI)) == 3
+
+
+def test_a_staged_cache_changes_nothing_until_committed(tmp_path):
+    folder = tmp_path / "intervensi"
+    folder.mkdir()
+    for name, nik in (("a.csv", "3517061203850001"), ("b.csv", "3517061203850002")):
+        (folder / name).write_text(f"NIK;Nama;OPD;Program;Tanggal Intervensi\n{nik};Siti;Dinsos;PKH;2024-05-01\n")
+    cache = tmp_path / "cache"
+    readers.read_input_sheets(tmp_path, contract.INTERVENSI, cache_dir=cache)
+    before = {p: p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+    (folder / "b.csv").write_text("NIK;Nama;OPD;Program;Tanggal Intervensi\n3517061203850009;Budi;Dinsos;PKH;2024-06-01\n")
+    staged = readers.ReadCache.staged(cache)
+    again = readers.read_input_sheets(tmp_path, contract.INTERVENSI, cache_dir=staged)[0]
+    assert list(again["nik"]) == ["3517061203850001", "3517061203850009"]
+    staged.discard()  # a refused run: the cache is exactly as it was
+    assert {p: p.read_bytes() for p in cache.rglob("*") if p.is_file()} == before
+    staged = readers.ReadCache.staged(cache)
+    readers.read_input_sheets(tmp_path, contract.INTERVENSI, cache_dir=staged)
+    staged.commit()  # a run that passed: the new reading in place, the old one of b.csv gone, no staging left
+    assert len(list((cache / "intervensi").glob("*.parquet"))) == 2
+    assert sum(p in before for p in cache.rglob("*") if p.is_file()) == 2  # a.csv's reading and notes kept
+    assert not list(cache.glob(f"{readers.STAGING_PREFIX}*"))
+    fresh = readers.ReadCache.staged(cache)
+    (folder / "a.csv").unlink()
+    (folder / "b.csv").unlink()
+    readers.read_input_sheets(tmp_path, contract.INTERVENSI, cache_dir=fresh)  # optional input, now absent
+    assert (cache / "intervensi").exists()
+    fresh.commit()
+    assert not (cache / "intervensi").exists()

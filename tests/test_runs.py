@@ -99,7 +99,14 @@ def test_matching_killed_while_writing_is_refused(base, monkeypatch):
 
 def test_matching_refuses_an_unfinished_cleaning(base, monkeypatch):
     processed = base / "processed"
-    monkeypatch.setattr(outputs, "write_json", lambda data, path: (_ for _ in ()).throw(KeyboardInterrupt()))
+    real = outputs.write_json
+
+    def crash_on_ringkasan(data, path):  # killed while writing its outputs (after the tables)
+        if path.name == cleaning.RINGKASAN_FILE:
+            raise KeyboardInterrupt
+        return real(data, path)
+
+    monkeypatch.setattr(outputs, "write_json", crash_on_ringkasan)
     with pytest.raises(KeyboardInterrupt):
         cleaning.clean_all(base / "raw", processed)
     monkeypatch.undo()

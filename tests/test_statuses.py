@@ -168,7 +168,8 @@ def test_summary_keys_and_partition(processed):
     assert set(summary) == {
         "tanggal_laporan", "sasaran_sk", "padan", "keluar_desil1", "masih_desil1", "intervensi_optimal",
         "intervensi_belum_optimal", "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal",
-        "baris_masuk", "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran", "putaran_berikutnya",
+        "baris_masuk", "baris_karantina", "baris_duplikat", "catatan_ganda", "diabaikan", "tanggal_catatan_terbaru",
+        "peringatan", "per_kecamatan", "per_putaran", "putaran_berikutnya",
     }  # fmt: skip
     assert summary["padan"] == {"nik": 6, "probabilistik": 1, "keputusan_manual": 0, "tinjau_manual": 0, "tidak_padan": 1}
     assert sum(summary["padan"].values()) == summary["sasaran_sk"] == 8

@@ -1,8 +1,9 @@
 """The one command-line entry: ``python -m helpers pipeline|reports|forms|demo|provinsi|benchmark [...]``.
 
 Each command's module keeps a ``main(argv)`` (so ``python -m helpers pipeline`` and friends still work) and
-runs its work through :func:`guarded`, the single place where bad input becomes an Indonesian message and
-an exit code instead of a traceback.
+runs its work through :func:`guarded`, the single place where bad input or a fault of the machine becomes an
+Indonesian message and an exit code instead of a traceback: 0 success, 2 bad input or a bad parameter (also
+raised inside a notebook), 1 a fault of the machine (no permission, disk full) or a notebook that failed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Callable
 
 from helpers import params as params_mod
-from helpers.errors import InputError, NotebookFailed
+from helpers.errors import InputError, NotebookFailed, describe_os_error
 
 #: command -> (module with ``main(argv)``, description)
 COMMANDS = {
@@ -38,15 +39,20 @@ def parser(prog: str, description: str, with_params: bool = True) -> argparse.Ar
 
 
 def guarded(action: Callable[[], str | None]) -> int:
-    """Run ``action``; print its closing message. Bad input or a failed notebook: the Indonesian message on
-    stderr and a non-zero exit code, no traceback."""
+    """Run ``action``; print its closing message. Bad input (:class:`InputError`, also from inside a notebook):
+    the Indonesian message on stderr and exit code 2. A failed notebook or a fault of the machine (an
+    :class:`OSError`: no permission, disk full), the message naming the file and what to do, and exit code 1.
+    No traceback."""
     try:
         message = action()
-    except InputError as exc:
+    except InputError as exc:  # NotebookInputError included
         print(f"\nGAGAL: {exc}", file=sys.stderr)
         return BAD_INPUT
     except NotebookFailed as exc:
         print(f"\nGAGAL: {exc}", file=sys.stderr)
+        return FAILED
+    except OSError as exc:
+        print(f"\nGAGAL: {describe_os_error(exc)}", file=sys.stderr)
         return FAILED
     if message:
         print(message)

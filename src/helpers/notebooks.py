@@ -21,7 +21,7 @@ from jupyter_client.manager import KernelManager
 from nbconvert import HTMLExporter
 
 from helpers.config import NOTEBOOKS_DIR
-from helpers.errors import InputError, NotebookFailed
+from helpers.errors import OS_ERROR_NAMES, InputError, NotebookFailed, describe_fault_text, notebook_failure
 from helpers.kernels import KERNEL, KERNEL_ARGUMENTS
 
 #: papermill errors that come from a kernel that failed to start; worth one retry.
@@ -36,6 +36,8 @@ def _describe_failure(name: str, exc: pm.PapermillExecutionError) -> str:
     cell = f"sel ke-{exc.exec_count}" if exc.exec_count else f"sel indeks {exc.cell_index}"
     if exc.ename == "InputError":
         return f"Notebook {name} berhenti di {cell}:\n{exc.evalue}"
+    if exc.ename in OS_ERROR_NAMES:  # a fault of the machine: which file, what to do
+        return f"Notebook {name} gagal di {cell}: {describe_fault_text(exc.ename, exc.evalue)}"
     return f"Notebook {name} gagal di {cell}: {exc.ename}: {exc.evalue}"
 
 
@@ -95,7 +97,7 @@ def run_notebook(
             except pm.PapermillExecutionError as exc:
                 if failed_dir is not None and partial.is_file():
                     render_failed(partial, failed_dir)
-                raise NotebookFailed(_describe_failure(name, exc)) from None
+                raise notebook_failure(_describe_failure(name, exc), exc.ename) from None
             except Exception as exc:  # kernel start problems: retry once
                 if attempt == 2 or not any(s in repr(exc) for s in _RETRYABLE):
                     raise NotebookFailed(f"Notebook {name} tidak dapat dijalankan: {type(exc).__name__}: {exc}") from None

@@ -125,11 +125,13 @@ PARAMETERS: tuple[Parameter, ...] = (
               "folder kunci (rahasia, di luar git): kunci id_sasaran dan kata sandi formulir; simpan cadangannya",
               (CLEAN,)),
     Parameter("register", P3KE, _choice(REGISTERS),
-              "register sasaran yang dipadankan dengan SK: `p3ke` (P3KE 2024) atau `dtsen`", (MATCH,)),
+              "register sasaran yang dipadankan dengan SK: `p3ke` (P3KE 2024) atau `dtsen`", (CLEAN, MATCH)),
     Parameter("desil_dtsen", DESIL_DTSEN[0], _choice(DESIL_DTSEN),
               "desil DTSEN yang dipakai: `kabupaten`, `provinsi` atau `nasional`", (MATCH,)),
     Parameter("mesin_padan", MESIN_PADAN[0], _choice(MESIN_PADAN),
               "mesin penilai model padu padan: `duckdb` atau `spark` (hasil sama)", (MATCH,)),
+    Parameter("terima_data_berkurang", False, _flag,
+              "true: terima SK atau register yang berkurang lebih dari 10 % dibanding run sebelumnya", (CLEAN,)),
 )  # fmt: skip
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 #: Every parameter's default as written in a notebook (paths relative to the repository root).

@@ -7,10 +7,15 @@ the notebook and cell that failed.
 
 While one notebook runs, the kernel of the next one starts and imports that notebook's modules
 (:data:`WARM_UP`), so a notebook never waits for its kernel.
+
+A run holds the lock of its processed folder from start to end (:mod:`helpers.lock`): a second run on the same
+folder refuses at once. It ends with one line per input (rows read, quarantined, duplicated, ignored) and the
+warnings of ``summary.json`` (:func:`helpers.guards.closing_lines`).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import time
@@ -19,9 +24,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from helpers import catalog, cli
+from helpers import catalog, cli, guards, lock
 from helpers import params as params_mod
 from helpers import workers as helpers_workers
+from helpers.errors import InputError
 from helpers.kernels import start_kernel, stop_kernel
 
 #: Notebooks in order, with the parameters each receives (declared in :mod:`helpers.params`).
@@ -69,9 +75,31 @@ def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] |
     """Run every step for resolved ``parameters``; return the report folder. ``timings``, when given, receives
     the seconds of each notebook and of the reports (``laporan``).
 
+    Holds the lock of ``processed_dir`` throughout (:func:`helpers.lock.hold`: another run on it refuses at once
+    with an :class:`InputError`). A missing raw folder is refused before anything starts.
+
     Nothing waits that need not: the kernel of each notebook starts while the one before runs; the report
     workers' server imports from the start, and the report workers start and warm up (in a thread of this
     process, which only waits for the kernels) once the cleaning is done."""
+    raw_dir = Path(parameters["raw_dir"])
+    if not raw_dir.is_dir():
+        raise InputError(
+            f"Folder data mentah {raw_dir} tidak ada. Periksa parameter raw_dir (bawaan: data/raw) atau letakkan file "
+            "mentah di sana sesuai data/raw/README.md. Tidak ada yang diubah."
+        )
+    with lock.hold(parameters["processed_dir"]):
+        return _run(parameters, with_reports, timings)
+
+
+def closing_lines(parameters: dict) -> list[str]:
+    """The last lines a run prints (:func:`helpers.guards.closing_lines`), from its ``summary.json``."""
+    summary = catalog.SUMMARY.at(parameters["processed_dir"])
+    if not summary.is_file():
+        return []
+    return guards.closing_lines(json.loads(summary.read_text(encoding="utf-8")), Path(parameters["processed_dir"]))
+
+
+def _run(parameters: dict, with_reports: bool, timings: dict[str, float] | None) -> Path:
     out_dir = params_mod.report_dir(parameters)
     timings = {} if timings is None else timings
     names = [name for name, _ in STEPS]
@@ -116,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     def action() -> str:
-        out_dir = run(params_mod.resolve(args.params, args.parameter), with_reports=not args.tanpa_laporan)
-        return f"Selesai. Hasil di {out_dir}"
+        parameters = params_mod.resolve(args.params, args.parameter)
+        out_dir = run(parameters, with_reports=not args.tanpa_laporan)
+        return "\n".join([*closing_lines(parameters), f"Selesai. Hasil di {out_dir}"])
 
     return cli.guarded(action)
 

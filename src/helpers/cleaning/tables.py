@@ -12,6 +12,12 @@ Every input goes through the same steps (:func:`clean_input`):
    and for each source file and sheet.
 
 Before step 3, footer rows (totals, an SK's signature block; :mod:`helpers.cleaning.footers`) are quarantined.
+After step 5, an intervention record that repeats an earlier one once normalised (same NIK, programme, date,
+strategy and OPD status, e.g. the same record in two OPD files written differently) is a duplicate too, listed in
+``tinjau/intervensi_ganda.csv``.
+
+:func:`clean_all` checks the whole run (:mod:`helpers.guards`) before it writes anything: a run refused on bad
+input leaves every processed file, and the read cache, as they were.
 
 All normalisers work on the unique values of a column and map the result back, so that the 650k-row P3KE
 is cleaned without a Python loop over its rows.
@@ -31,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import catalog, keys, runs
+from helpers import catalog, guards, keys, runs
 from helpers import workers as helpers_workers
 from helpers.cleaning import ids
 from helpers.cleaning import nik as nikmod
@@ -40,9 +46,9 @@ from helpers.config import KODE_KABUPATEN
 from helpers.dates import DATE_DTYPE, parse_date_text
 from helpers.errors import InputError
 from helpers.reading.contract import COLUMN_NAMES, INPUTS, InputSpec
-from helpers.reading.readers import SOURCE_FILE, SOURCE_ROW, SheetNote, header_key, read_input_sheets
+from helpers.reading.readers import SOURCE_FILE, SOURCE_ROW, ReadCache, SheetNote, header_key, read_input_sheets
 from helpers.reference import wilayah
-from helpers.vocabulary import STRATEGI
+from helpers.vocabulary import P3KE, STRATEGI
 
 #: Processed table name of each input (``karantina/<input>.csv`` keeps the input name).
 TABLE_NAMES = {
@@ -467,6 +473,8 @@ class Cleaned:
     data: pd.DataFrame
     alasan: pd.Series
     perbaikan: dict[str, Any] = field(default_factory=dict)
+    #: Rows naming a person that cannot be placed in a kecamatan/desa (SK: they stop the run, :mod:`helpers.guards`).
+    tidak_tertempatkan: pd.Series | None = None
 
 
 def _nik_fixes(status: pd.Series, prefix: str = "nik") -> dict[str, int]:
@@ -699,7 +707,8 @@ def clean_sk(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN, key: bytes
     alasan = reasons.result()
     data.insert(0, "id_sasaran", ids.assign_ids(data, alasan.isna(), key))
     perbaikan["id_sasaran_bentrok"] = int(ids.base_of(data["id_sasaran"][alasan.isna()]).duplicated().sum())
-    return Cleaned(data, alasan, perbaikan)
+    someone = raw["nik"].notna() | nama.notna()
+    return Cleaned(data, alasan, perbaikan, tidak_tertempatkan=regions["alasan_wilayah"].notna() & someone)
 
 
 def _usable_nik(raw: pd.DataFrame, reasons: Reasons, perbaikan: dict) -> pd.DataFrame:
@@ -941,6 +950,10 @@ class CleanedInput:
     selisih_jumlah: list[dict[str, Any]] = field(default_factory=list)
     #: Positions (in the frame read) of the footer rows: totals, signature block.
     baris_kaki: pd.Index = field(default_factory=pd.Index)
+    #: Rows naming a person without a resolvable kecamatan/desa (SK): raw ``kecamatan``, ``desa``, source, ``alasan``.
+    tidak_tertempatkan: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Records repeating an earlier one once normalised (intervensi; counted in ``baris_duplikat``), for review.
+    ganda: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def baris_bersih(self) -> int:
@@ -1033,6 +1046,46 @@ def _per_source(raw: pd.DataFrame, fate: pd.Series) -> dict[str, dict[str, int]]
     return out
 
 
+#: Columns that make two cleaned rows the same record (``program`` compared ignoring case); only for these inputs.
+RECORD_KEYS = {"intervensi": ("nik", "program", "tanggal_intervensi", "strategi", "status_opd")}
+REPEATED_COLUMNS = ["nik_tersamar", "opd", "program", "tanggal_intervensi", "sumber_file", "baris_sumber",
+                    "sama_dengan", "alasan"]  # fmt: skip
+
+
+def repeated_records(name: str, data: pd.DataFrame, sources: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """(mask of rows of ``data`` repeating an earlier row's record (:data:`RECORD_KEYS`), their review list).
+
+    ``data``: the cleaned rows kept so far, in reading order; ``sources``: their ``sumber_file`` and
+    ``baris_sumber``. The first row of a record is kept; each repeat is listed with the row it repeats."""
+    keys = RECORD_KEYS.get(name)
+    if keys is None or data.empty:
+        return pd.Series(False, index=data.index), pd.DataFrame(columns=REPEATED_COLUMNS)
+    frame = data[list(keys)].copy()
+    frame["program"] = frame["program"].str.casefold()
+    record = pd.util.hash_pandas_object(frame, index=False)  # one value per record; missing values equal each other
+    repeat = record.duplicated(keep="first")
+    if not repeat.any():
+        return repeat, pd.DataFrame(columns=REPEATED_COLUMNS)
+    first = frame.index.to_series().groupby(record.to_numpy(), sort=False).transform("first")
+    where = sources[SOURCE_FILE].astype(str) + " baris " + sources[SOURCE_ROW].astype(str)
+    rows = data[repeat]
+    listed = pd.DataFrame(
+        {
+            "nik_tersamar": nikmod.mask_series(rows["nik"]),
+            "opd": rows["opd"],
+            "program": rows["program"],
+            "tanggal_intervensi": pd.to_datetime(rows["tanggal_intervensi"]).dt.strftime("%Y-%m-%d"),
+            "sumber_file": sources.loc[repeat[repeat].index, SOURCE_FILE].astype("string"),
+            "baris_sumber": sources.loc[repeat[repeat].index, SOURCE_ROW].astype("Int64"),
+            "sama_dengan": first[repeat].map(where).astype("string"),
+        }
+    )
+    listed["alasan"] = ("Catatan intervensi yang sama (NIK, program, tanggal, strategi dan status sama) sudah ada di "
+                        + listed["sama_dengan"] + ": dihitung satu kali. Bila memang dua kali diterima, bedakan "
+                        "tanggalnya di file sumber.")  # fmt: skip
+    return repeat, listed[REPEATED_COLUMNS].reset_index(drop=True)
+
+
 def clean_frame(
     raw: pd.DataFrame,
     spec: InputSpec,
@@ -1057,29 +1110,41 @@ def clean_frame(
     cleaner = CLEANERS[spec.name]
     cleaned = cleaner(unique, kode_kabupaten, key) if cleaner is clean_sk else cleaner(unique, kode_kabupaten)
     rejected = cleaned.alasan.notna()
+    repeat, ganda = repeated_records(spec.name, cleaned.data[~rejected], unique.loc[~rejected, list(SOURCE_COLUMNS)])
+    repeat = repeat.reindex(unique.index, fill_value=False).astype(bool)
     table_name = TABLE_NAMES[spec.name]
-    kept = cleaned.data[~rejected].copy()
-    kept[SOURCE_FILE] = unique.loc[~rejected, SOURCE_FILE].astype("string")
-    kept[SOURCE_ROW] = unique.loc[~rejected, SOURCE_ROW].astype("Int64")
+    keep = ~rejected & ~repeat
+    kept = cleaned.data[keep].copy()
+    kept[SOURCE_FILE] = unique.loc[keep, SOURCE_FILE].astype("string")
+    kept[SOURCE_ROW] = unique.loc[keep, SOURCE_ROW].astype("Int64")
     kept = validate(table_name, kept.reset_index(drop=True))
     alasan = pd.concat([footer.dropna(), cleaned.alasan[rejected]]).sort_index()
     fate = pd.Series("baris_karantina", index=raw.index)
     fate[duplicated[duplicated].index] = "baris_duplikat"
-    fate[unique.index[~rejected.to_numpy()]] = "baris_bersih"
+    fate[unique.index[repeat.to_numpy()]] = "baris_duplikat"
+    fate[unique.index[keep.to_numpy()]] = "baris_bersih"
     perbaikan = {**cleaned.perbaikan, "baris_kaki_tabel": int(footer.notna().sum())}
+    if spec.name in RECORD_KEYS:
+        perbaikan["catatan_ganda"] = int(repeat.sum())
+    unplaced = pd.DataFrame()
+    if cleaned.tidak_tertempatkan is not None:
+        rows = cleaned.tidak_tertempatkan[cleaned.tidak_tertempatkan].index
+        unplaced = unique.loc[rows, ["kecamatan", "desa", *SOURCE_COLUMNS]].assign(alasan=cleaned.alasan[rows])
     result = CleanedInput(
         name=spec.name,
         table=table_name,
         data=kept,
         karantina=karantina_frame(raw.loc[alasan.index], alasan, spec),
         baris_masuk=len(raw),
-        baris_duplikat=int(duplicated.sum()),
+        baris_duplikat=int(duplicated.sum() + repeat.sum()),
         perbaikan=perbaikan,
         contoh_nik=_nik_examples(unique, cleaned.data),
         per_sumber=_per_source(raw, fate),
         lembar=list(lembar or []),
         selisih_jumlah=mismatches,
         baris_kaki=footer.index[footer.notna()],
+        tidak_tertempatkan=unplaced.reset_index(drop=True),
+        ganda=ganda,
     )
     result.check_conservation()
     return result
@@ -1091,7 +1156,7 @@ def clean_input(
     kode_kabupaten: str = KODE_KABUPATEN,
     workers: int = 1,
     progress: bool = False,
-    cache_dir: Path | None = None,
+    cache_dir: Path | ReadCache | None = None,
     key: bytes | None = None,
     kunci_dir: Path | None = None,
 ) -> tuple[CleanedInput, pd.DataFrame]:
@@ -1216,6 +1281,8 @@ def write_outputs(result: CleaningResult) -> None:
         written.append(catalog.write(catalog.KARANTINA, c.karantina, out, input=name))
     collisions = nikmod.mask_frame(ids.collisions(result.inputs["sk"].data))
     written.append(catalog.write(catalog.ID_BENTROK, collisions, out))
+    for name in RECORD_KEYS:
+        written.append(catalog.write(catalog.INTERVENSI_GANDA, nikmod.mask_frame(result.inputs[name].ganda), out))
     written.append(catalog.write(catalog.RINGKASAN, result.ringkasan(), out))
     written.append(catalog.write(catalog.PADAN_NAIF, {"run_id": result.run_id, **_plain(result.padan_naif)}, out))
     runs.finish_step(out, runs.CLEAN_STEP, result.run_id, written)
@@ -1243,12 +1310,13 @@ def _clean_inputs(
     raw_dir: Path,
     names: list[str],
     kode_kabupaten: str,
-    cache_dir: Path | None,
+    cache_dir: ReadCache | None,
     key: bytes,
     kunci_dir: Path,
     record: bool = True,
 ) -> tuple[dict[str, tuple[CleanedInput, pd.DataFrame]], list[str]]:
     """:func:`clean_input` for each named input, and (``record``) the text of the warnings raised meanwhile."""
+    wilayah.use_user_aliases(raw_dir)  # in a worker process too
     with warnings.catch_warnings(record=record) as caught:
         if record:
             warnings.simplefilter("always", UserWarning)
@@ -1267,46 +1335,66 @@ def clean_all(
     progress: bool = False,
     write: bool = True,
     kunci_dir: str | Path | None = None,
+    register: str = P3KE,
+    terima_data_berkurang: bool = False,
 ) -> CleaningResult:
     """Clean every input of the contract and write the processed tables, under a new run id
     (:mod:`helpers.runs`; ``result.run_id``) that the matching step carries forward. With ``write``, raw files
-    whose content has not changed since the last run are taken from ``<processed_dir>/_cache/``.
+    whose content has not changed since the last run are taken from ``<processed_dir>/_cache/``. Region names are
+    also resolved with the analyst's ``<raw_dir>/alias_wilayah.csv`` (:func:`helpers.reference.wilayah.use_user_aliases`).
 
     ``kunci_dir`` (default: the parameter's default, ``data/kunci/``): the key folder. ``id_sasaran`` is keyed by
     its secret key (created on the first run), whose fingerprint is recorded in ``run.json``; a verification
-    form returned still encrypted is opened with its password from there (:mod:`helpers.keys`).
+    form returned still encrypted is opened with its password from there (:mod:`helpers.keys`). Region names are
+    also resolved with the analyst's ``<raw_dir>/alias_wilayah.csv`` (:func:`helpers.reference.wilayah.use_user_aliases`).
 
-    Raises :class:`InputError` (Indonesian message) for a missing required column or input, an unreadable or
-    empty file, a file of another kabupaten, an encrypted workbook without a known password, or processed
-    outputs made under another key (or without a key where outputs exist); :class:`ConservationError` if rows
-    were lost (a bug).
+    Before anything is written, the run is checked as a whole (:func:`helpers.guards.check_cleaning`: an SK or a
+    register without anyone, SK people without a kecamatan/desa, an SK or register much smaller than in the last run
+    unless ``terima_data_berkurang``; ``register``: the register the matching will use). A refused run changes
+    nothing in ``processed_dir``, the read cache included.
+
+    Raises :class:`InputError` (Indonesian message) for a missing raw folder, a missing required column or input,
+    an unreadable or empty file, a file of another kabupaten, an encrypted workbook without a known password,
+    processed outputs made under another key (or without a key where outputs exist), or a refused run;
+    :class:`ConservationError` if rows were lost (a bug).
     """
     raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise InputError(
+            f"Folder data mentah {raw_dir} tidak ada. Periksa parameter raw_dir (bawaan: data/raw) atau letakkan file "
+            "mentah di sana sesuai data/raw/README.md. Tidak ada data olahan yang diubah."
+        )
+    wilayah.use_user_aliases(raw_dir)
     kunci_dir = Path(kunci_dir) if kunci_dir else keys.default_dir()
     key = keys.key_for_run(kunci_dir, processed_dir)  # before any work: never renumber silently
-    cache_dir = catalog.READ_CACHE.at(processed_dir) if write else None
+    cache = ReadCache.staged(catalog.READ_CACHE.at(processed_dir)) if write else None
     others = [name for name in INPUTS if name != "p3ke"]
     done: dict[str, tuple[CleanedInput, pd.DataFrame]] = {}
-    if workers > 1:  # the other inputs in a worker process while this one cleans the large P3KE register
-        with helpers_workers.pool(1, preload=[__name__]) as pool:
-            later = pool.submit(_clean_inputs, raw_dir, others, kode_kabupaten, cache_dir, key, kunci_dir)
-            done["p3ke"] = clean_input(
-                raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache_dir, kunci_dir=kunci_dir
-            )
-            cleaned, caught = later.result()
-        done.update(cleaned)
-        for message in caught:  # the worker's warnings (sheets not read), shown here
-            warnings.warn(message, UserWarning, stacklevel=2)
-    else:
-        done["p3ke"] = clean_input(
-            raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache_dir, kunci_dir=kunci_dir
-        )
-        done.update(_clean_inputs(raw_dir, others, kode_kabupaten, cache_dir, key, kunci_dir, record=False)[0])
-    results = {name: done[name][0] for name in INPUTS}
-    result = CleaningResult(
-        results, Path(processed_dir), naive_nik_join(done["sk"][1], done["p3ke"][1]), sidik_kunci=keys.fingerprint(key)
-    )
+    try:
+        if workers > 1:  # the other inputs in a worker process while this one cleans the large P3KE register
+            with helpers_workers.pool(1, preload=[__name__]) as pool:
+                later = pool.submit(_clean_inputs, raw_dir, others, kode_kabupaten, cache, key, kunci_dir)
+                done["p3ke"] = clean_input(
+                    raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache, kunci_dir=kunci_dir
+                )
+                cleaned, caught = later.result()
+            done.update(cleaned)
+            for message in caught:  # the worker's warnings (sheets not read), shown here
+                warnings.warn(message, UserWarning, stacklevel=2)
+        else:
+            done["p3ke"] = clean_input(raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache,
+                                       kunci_dir=kunci_dir)  # fmt: skip
+            done.update(_clean_inputs(raw_dir, others, kode_kabupaten, cache, key, kunci_dir, record=False)[0])
+        results = {name: done[name][0] for name in INPUTS}
+        result = CleaningResult(results, Path(processed_dir), naive_nik_join(done["sk"][1], done["p3ke"][1]),
+                                sidik_kunci=keys.fingerprint(key))  # fmt: skip
+        guards.check_cleaning(result, raw_dir, register, terima_data_berkurang, kode_kabupaten)
+    except BaseException:
+        if cache is not None:
+            cache.discard()
+        raise
     if write:
+        cache.commit()
         write_outputs(result)
     return result
 

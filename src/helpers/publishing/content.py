@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
-from helpers import catalog
+from helpers import catalog, guards  # noqa: E402
 from helpers import vocabulary as v  # noqa: E402
 from helpers.cleaning.nik import mask_series  # noqa: E402
 from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN  # noqa: E402
@@ -469,14 +469,33 @@ def cases_needing_action(status: pd.DataFrame, mask_pii: bool = True) -> pd.Data
 
 def data_quality(summary: dict) -> pd.DataFrame:
     inputs = list(summary["baris_masuk"])
+    ignored = summary.get("diabaikan", {})
     return pd.DataFrame(
         {
             "Data": inputs,
             "Baris dibaca": [angka(summary["baris_masuk"][i]) for i in inputs],
             "Duplikat dibuang": [angka(summary["baris_duplikat"].get(i, 0)) for i in inputs],
             "Dikarantina": [angka(summary["baris_karantina"].get(i, 0)) for i in inputs],
+            "Diabaikan": [angka(guards.ignored_total(ignored.get(i, {}))) for i in inputs],
         }
     )
+
+
+def ignored_notes(summary: dict) -> list[str]:
+    """One sentence per input with rows left out of this report (ignored, or records repeated in another file and
+    counted once), each naming its review list; and the run's warnings. Empty when nothing was left out."""
+    lists = {"intervensi": catalog.INTERVENSI_MASALAH.path, "verifikasi": catalog.KEBERADAAN_MASALAH.path}
+    notes = []
+    for name, kinds in summary.get("diabaikan", {}).items():
+        parts = [f"{angka(n)} {guards.JENIS_DIABAIKAN.get(k, k)}" for k, n in kinds.items() if n]
+        if parts:
+            notes.append(f"Data {name}: {', '.join(parts)} — tidak dipakai untuk laporan ini (daftar dengan file dan "
+                         f"barisnya: data/processed/{lists.get(name, '')}).")  # fmt: skip
+    for name, n in summary.get("catatan_ganda", {}).items():
+        if n:
+            notes.append(f"Data {name}: {angka(n)} catatan sama yang tertulis lagi di file lain (atau ditulis berbeda) "
+                         f"dihitung satu kali (data/processed/{catalog.INTERVENSI_GANDA.path}).")  # fmt: skip
+    return notes
 
 
 def match_methods(padan: dict) -> pd.DataFrame:
@@ -825,10 +844,15 @@ def cases_section(data: dict, mask_pii: bool = True) -> str:
 
 def quality_section(data: dict) -> str:
     summary = data["summary"]
+    notes = "".join(f'<p class="catatan">{html.escape(n)}</p>' for n in ignored_notes(summary))
+    warnings = "".join(f'<p class="catatan"><strong>Peringatan:</strong> {html.escape(w)}</p>'
+                       for w in summary.get("peringatan", []))  # fmt: skip
     return (
         "<h3>Baris data yang dibaca</h3>"
-        + html_table(data_quality(summary), right=("Baris dibaca", "Duplikat dibuang", "Dikarantina"))
+        + html_table(data_quality(summary), right=("Baris dibaca", "Duplikat dibuang", "Dikarantina", "Diabaikan"))
         + '<p class="catatan">Baris yang dikarantina tercatat beserta alasannya di data/processed/karantina/.</p>'
+        + notes
+        + warnings
         + "<h3>Metode padu padan (seluruh kabupaten)</h3>"
         + html_table(match_methods(summary["padan"]), right=("Jiwa",))
     )

@@ -38,7 +38,7 @@ import xlsxwriter
 from babel.dates import format_date
 from tqdm import tqdm
 
-from helpers import catalog, cli, keys, runs
+from helpers import catalog, cli, keys, lock, outputs, runs
 from helpers import params as run_params
 from helpers.config import KODE_KABUPATEN, NAMA_KABUPATEN
 from helpers.dates import dmy, to_date
@@ -166,6 +166,35 @@ def form_rows(status_sasaran: pd.DataFrame) -> pd.DataFrame:
     )
     rows = rows.sort_values(["kode_kecamatan", "Desa/Kelurahan", "Nama", "NIK"], kind="stable", ignore_index=True)
     return rows
+
+
+#: Excel keeps at most this many characters in one cell; longer text is cut (:func:`cut_long_cells`).
+EXCEL_CELL_LIMIT = 32_767
+#: Review list of the cells cut to :data:`EXCEL_CELL_LIMIT`, written beside the forms when any was cut.
+CUT_CELLS_FILE = "sel_terpotong.csv"
+
+
+def _thousands(n: int) -> str:
+    return f"{int(n):,}".replace(",", ".")
+
+
+def cut_long_cells(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``rows`` (:func:`form_rows`) with every text longer than Excel keeps cut to :data:`EXCEL_CELL_LIMIT`
+    characters, ending with a visible note; and one review row per cut cell (kecamatan, form row number, NIK, name,
+    column, original length), for :data:`CUT_CELLS_FILE`."""
+    rows = rows.copy()
+    number = rows.groupby("kode_kecamatan", sort=False).cumcount() + 1  # the form's "No" within its kecamatan
+    cut = []
+    for column in [c.header for c in COLUMNS if c.header in rows.columns]:
+        lengths = rows[column].map(lambda t: len(t) if isinstance(t, str) else 0)
+        for index in lengths.index[lengths > EXCEL_CELL_LIMIT]:
+            note = f" … [DIPOTONG: teks asli {_thousands(lengths[index])} karakter, lihat {CUT_CELLS_FILE}]"
+            rows.at[index, column] = rows.at[index, column][: EXCEL_CELL_LIMIT - len(note)] + note
+            cut.append({"kode_kecamatan": rows.at[index, "kode_kecamatan"], "no": int(number[index]),
+                        "nik": rows.at[index, "NIK"], "nama": rows.at[index, "Nama"], "kolom": column,
+                        "panjang_asli": int(lengths[index]), "panjang_di_formulir": EXCEL_CELL_LIMIT})  # fmt: skip
+    columns = ["kode_kecamatan", "no", "nik", "nama", "kolom", "panjang_asli", "panjang_di_formulir"]
+    return rows, pd.DataFrame(cut, columns=columns)
 
 
 def check_columns(status_sasaran: pd.DataFrame) -> None:
@@ -639,7 +668,7 @@ def write_forms(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     table = select_kecamatan(kecamatan, kode_kabupaten)
-    rows = form_rows(status_sasaran)
+    rows, cut = cut_long_cells(form_rows(status_sasaran))
     _warn_unplaced(rows, kode_kabupaten)
     kabupaten = wilayah.kabupaten_name(kode_kabupaten)
     groups = {kode: part for kode, part in rows.groupby("kode_kecamatan")}
@@ -658,6 +687,15 @@ def write_forms(
         paths.append(path)
         written.append((kode, nama, len(part), path.name))
     (out / README_NAME).write_text(readme_text(report, written, putaran, listed), encoding="utf-8")
+    (out / CUT_CELLS_FILE).unlink(missing_ok=True)
+    if len(cut):
+        outputs.write_csv(cut, out / CUT_CELLS_FILE)
+        warnings.warn(
+            f"{len(cut)} sel lebih panjang dari batas Excel ({_thousands(EXCEL_CELL_LIMIT)} karakter) dipotong di "
+            f"formulir; daftarnya (kecamatan, nomor baris, kolom, panjang asli) di {out / CUT_CELLS_FILE}. Periksa "
+            "data sumbernya (mis. alamat yang tertempel berulang).",
+            stacklevel=2,
+        )
     return paths
 
 
@@ -694,27 +732,28 @@ def main(argv: list[str] | None = None) -> int:
         params = run_params.resolve(args.params, args.parameter)
         select_kecamatan(params["kecamatan"], params["kode_kabupaten"])  # a typo fails before any reading
         status = catalog.read_parquet(catalog.STATUS_SASARAN, params["processed_dir"])
-        runs.check_consistent(params["processed_dir"], params["report_date"])  # never from a mix of runs
-        paths = write_forms(
-            status,
-            forms_dir(params),
-            params["report_date"],
-            params["kecamatan"] or None,
-            params["kode_kabupaten"],
-            putaran=next_form_round(params["processed_dir"]),
-            kunci_dir=params["kunci_dir"] if params["enkripsi_formulir"] else None,
-        )
-        message = f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME})"
-        if params["enkripsi_formulir"]:
-            listed = keys.passwords_path(params["kunci_dir"], params["report_date"])
-            message += (f"; setiap file terkunci kata sandinya sendiri, tercatat di {listed}: kirim kata sandi "
-                        "melalui saluran lain daripada filenya")  # fmt: skip
-        else:
-            message += "; TANPA kata sandi (enkripsi_formulir = false)"
-        if not catalog.KANDIDAT_PADAN.at(params["processed_dir"]).is_file():
-            return message + f"; tanpa keputusan padu padan ({catalog.KANDIDAT_PADAN.path} belum ada: jalankan 02_match)."
-        decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))
-        return message + f"; keputusan padu padan: {decisions.name}."
+        with lock.hold(params["processed_dir"]):  # never while a pipeline rewrites the processed data
+            runs.check_consistent(params["processed_dir"], params["report_date"])  # never from a mix of runs
+            paths = write_forms(
+                status,
+                forms_dir(params),
+                params["report_date"],
+                params["kecamatan"] or None,
+                params["kode_kabupaten"],
+                putaran=next_form_round(params["processed_dir"]),
+                kunci_dir=params["kunci_dir"] if params["enkripsi_formulir"] else None,
+            )
+            message = f"{len(paths)} formulir ditulis di {forms_dir(params)} (RAHASIA: baca {README_NAME})"
+            if params["enkripsi_formulir"]:
+                listed = keys.passwords_path(params["kunci_dir"], params["report_date"])
+                message += (f"; setiap file terkunci kata sandinya sendiri, tercatat di {listed}: kirim kata sandi "
+                            "melalui saluran lain daripada filenya")  # fmt: skip
+            else:
+                message += "; TANPA kata sandi (enkripsi_formulir = false)"
+            if not catalog.KANDIDAT_PADAN.at(params["processed_dir"]).is_file():
+                return message + f"; tanpa keputusan padu padan ({catalog.KANDIDAT_PADAN.path} belum ada: jalankan 02_match)."
+            decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))
+            return message + f"; keputusan padu padan: {decisions.name}."
 
     return cli.guarded(action)
 

@@ -18,7 +18,7 @@ from IPython.utils.capture import capture_output
 from nbformat.v4 import new_output
 from papermill.parameterize import parameterize_notebook
 
-from helpers.errors import NotebookFailed
+from helpers.errors import NotebookFailed, describe_os_error, notebook_failure
 
 
 def _jsonable(data: dict) -> dict:
@@ -28,7 +28,9 @@ def _jsonable(data: dict) -> dict:
 
 def _failure(name: str, index: int, error: BaseException) -> NotebookFailed:
     if type(error).__name__ == "InputError":
-        return NotebookFailed(f"Notebook {name} berhenti di sel indeks {index}:\n{error}")
+        return notebook_failure(f"Notebook {name} berhenti di sel indeks {index}:\n{error}", "InputError")
+    if isinstance(error, OSError):  # a fault of the machine: which file, what to do
+        return NotebookFailed(f"Notebook {name} gagal di sel indeks {index}: {describe_os_error(error)}")
     return NotebookFailed(f"Notebook {name} gagal di sel indeks {index}: {type(error).__name__}: {error}")
 
 

@@ -29,11 +29,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.iorw import load_notebook_node
 from tqdm import tqdm
 
-from helpers import catalog, cli, outputs, runs
+from helpers import catalog, cli, lock, outputs, runs
 from helpers import params as params_mod
 from helpers import workers as helpers_workers
 from helpers.config import NOTEBOOKS_DIR, PACKAGE_DIR
-from helpers.errors import InputError, NotebookFailed
+from helpers.errors import InputError, NotebookFailed, notebook_failure
 from helpers.notebooks import declared_parameters, render_failed
 from helpers.publishing import inprocess
 from helpers.publishing.fmt import tanggal
@@ -216,6 +216,7 @@ def render_all(parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecut
     areas = [chosen] if chosen else [""] + list(kecamatan_table(parameters["kode_kabupaten"])["kode"])
     done: list[Path] = []
     failures: list[str] = []
+    bad_input = True  # every failure is bad input (exit code 2), not a fault
     with nullcontext(pool) if pool else helpers_workers.pool(min(workers, len(areas))) as executor:
         futures = {executor.submit(_render_timed, parameters, kode): kode for kode in areas}  # tables read once
         for future in tqdm(as_completed(futures), total=len(futures), desc="Laporan HTML", unit="laporan"):
@@ -225,8 +226,10 @@ def render_all(parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecut
                 tqdm.write(f"  {path.name}: {seconds:.1f} detik, {path.stat().st_size / 1024:.0f} kB")
             except (NotebookFailed, InputError) as exc:
                 failures.append(str(exc))
+                bad_input = bad_input and isinstance(exc, InputError)
     if failures:
-        raise NotebookFailed(f"{len(failures)} dari {len(areas)} laporan gagal dibuat:\n" + "\n".join(failures))
+        message = f"{len(failures)} dari {len(areas)} laporan gagal dibuat:\n" + "\n".join(failures)
+        raise notebook_failure(message, "InputError" if bad_input else "")
     return sorted(done)
 
 
@@ -239,10 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             raise InputError(
                 f"Data olahan {catalog.STATUS_SASARAN.path} belum ada: jalankan dulu python -m helpers pipeline."
             )
-        paths = render_all(parameters)
-        from helpers.publishing.brief import publish
+        with lock.hold(parameters["processed_dir"]):  # never while a pipeline rewrites the processed data
+            paths = render_all(parameters)
+            from helpers.publishing.brief import publish
 
-        publish(parameters)
+            publish(parameters)
         return f"Selesai: {len(paths)} laporan di {params_mod.report_dir(parameters)}"
 
     return cli.guarded(action)

@@ -16,6 +16,8 @@
 - A workbook that comes back still password-encrypted (a camat form, :mod:`helpers.publishing.protect`) is
   decrypted in memory with its password from the key folder (``kunci_dir``, :func:`helpers.keys.password_candidates`);
   without a fitting password the reading stops with an :class:`InputError` naming the file.
+- The cleaning step stages new readings (:class:`ReadCache` with a staging folder) and commits them only once its
+  run passed every check: a run refused on bad input (or with a missing raw folder) leaves the cache as it was.
 - Each row keeps its source file (``sumber_file``: the path relative to ``data/raw``, plus `` [<sheet>]`` in a
   workbook of several sheets, e.g. ``sk_miskin_ekstrem.xlsx [Mojoagung]``) and row number as the analyst sees it in Excel or a text
   editor (``baris_sumber``), so that every quarantined row can be found again.
@@ -28,7 +30,9 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
+import secrets
 import shutil
 import warnings
 from collections.abc import Iterable
@@ -391,8 +395,72 @@ def _cache_key(path: Path, shown: str, spec: InputSpec) -> str:
     return hashlib.sha256(f"{_CODE_KEY}|{spec.name}|{shown}|{content}".encode()).hexdigest()[:32]
 
 
+#: Prefix of the staging folders of :class:`ReadCache` inside the cache folder.
+STAGING_PREFIX = ".baru-"
+_KEYS_SUFFIX = ".kunci.json"
+
+
+@dataclass(frozen=True)
+class ReadCache:
+    """Cached readings of raw files: ``folder/<input>/<key>.parquet`` and ``<key>.json`` (sheet notes).
+
+    Without ``staging`` new readings go straight into ``folder`` and readings no longer used are removed at once.
+    With ``staging`` (:meth:`staged`: a hidden folder inside ``folder``), new readings and the list of readings each
+    input used go there, from any process; :meth:`commit` then moves them into place and removes what is no longer
+    used, :meth:`discard` drops them: a run that stops before :meth:`commit` changes nothing in ``folder``."""
+
+    folder: Path
+    staging: Path | None = None
+
+    @classmethod
+    def staged(cls, folder: str | Path) -> ReadCache:
+        folder = Path(folder)
+        return cls(folder, folder / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}")
+
+    def write_dir(self, name: str) -> Path:
+        """Where new readings of input ``name`` are written."""
+        return (self.staging or self.folder) / name
+
+    def record(self, name: str, keys: set[str]) -> None:
+        """The readings input ``name`` used in this run (the others are removed, now or at :meth:`commit`)."""
+        if self.staging is None:
+            self._prune(name, keys)
+        else:
+            outputs.write_json(sorted(keys), self.staging / f"{name}{_KEYS_SUFFIX}")
+
+    def _prune(self, name: str, keys: set[str]) -> None:
+        target = self.folder / name
+        if not target.is_dir():
+            return
+        if not keys:
+            shutil.rmtree(target)
+            return
+        for entry in target.iterdir():
+            if entry.name.split(".")[0] not in keys:
+                entry.unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        """Move the staged readings into place and remove the readings no longer used, per input read."""
+        if self.staging is not None and self.staging.is_dir():
+            for listing in sorted(self.staging.glob(f"*{_KEYS_SUFFIX}")):
+                name = listing.name.removesuffix(_KEYS_SUFFIX)
+                new = self.staging / name
+                if new.is_dir():
+                    (self.folder / name).mkdir(parents=True, exist_ok=True)
+                    for entry in new.iterdir():
+                        os.replace(entry, self.folder / name / entry.name)
+                self._prune(name, set(json.loads(listing.read_text(encoding="utf-8"))))
+        self.discard()
+
+    def discard(self) -> None:
+        """Drop the staged readings (and any left by a run that was killed)."""
+        if self.staging is not None:
+            for leftover in self.folder.glob(f"{STAGING_PREFIX}*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _read_one(
-    args: tuple[Path, InputSpec, Path | None, Path | None, Path | None],
+    args: tuple[Path, InputSpec, Path | None, ReadCache | None, Path | None],
 ) -> tuple[pd.DataFrame, list[SheetNote], str]:
     """One file, from the cache when its key is there (returns the frame, the sheet notes and the key)."""
     path, spec, raw_dir, cache, kunci_dir = args
@@ -400,13 +468,13 @@ def _read_one(
         return *read_file_sheets(path, spec, raw_dir, kunci_dir), ""
     shown = str(path.relative_to(raw_dir)) if raw_dir and path.is_relative_to(raw_dir) else path.name
     key = _cache_key(path, shown, spec)
-    frame_file, notes_file = cache / f"{key}.parquet", cache / f"{key}.json"
+    frame_file, notes_file = cache.folder / spec.name / f"{key}.parquet", cache.folder / spec.name / f"{key}.json"
     if frame_file.is_file() and notes_file.is_file():
         notes = [SheetNote(**n) for n in json.loads(notes_file.read_text(encoding="utf-8"))]
         return pd.read_parquet(frame_file), notes, key
     frame, notes = read_file_sheets(path, spec, raw_dir, kunci_dir)
-    outputs.write_parquet(frame, frame_file)
-    outputs.write_json([n.as_dict() for n in notes], notes_file)
+    outputs.write_parquet(frame, cache.write_dir(spec.name) / f"{key}.parquet")
+    outputs.write_json([n.as_dict() for n in notes], cache.write_dir(spec.name) / f"{key}.json")
     return frame, notes, key
 
 
@@ -415,28 +483,29 @@ def read_input_sheets(
     spec: InputSpec,
     workers: int = 1,
     progress: bool = True,
-    cache_dir: Path | None = None,
+    cache_dir: Path | ReadCache | None = None,
     kunci_dir: Path | None = None,
 ) -> tuple[pd.DataFrame, list[SheetNote]]:
     """Read all files of an input (every sheet holding the required headers), concatenated, with snake_case
     column names; and the sheets that were not read. A warning names each sheet with data that was not read.
-    With ``cache_dir``, unchanged files come from their cached reading (see the module notes); an encrypted
-    workbook is opened with its password from ``kunci_dir`` (None: the parameter's default folder).
+    With ``cache_dir`` (a folder, or a :class:`ReadCache`), unchanged files come from their cached reading (see the
+    module notes); an encrypted workbook is opened with its password from ``kunci_dir`` (None: the parameter's
+    default folder).
 
-    Raises :class:`InputError` when a required input has no file.
+    Raises :class:`InputError` when a required input has no file (the cache is left alone).
     """
     raw_dir = Path(raw_dir)
     files = list_files(raw_dir, spec)
-    cache = Path(cache_dir) / spec.name if cache_dir is not None else None
+    cache = cache_dir if cache_dir is None or isinstance(cache_dir, ReadCache) else ReadCache(Path(cache_dir))
     if not files:
-        if cache is not None and cache.is_dir():
-            shutil.rmtree(cache)
         if spec.may_be_absent:
+            if cache is not None:
+                cache.record(spec.name, set())
             return empty_frame(spec), []
         where = f"{raw_dir / spec.path}/" if spec.is_folder else f"{raw_dir / spec.path}.xlsx (atau .csv)"
         raise InputError(f"Data {spec.description} tidak ditemukan: letakkan file di {where}. Lihat data/raw/README.md.")
     if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
+        cache.write_dir(spec.name).mkdir(parents=True, exist_ok=True)
     jobs = [(p, spec, raw_dir, cache, kunci_dir) for p in files]
     bar = dict(desc=f"Membaca {spec.name}", unit="file", disable=not progress or len(files) < 2)
     if workers > 1 and len(files) > 1:
@@ -444,11 +513,8 @@ def read_input_sheets(
             results = list(tqdm(pool.map(_read_one, jobs), total=len(jobs), **bar))
     else:
         results = [_read_one(job) for job in tqdm(jobs, **bar)]
-    if cache is not None:  # drop readings of files that changed or are gone
-        used = {r[2] for r in results}
-        for entry in cache.iterdir():
-            if entry.name.split(".")[0] not in used:
-                entry.unlink(missing_ok=True)
+    if cache is not None:  # drop readings of files that changed or are gone (at commit, when staged)
+        cache.record(spec.name, {r[2] for r in results})
     frame = pd.concat([r[0] for r in results], ignore_index=True)
     notes = [note for r in results for note in r[1]]
     for note in notes:

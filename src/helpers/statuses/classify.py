@@ -6,7 +6,8 @@ For each person of the SK Bupati list (one row of ``status_sasaran``):
   ``tinjau_manual`` or ``tidak_padan`` (not matched; see :mod:`helpers.matching`);
 - ``status_intervensi`` from the intervention records dated on or before the report date, filed under any NIK of
   the person (:func:`person_niks`): an OPD's explicit status wins (that of the latest record that has one;
-  on the same date ``belum_optimal`` wins over ``optimal``); otherwise ``optimal`` when the records cover at
+  on the same date ``belum_optimal`` wins over ``optimal``, and both records are listed in
+  ``tinjau/intervensi_masalah.csv``); otherwise ``optimal`` when the records cover at
   least ``min_strategi`` distinct strategies, else ``belum_optimal``; no record -> ``belum_intervensi``;
 - ``status_keberadaan`` from the verification records (:func:`helpers.verifikasi.resolve_keberadaan`), else
   ``belum_diverifikasi``;
@@ -15,12 +16,18 @@ For each person of the SK Bupati list (one row of ``status_sasaran``):
 The funnel adds up: ``masih_desil1 = intervensi_optimal + intervensi_belum_optimal + belum_intervensi`` (checked
 by :func:`build_summary`, for the kabupaten and each kecamatan).
 
+Records that do not count are listed and counted (``summary.json`` ``diabaikan``): interventions of SK people
+dated after the report date or overruled on the same day (:func:`intervention_review`), verification rows not used
+(:func:`helpers.statuses.verifikasi.ignored_counts`). ``summary.json`` also gives the newest record date and the
+run's warnings (a report date more than a year after it: :func:`helpers.guards.report_date_warning`).
+
 Verification rounds (:func:`verification_rounds`) are sweep windows, not dates: records carrying a form round
 number (``putaran``) form that round; other records are grouped by the ISO week of their date.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,14 +35,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import catalog, runs
+from helpers import catalog, guards, runs
 from helpers import vocabulary as v
 from helpers.cleaning import schemas
 from helpers.cleaning.nik import mask_frame, mask_series
 from helpers.cleaning.schemas import TINGKAT_COLUMNS
 from helpers.cleaning.tables import read_ringkasan, read_tables
 from helpers.config import KODE_KABUPATEN
-from helpers.dates import to_date, to_timestamp
+from helpers.dates import dmy, to_date, to_timestamp
 from helpers.matching import charts
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU
 from helpers.matching.padan import MatchResult, match_sk, matched_frame, write_review
@@ -43,13 +50,15 @@ from helpers.params import DEFAULTS
 from helpers.reference.wilayah import kecamatan_table
 from helpers.statuses import history, perbandingan, rekomendasi
 from helpers.statuses import register as registers
-from helpers.statuses.verifikasi import resolve_keberadaan
+from helpers.statuses.verifikasi import ignored_counts, resolve_keberadaan
 from helpers.vocabulary import BELUM_DIVERIFIKASI, STRATEGI
 
 SUMMARY_KEYS = (
     "tanggal_laporan", "sasaran_sk", "padan", "keluar_desil1", "masih_desil1", "intervensi_optimal",
     "intervensi_belum_optimal", "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal",
-    "perlu_tindakan", "diverifikasi", "meninggal", "baris_masuk", "baris_karantina", "baris_duplikat", "per_kecamatan", "per_putaran", "putaran_berikutnya",
+    "perlu_tindakan", "diverifikasi", "meninggal", "baris_masuk", "baris_karantina", "baris_duplikat",
+    "catatan_ganda", "diabaikan", "tanggal_catatan_terbaru", "peringatan", "per_kecamatan", "per_putaran",
+    "putaran_berikutnya",
 )  # fmt: skip
 KECAMATAN_KEYS = (
     "kode", "nama", "sasaran_sk", "keluar_desil1", "masih_desil1", "intervensi_optimal", "intervensi_belum_optimal",
@@ -174,6 +183,82 @@ def records_per_person(intervensi: pd.DataFrame, keys: pd.DataFrame) -> pd.DataF
     records = intervensi.astype({"nik": "string"}).merge(keys, on="nik").drop(columns="nik")
     records = records.drop_duplicates(["id_sasaran", *[c for c in same if c in records.columns]])
     return records.rename(columns={"id_sasaran": "nik"}).reset_index(drop=True)
+
+
+JENIS_TANGGAL_SESUDAH_LAPORAN = "tanggal_sesudah_laporan"
+JENIS_STATUS_OPD_BERTENTANGAN = "status_opd_bertentangan"
+INTERVENSI_REVIEW_COLUMNS = ["nik_tersamar", "opd", "program", "tanggal_intervensi", "status_opd", "sumber_file",
+                             "baris_sumber", "jenis", "dipakai", "pesan"]  # fmt: skip
+_STATUS_OPD_LABELS = {v.OPTIMAL: "Optimal", v.BELUM_OPTIMAL: "Belum Optimal"}
+
+
+def intervention_review(intervensi: pd.DataFrame, nik: pd.Series, report_date: object) -> pd.DataFrame:
+    """``tinjau/intervensi_masalah.csv``: intervention records of the SK people (``nik``: the NIKs statuses are
+    computed for) that do not count as written, one row per record (:data:`INTERVENSI_REVIEW_COLUMNS`):
+
+    - ``tanggal_sesudah_laporan``: dated after the report date, not used for this report (a mistyped year?);
+    - ``status_opd_bertentangan``: on one date the OPD statuses of one NIK say both Optimal and Belum Optimal
+      (any programme): every record of the group is listed; Belum Optimal is used (:func:`intervention_status`),
+      ``dipakai`` says which record's status counted.
+    """
+    date = to_timestamp(report_date)
+    mine = intervensi[_isin(intervensi["nik"], nik)]
+    dates = mine["tanggal_intervensi"]
+    later = mine[(dates > date).fillna(False).to_numpy(bool)]
+    explicit = mine[(dates <= date).fillna(False).to_numpy(bool) & mine["status_opd"].notna().to_numpy(bool)]
+    statuses = explicit.groupby(["nik", "tanggal_intervensi"])["status_opd"].transform("nunique")
+    contested = explicit[(statuses > 1).to_numpy(bool)].sort_values(["nik", "tanggal_intervensi", "sumber_file",
+                                                                      "baris_sumber"], kind="stable")  # fmt: skip
+
+    def where(row: pd.Series) -> str:
+        return f"{_STATUS_OPD_LABELS[row['status_opd']]} ({row['sumber_file']} baris {row['baris_sumber']})"
+
+    groups = {key: "; ".join(where(r) for _, r in g.iterrows())
+              for key, g in contested.groupby(["nik", "tanggal_intervensi"])}  # fmt: skip
+    laporan = dmy(date)
+    rows = [
+        (r, JENIS_TANGGAL_SESUDAH_LAPORAN, "tidak",
+         f"Tanggal intervensi {dmy(r['tanggal_intervensi'])} sesudah tanggal laporan {laporan}: catatan tidak dipakai "
+         "untuk laporan ini. Periksa apakah tanggalnya salah ketik.")
+        for _, r in later.iterrows()
+    ] + [
+        (r, JENIS_STATUS_OPD_BERTENTANGAN, "ya" if r["status_opd"] == v.BELUM_OPTIMAL else "tidak",
+         f"Status OPD bertentangan untuk NIK ini pada {dmy(r['tanggal_intervensi'])}: "
+         f"{groups[(r['nik'], r['tanggal_intervensi'])]}. Yang dipakai: Belum Optimal (pada tanggal yang sama Belum "
+         "Optimal menang). Pastikan ke OPD mana yang benar, lalu perbaiki file sumbernya.")
+        for _, r in contested.iterrows()
+    ]  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "nik_tersamar": mask_series(pd.Series([r["nik"] for r, *_ in rows], dtype="string")),
+            "opd": pd.Series([r["opd"] for r, *_ in rows], dtype="string"),
+            "program": pd.Series([r["program"] for r, *_ in rows], dtype="string"),
+            "tanggal_intervensi": pd.Series([dmy(r["tanggal_intervensi"]) for r, *_ in rows], dtype="string"),
+            "status_opd": pd.Series([r["status_opd"] for r, *_ in rows], dtype="string"),
+            "sumber_file": pd.Series([r["sumber_file"] for r, *_ in rows], dtype="string"),
+            "baris_sumber": pd.array([r["baris_sumber"] for r, *_ in rows], dtype="Int64"),
+            "jenis": pd.Series([jenis for _, jenis, _, _ in rows], dtype="string"),
+            "dipakai": pd.Series([used for _, _, used, _ in rows], dtype="string"),
+            "pesan": pd.Series([text for *_, text in rows], dtype="string"),
+        },
+        columns=INTERVENSI_REVIEW_COLUMNS,
+    )
+    return out.sort_values(["sumber_file", "baris_sumber", "jenis"], kind="stable", ignore_index=True)
+
+
+def ignored_interventions(review: pd.DataFrame) -> dict[str, int]:
+    """Intervention records (or their OPD status) not used, per kind (``summary.json`` ``diabaikan``)."""
+    unused = review[review["dipakai"] == "tidak"]
+    return {jenis: int((unused["jenis"] == jenis).sum())
+            for jenis in (JENIS_TANGGAL_SESUDAH_LAPORAN, JENIS_STATUS_OPD_BERTENTANGAN)}  # fmt: skip
+
+
+def newest_record(tables: dict[str, Any]) -> pd.Timestamp | None:
+    """The date of the newest intervention or verification record, whatever the report date (None without one)."""
+    found = [pd.to_datetime(tables[name][column]).max() for name, column in
+             (("intervensi", "tanggal_intervensi"), ("verifikasi", "tanggal_verifikasi")) if name in tables]
+    found = [d for d in found if pd.notna(d)]
+    return max(found) if found else None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -468,10 +553,18 @@ def build_summary(
     kode_kabupaten: str = KODE_KABUPATEN,
     putaran_berikutnya: int = 1,
     raw_dir: str | Path | None = None,
+    diabaikan: dict[str, dict[str, int]] | None = None,
+    tanggal_catatan_terbaru: object = None,
 ) -> dict[str, Any]:
     """``summary.json`` as a dict with exactly :data:`SUMMARY_KEYS` (plain ints and strings, sorted). Checks that
-    the funnel adds up for the kabupaten and every kecamatan."""
+    the funnel adds up for the kabupaten and every kecamatan.
+
+    ``catatan_ganda``: records repeated in another file (or written differently) and counted once, per input (from
+    the cleaning, also in ``baris_duplikat``); ``diabaikan``: rows not used for this report, per input and kind;
+    ``peringatan``: the run's warnings (:func:`helpers.guards.report_date_warning` from ``tanggal_catatan_terbaru``)."""
     fig = {**headline(status), **round_figures(status)}
+    newest = None if tanggal_catatan_terbaru is None or pd.isna(tanggal_catatan_terbaru) else to_date(tanggal_catatan_terbaru)
+    warning = guards.report_date_warning(report_date, newest)
     summary = {
         "tanggal_laporan": to_date(report_date).isoformat(),
         "sasaran_sk": fig["sasaran_sk"],
@@ -480,6 +573,11 @@ def build_summary(
         "baris_masuk": {k: int(v["baris_masuk"]) for k, v in sorted(ringkasan.items())},
         "baris_karantina": {k: int(v["baris_karantina"]) for k, v in sorted(ringkasan.items())},
         "baris_duplikat": {k: int(v["baris_duplikat"]) for k, v in sorted(ringkasan.items())},
+        "catatan_ganda": {k: int(v.get("perbaikan", {})["catatan_ganda"]) for k, v in sorted(ringkasan.items())
+                          if "catatan_ganda" in v.get("perbaikan", {})},
+        "diabaikan": {k: {j: int(n) for j, n in kinds.items()} for k, kinds in sorted((diabaikan or {}).items())},
+        "tanggal_catatan_terbaru": newest.isoformat() if newest else None,
+        "peringatan": [warning] if warning else [],
         "per_kecamatan": per_kecamatan(status, kode_kabupaten, raw_dir),
         "per_putaran": rounds,
         "putaran_berikutnya": int(putaran_berikutnya),
@@ -576,6 +674,8 @@ class StatusRun:
     perbandingan: pd.DataFrame | None = None
     #: The recommended programmes of the people needing action (:mod:`helpers.statuses.rekomendasi`).
     rekomendasi: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Intervention records not counted as written (:func:`intervention_review`).
+    intervensi_masalah: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
@@ -680,13 +780,18 @@ def run_status(
     tables = _with_matched(tables)
     status, masalah = compute_status_detail(tables, date, min_strategi)
     rounds = status_per_round(tables, date, min_strategi)
+    niks = person_niks(tables[_MATCHED], tables["p3ke_individu"]["nik"], tables["verifikasi"], date)["nik"]
+    overlooked = intervention_review(tables["intervensi"], niks, date)
+    diabaikan = {"intervensi": ignored_interventions(overlooked), "verifikasi": ignored_counts(masalah)}
     summary = build_summary(status, date, read_ringkasan(processed_dir), per_putaran(rounds), kode_kabupaten,
-                            next_round(tables["verifikasi"], date), raw_dir)  # fmt: skip
+                            next_round(tables["verifikasi"], date), raw_dir, diabaikan, newest_record(tables))  # fmt: skip
     summary = history.with_history(summary, reports_dir, rounds, tanggal_target)
+    for warning in summary["peringatan"]:
+        warnings.warn(warning, UserWarning, stacklevel=2)
     findings = field_findings(status, tables["verifikasi"], tables["p3ke_individu"], date)
     label = registers.label(given, register)
     parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi, register, desil_dtsen, label)
-    run = StatusRun(status, summary, parameters, match, masalah, findings)
+    run = StatusRun(status, summary, parameters, match, masalah, findings, intervensi_masalah=overlooked)
     run.rekomendasi = recommendations(tables, given, status, date, min_strategi, register)
     compare = register == v.DTSEN and given.get("p3ke_individu") is not None and len(given["p3ke_individu"]) > 0
     if compare:
@@ -709,6 +814,7 @@ def run_status(
         run.paths.append(catalog.write(catalog.REKOMENDASI, run.rekomendasi, processed_dir, run_id))
         run.paths.append(catalog.write(catalog.PROGRAM_OPD, rekomendasi.programme_opd(tables["intervensi"]),
                                        processed_dir))  # fmt: skip
+        run.paths.append(catalog.write(catalog.INTERVENSI_MASALAH, overlooked, processed_dir))
         if run.perbandingan is not None:
             run.paths.append(catalog.write(catalog.PERBANDINGAN_CSV, mask_frame(run.perbandingan), processed_dir))
             counts = perbandingan.summary(run.perbandingan, v.P3KE_LABEL, label)

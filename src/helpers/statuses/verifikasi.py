@@ -65,6 +65,10 @@ JENIS_DUPLIKAT = "duplikat"
 #: Information only: a later "ada" after a "pindah" was applied (the person came back).
 JENIS_KEMBALI_SESUDAH_PINDAH = "kembali_sesudah_pindah"
 
+#: Kinds of ``masalah`` whose rows are not used for the report (the others are information only).
+JENIS_DIABAIKAN = (JENIS_TANGGAL_KOSONG, JENIS_STATUS_KOSONG, JENIS_TANGGAL_SESUDAH_LAPORAN, JENIS_NIK_TIDAK_DIKENAL,
+                   JENIS_KONTRADIKSI, JENIS_SESUDAH_MENINGGAL, JENIS_DUPLIKAT)  # fmt: skip
+
 #: The rule for deaths and moves, in the words of the report's definitions.
 ATURAN_FINAL = (
     "Status *meninggal* dan *pindah* bersifat final: laporan \"Tidak Ditemukan\" yang datang kemudian tidak "
@@ -304,3 +308,14 @@ def resolve_keberadaan(
     masalah["pesan"] = masalah["pesan"].astype("string")
     masalah = masalah.sort_values(["sumber_file", "baris_sumber", "jenis"], kind="stable", ignore_index=True)
     return per_nik[PER_NIK_COLUMNS], masalah
+
+
+def ignored_counts(masalah: pd.DataFrame) -> dict[str, int]:
+    """Rows not used for the report, per kind of :data:`JENIS_DIABAIKAN` (``summary.json`` ``diabaikan``), from
+    :func:`resolve_keberadaan`'s ``masalah``. For ``sesudah_meninggal`` the death record each NIK's group also lists
+    is used, so it is not counted."""
+    counts = masalah["jenis"].value_counts()
+    out = {jenis: int(counts.get(jenis, 0)) for jenis in JENIS_DIABAIKAN}
+    after_death = masalah[masalah["jenis"] == JENIS_SESUDAH_MENINGGAL]
+    out[JENIS_SESUDAH_MENINGGAL] = int(len(after_death) - after_death["nik"].nunique())
+    return out

@@ -396,11 +396,11 @@ def test_interventions_under_any_nik_of_a_matched_person_count_once():
     count for the matched person, each record once; a NIK that is someone else's gives nothing away."""
     nik = {k: make_nik(serial=s) for k, s in {"RA": 1, "TA": 91, "RB": 2, "RC": 3, "RE": 4, "RF": 5, "RG": 6, "X": 92,
                                               "SH": 93, "RI": 7, "NI": 94, "NI2": 95}.items()}  # fmt: skip
-    matched = pd.DataFrame({
-        "id_sasaran": ["A", "B", "C", "E", "F", "G", "H", "I"],
-        "nik": [nik["TA"], nik["RB"], nik["RE"], nik["RE"], nik["X"], nik["X"], nik["SH"], nik["RI"]],
-        "p3ke_nik": [nik["RA"], nik["RB"], nik["RC"], nik["RE"], nik["RF"], nik["RG"], None, nik["RI"]],
-        "p3ke_index": pd.array([1, 2, 3, 4, 5, 6, None, 7], dtype="Int64"),
+    matched = pd.DataFrame({  # J: in review, its SK NIK is E's register NIK (an Excel twin's, say)
+        "id_sasaran": ["A", "B", "C", "E", "F", "G", "H", "I", "J"],
+        "nik": [nik["TA"], nik["RB"], nik["RE"], nik["RE"], nik["X"], nik["X"], nik["SH"], nik["RI"], nik["RE"]],
+        "p3ke_nik": [nik["RA"], nik["RB"], nik["RC"], nik["RE"], nik["RF"], nik["RG"], None, nik["RI"], None],
+        "p3ke_index": pd.array([1, 2, 3, 4, 5, 6, None, 7, None], dtype="Int64"),
     }).astype({"nik": "string", "p3ke_nik": "string"})  # fmt: skip
     register = pd.Series([nik[k] for k in ("RA", "RB", "RC", "RE", "RF", "RG", "RI")], dtype="string")
     verifikasi = pd.DataFrame({"nik": [nik["RI"], nik["RI"]], "nik_temuan": [nik["NI"], nik["NI2"]],
@@ -425,12 +425,12 @@ def test_interventions_under_any_nik_of_a_matched_person_count_once():
     assert by_person["A"] == {nik["RA"], nik["TA"]} and by_person["I"] == {nik["RI"], nik["NI"]}
     assert by_person["C"] == {nik["RC"]}  # the SK NIK is E's register NIK: E's records stay E's
     assert by_person["F"] == {nik["RF"]} and by_person["G"] == {nik["RG"]}  # one SK NIK, two persons: nobody's
-    assert by_person["H"] == {nik["SH"]} and by_person["B"] == {nik["RB"]}
+    assert by_person["H"] == {nik["SH"]} and by_person["B"] == {nik["RB"]} and "J" not in by_person
     records = statuses.records_per_person(intervensi, keys)
     assert records.groupby("nik").size().to_dict() == {"A": 2, "B": 1, "E": 1, "H": 1, "I": 2}
     out = statuses.intervention_status(records, matched["id_sasaran"].astype("string"), REPORT_DATE, 2)
     out.index = matched["id_sasaran"]
     assert out["status_intervensi"].to_dict() == {
         "A": "optimal", "B": "belum_optimal", "C": "belum_intervensi", "E": "belum_optimal", "F": "belum_intervensi",
-        "G": "belum_intervensi", "H": "belum_optimal", "I": "optimal"}  # fmt: skip
+        "G": "belum_intervensi", "H": "belum_optimal", "I": "optimal", "J": "belum_intervensi"}  # fmt: skip
     assert out.loc["A", "program_diterima"] == "PKH; Rehab RTLH" and out.loc["I", "jumlah_strategi"] == 2

@@ -64,7 +64,7 @@ def _fresh_nik(rng: np.random.Generator, kode_kecamatan: str, born: pd.Timestamp
 
 def plan_linkage_cases(
     seed: int, pop: Population, sk: pd.DataFrame, plan: pd.DataFrame, taken: set[int], keep_out: np.ndarray
-) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, list[tuple[int, int]]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, list[tuple[int, int, str | None]]]:
     """Damage ``plan`` (a copy, with ``lahir_tulis`` added) and plan the added rows.
 
     Returns (plan, extra rows, ``kasus`` per SK row, holders: (P3KE row, SK row, name or None) whose P3KE person

@@ -89,6 +89,8 @@ M_MIN = {"nik.salah_ketik_seri": 0.01, "nik.salah_ketik_wilayah_tanggal": 0.01, 
 #: m and u of the Excel-truncation level, set by hand: a weak hint, never enough alone (see NOTES.md).
 M_U_TERPOTONG = (0.01, 0.0005)
 NAME_LEVELS_AUTO = ("sama", "sangat_mirip", "mirip", "sebagian_nama")
+#: ``alasan`` of an equal NIK ending in 0 whose 15-digit twin has a name at least as close (:func:`excel_twins`).
+ALASAN_NIK_EXCEL = "nik_mungkin_terpotong_excel"
 #: Name levels from the closest to the farthest (to compare two candidates' names).
 NAME_LEVELS_ORDER = ("sama", "sangat_mirip", "mirip", "sebagian_nama", "agak_mirip", "beda", "kosong")
 NIK_LEVELS_AGREE = ("sama", "terpotong_excel", "salah_ketik_seri", "salah_ketik_wilayah_tanggal")
@@ -510,7 +512,7 @@ def _outcome(
     close = runner_up.reindex(evidence.index) > evidence["bobot_padan"] - selisih_minimum
     twin = pd.Series(evidence.index.isin(excel_twins(pairs, levels).index), index=evidence.index)
     guard = guard_failures(levels)
-    guard = guard.mask(twin & (guard == ""), "nik_mungkin_terpotong_excel")
+    guard = guard.mask(twin & (guard == ""), ALASAN_NIK_EXCEL)
     guard = guard.mask(close & (guard == ""), "selisih_kandidat_kecil")
     auto = is_assigned & took_best & (evidence["bobot_padan"] >= ambang_padan) & (guard == "")
     alasan = np.select(
@@ -563,7 +565,7 @@ def _candidates(pairs: pd.DataFrame, padan: pd.DataFrame) -> pd.DataFrame:
     taken = padan.loc[padan["p3ke_index"].notna()].set_index("p3ke_index")["id_sasaran"]
     cand = pairs[pairs["sk_pos"].isin(review["sk_pos"])]  # weak ones too: a reviewer sees the whole top three
     top = cand.groupby("sk_pos", sort=False).head(3)
-    excel = review.loc[review["alasan"] == "nik_mungkin_terpotong_excel", "sk_pos"]
+    excel = review.loc[review["alasan"] == ALASAN_NIK_EXCEL, "sk_pos"]
     if len(excel):
         same = cand[cand["sk_pos"].isin(excel) & cand["tingkat_nik"].eq("sama").fillna(False)]
         evidence = same.drop_duplicates("sk_pos").set_index("sk_pos")

@@ -140,7 +140,9 @@ def person_niks(
     """The NIKs under which each SK person's intervention records are filed (``id_sasaran``, ``nik``; one row per
     person and NIK).
 
-    - Every person: the matched register person's NIK, else the SK NIK (a person not matched has no other).
+    - Every person: the matched register person's NIK, else the SK NIK (a person not matched has no other),
+      unless that is the NIK of a register person matched to another SK person (an Excel-truncated NIK sent to
+      review that is a twin's: the twin's records are the twin's).
     - A person whose match is accepted (``p3ke_index`` set: ``nik``, ``probabilistik`` or ``keputusan_manual``),
       also: the SK NIK (an OPD that copied the NIK from the SK list, typo or Excel damage included) and the NIKs a
       camat found in the field (``nik_temuan`` of the person's verification rows dated on or before the report
@@ -154,6 +156,7 @@ def person_niks(
     accepted = matched["p3ke_index"].notna().to_numpy(bool)
     own = matched["p3ke_nik"].where(accepted & matched["p3ke_nik"].notna(), matched["nik"]).astype("string")
     base = pd.DataFrame({"id_sasaran": ids, "nik": own})
+    base = base[accepted | ~_isin(own, set(own[accepted].dropna()))]
     sk_nik = pd.DataFrame({"id_sasaran": ids[accepted], "nik": matched["nik"].astype("string")[accepted]})
     extra = [sk_nik]
     if "nik_temuan" in verifikasi.columns:
@@ -162,12 +165,12 @@ def person_niks(
             & (pd.to_datetime(verifikasi["tanggal_verifikasi"]) <= date).fillna(False).to_numpy(bool)
         ]
         # the person's verification rows: under its register NIK or its SK NIK (the NIK printed on the form)
-        printed = pd.concat([base[accepted], sk_nik]).dropna().drop_duplicates()
+        printed = pd.concat([base[base["id_sasaran"].isin(set(ids[accepted]))], sk_nik]).dropna().drop_duplicates()
         found = rows[["nik", "nik_temuan"]].astype("string").merge(printed, on="nik")
         extra.append(found[["id_sasaran", "nik_temuan"]].rename(columns={"nik_temuan": "nik"}))
     extra = pd.concat(extra, ignore_index=True).dropna().drop_duplicates()
     extra = extra[extra["nik"].ne(extra["id_sasaran"].map(dict(zip(ids, own)))).fillna(True).to_numpy(bool)]
-    held = set(register_nik[_isin(register_nik, extra["nik"])].dropna())
+    held = set(register_nik[register_nik.isin(list(extra["nik"])).fillna(False).to_numpy(bool)].dropna())
     extra = extra[~_isin(extra["nik"], held)]
     claimed = extra.groupby("nik")["id_sasaran"].transform("nunique")
     extra = extra[claimed.to_numpy() == 1]

@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 
+from helpers.cleaning.nik import mask_in_text
 from helpers.demo.hard_cases import generate_hard_cases
 from helpers.matching import padan as matching
 from helpers.vocabulary import METODE_PADAN, TIDAK_PADAN, TINJAU_MANUAL
@@ -77,7 +78,8 @@ def test_review_file_lists_the_excel_twin_of_an_ambiguous_nik(hard, tmp_path):
     excel = review[review["alasan_tinjau"] == "nik_mungkin_terpotong_excel"]
     damaged = kunci[kunci["kasus"].isin(["excel_kembar_nama_mirip", "excel_kembar_nama_sama"])]
     assert len(damaged) and set(excel["id_sasaran"]) == set(damaged["id_sasaran"])
-    true_person = dict(zip(damaged["id_sasaran"], p3ke.loc[damaged["p3ke_index"].astype(int), "id_individu"]))
+    true_ids = mask_in_text(p3ke.loc[damaged["p3ke_index"].astype(int), "id_individu"])  # masked as listed
+    true_person = dict(zip(damaged["id_sasaran"], true_ids))
     listed = excel.groupby("id_sasaran")["kandidat_id_individu"].agg(set)
     assert all(true_person[i] in found for i, found in listed.items())
 

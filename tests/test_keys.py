@@ -135,6 +135,18 @@ def test_the_parameter_and_the_notebook_default(tmp_path):
     assert "/data/kunci/" in (ROOT / ".gitignore").read_text().splitlines()
 
 
+def test_cleaning_notebook_takes_the_key_folder_with_the_parameters_default():
+    import papermill
+
+    from helpers import params, pipeline
+    from helpers.config import KUNCI_DIR, NOTEBOOKS_DIR
+
+    declared = papermill.inspect_notebook(str(NOTEBOOKS_DIR / "01_clean.ipynb"))
+    assert "kunci_dir" in dict(pipeline.STEPS)["01_clean.ipynb"] and "kunci_dir" in declared
+    # the cell's default is the default of params (which this test session points at a temporary folder)
+    assert params.resolve_path(declared["kunci_dir"]["default"].strip("\"'")) == KUNCI_DIR
+
+
 # --------------------------------------------------------------------------- collisions
 
 

@@ -76,7 +76,8 @@ def test_reports_refuse_outputs_of_two_runs_then_a_full_rerun_succeeds(base, cap
     classify.run_status(processed, REPORT)  # the rest of a full rerun
     assert runs.check_consistent(processed) == new
     assert render.main(_cli_args(base)) == 0
-    assert [p.name for p in base.glob("reports/**/*.html")] == ["35.17.06_Mojoagung.html"]
+    assert [p.name for p in base.glob("reports/**/kecamatan/*.html")] == ["35.17.06_Mojoagung.html"]
+    assert (base / "reports" / "index.html").is_file()  # the index of report dates, rewritten by every run
 
 
 def test_matching_killed_while_writing_is_refused(base, monkeypatch):

@@ -164,11 +164,11 @@ def test_intervention_status_same_day_conflict_is_not_optimal():
 def test_summary_keys_and_partition(processed):
     run = statuses.run_status(processed, REPORT_DATE, min_strategi=2)
     summary = json.loads((processed / "summary.json").read_text())
-    assert list(summary) == list(statuses.SUMMARY_KEYS)
+    assert list(summary) == [*statuses.SUMMARY_KEYS, "riwayat", "proyeksi", "proyeksi_kecamatan"]
     assert set(summary) == {
         "tanggal_laporan", "sasaran_sk", "padan", "keluar_desil1", "masih_desil1", "intervensi_optimal",
         "intervensi_belum_optimal", "belum_intervensi", "belum_optimal_masih_ada", "belum_optimal_meninggal",
-        "baris_masuk", "baris_karantina", "baris_duplikat", "catatan_ganda", "diabaikan", "tanggal_catatan_terbaru",
+        "perlu_tindakan", "diverifikasi", "meninggal", "riwayat", "proyeksi", "proyeksi_kecamatan", "baris_masuk", "baris_karantina", "baris_duplikat", "catatan_ganda", "diabaikan", "tanggal_catatan_terbaru",
         "peringatan", "per_kecamatan", "per_putaran", "putaran_berikutnya",
     }  # fmt: skip
     assert summary["padan"] == {"nik": 6, "probabilistik": 1, "keputusan_manual": 0, "tinjau_manual": 0, "tidak_padan": 1}
@@ -288,7 +288,7 @@ def test_summary_is_plain_and_deterministic(processed):
             for v in value:
                 walk(v)
         else:
-            assert value is None or type(value) in (int, float, str), type(value)
+            assert value is None or type(value) in (int, float, str, bool), type(value)
 
     walk(statuses.run_status(processed, REPORT_DATE, write=False).summary)
 

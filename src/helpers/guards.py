@@ -4,8 +4,9 @@
 writes a single processed file or read-cache entry, so that a refused run leaves the last good outputs exactly as
 they were. It refuses (an :class:`~helpers.errors.InputError` listing every problem at once, exit code 2):
 
-- an input that must hold people but holds none after cleaning: the SK list, P3KE individu and keluarga, and the
-  DTSEN register when ``register = dtsen``;
+- an input that must hold people but holds none after cleaning: the SK list, P3KE individu, and the DTSEN register
+  when ``register = dtsen`` (an empty P3KE keluarga only warns: matching does not need it, the housing profile and
+  the recommendations by housing condition do);
 - SK rows naming a person whose kecamatan or desa cannot be resolved (every such row with its file, sheet, row, the
   value and the closest known names; the fix: the spelling in the file, or ``<raw_dir>/alias_wilayah.csv``);
 - an SK list or a register that lost more than :data:`DATA_BERKURANG_MAKS` of its rows against the previous run in
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ DATA_BERKURANG_MAKS = 0.10
 #: A report date later than the newest dated record (intervention, verification) by more than this gets a warning.
 JARAK_TANGGAL_LAPORAN_MAKS = dt.timedelta(days=365)
 #: Inputs that must hold at least one person; the register of the run is added (DTSEN when ``register = dtsen``).
-WAJIB_BERISI = ("sk", "p3ke", "p3ke_keluarga")
+WAJIB_BERISI = ("sk", "p3ke")
 #: Inputs whose decrease against the previous run stops the run.
 DIJAGA_BERKURANG = ("sk", "p3ke")
 _SEBUTAN = {"sk": "Daftar SK", "p3ke": "P3KE individu", "p3ke_keluarga": "P3KE keluarga", "dtsen": "DTSEN individu"}
@@ -152,6 +154,9 @@ def check_cleaning(
     checked = WAJIB_BERISI + ((DTSEN,) if register == DTSEN and not no_dtsen else ())
     problems += [_empty(name, inputs[name], raw_dir) for name in checked
                  if name in inputs and inputs[name].baris_bersih == 0]  # fmt: skip
+    if "p3ke_keluarga" in inputs and inputs["p3ke_keluarga"].baris_bersih == 0:
+        warnings.warn(_empty("p3ke_keluarga", inputs["p3ke_keluarga"], raw_dir) + " Profil rumah tangga dan "
+                      "rekomendasi menurut kondisi rumah tidak dapat dibuat.", UserWarning, stacklevel=2)  # fmt: skip
     if no_dtsen:
         problems.append(
             "Parameter register = dtsen, tetapi tidak ada data DTSEN: letakkan ekspor DTSEN (CSV dengan pemisah |, "

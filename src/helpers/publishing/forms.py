@@ -731,8 +731,10 @@ def main(argv: list[str] | None = None) -> int:
     def action() -> str:
         params = run_params.resolve(args.params, args.parameter)
         select_kecamatan(params["kecamatan"], params["kode_kabupaten"])  # a typo fails before any reading
-        status = catalog.read_parquet(catalog.STATUS_SASARAN, params["processed_dir"])
+        if not catalog.STATUS_SASARAN.at(params["processed_dir"]).is_file():
+            raise InputError(f"Tabel {catalog.STATUS_SASARAN.path} belum ada. Jalankan pipeline dulu (make pipeline).")
         with lock.hold(params["processed_dir"]):  # never while a pipeline rewrites the processed data
+            status = catalog.read_parquet(catalog.STATUS_SASARAN, params["processed_dir"])
             runs.check_consistent(params["processed_dir"], params["report_date"])  # never from a mix of runs
             paths = write_forms(
                 status,

@@ -53,7 +53,7 @@ def test_same_key_same_ids_another_key_changes_every_id(tmp_path):
     again = _clean(tmp_path, raw, "dua", tmp_path / "kunci_a")
     other = _clean(tmp_path, raw, "tiga", tmp_path / "kunci_b")
     pd.testing.assert_series_equal(first, again)
-    assert len(first) == 5 and (first != other.reindex(first.index)).all()  # the sixth row: unknown desa
+    assert len(first) == 6 and (first != other.reindex(first.index)).all()  # every SK row is placed
     assert other.str.fullmatch(ids.PATTERN).all()
 
 

@@ -8,7 +8,7 @@ by name, interactive tables and a map of one kecamatan.
     jelajah.desa_ranking(run, "Mojowarno")          # which desa has the most people needing action
     jelajah.opd_serving(run, "Mojowarno")           # which OPD serves the people still in desil 1 there
     jelajah.show(table)                             # an interactive table (itables, offline: no CDN)
-    jelajah.kecamatan_map(run, "Mojowarno")         # one kecamatan by desa, in a few seconds
+    jelajah.show_figure(jelajah.kecamatan_map(run, "Mojowarno"))  # one kecamatan by desa, in a few seconds
 
 Only reads what the pipeline wrote (``data/processed/``); nothing here writes or changes a file.
 """
@@ -260,6 +260,23 @@ def in_area(frame: pd.DataFrame, area: Area | None) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------ questions
 
 
+def kecamatan_ranking(run: Run, by: str = "perlu_tindakan", raw_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every kecamatan of the kabupaten with its counts and rates (the map metrics; per 1,000 residents where
+    population figures exist, ``raw_dir``: the user's ``penduduk_kecamatan.csv``), largest ``by`` first."""
+    from helpers.publishing import maps
+
+    raw = resolve_path(raw_dir) if raw_dir else None
+    metrics = maps.map_metrics(run.status_sasaran, "kecamatan", kode_kabupaten=run.kode_kabupaten, raw_dir=raw)
+    ordered = metrics.sort_values([by, "nama"], ascending=[False, True], kind="stable")
+    return _rounded(maps.metrics_table(ordered).reset_index(drop=True))
+
+
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """Rates to one decimal (the tables show them so; the counts stay whole numbers)."""
+    rates = table.select_dtypes("float").columns
+    return table.assign(**{c: table[c].round(1) for c in rates})
+
+
 def desa_ranking(run: Run, kecamatan: str, by: str = "perlu_tindakan") -> pd.DataFrame:
     """Every desa of a kecamatan with its counts (the map metrics: SK people, left / still in desil 1, optimal,
     not optimal, not intervened, needing action…), largest ``by`` first; Indonesian headers."""
@@ -268,7 +285,7 @@ def desa_ranking(run: Run, kecamatan: str, by: str = "perlu_tindakan") -> pd.Dat
     code, _ = find_kecamatan(kecamatan, run.kode_kabupaten)
     metrics = maps.map_metrics(run.status_sasaran, "desa", code, run.kode_kabupaten)
     ordered = metrics.sort_values([by, "nama"], ascending=[False, True], kind="stable")
-    return maps.metrics_table(ordered).reset_index(drop=True)
+    return _rounded(maps.metrics_table(ordered).reset_index(drop=True))
 
 
 def opd_serving(run: Run, kecamatan: str | None = None, desa: str | None = None) -> pd.DataFrame:
@@ -322,6 +339,13 @@ def people_table(frame: pd.DataFrame, mask_nik: bool = True) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------ display
 
 
+#: Numbers in an interactive table written the Indonesian way (1.234,5) by the browser; sorting stays numeric.
+_ANGKA_JS = (
+    "function (data, type) { return type === 'display' && typeof data === 'number' ? "
+    "data.toLocaleString('id-ID', {maximumFractionDigits: 1}) : data; }"
+)
+
+
 def init_tables() -> None:
     """Interactive tables in this notebook, offline: the DataTables library is embedded in the output (no CDN)."""
     import itables
@@ -329,14 +353,35 @@ def init_tables() -> None:
     itables.init_notebook_mode(all_interactive=False, connected=False)
 
 
-def show(frame: pd.DataFrame, caption: str | None = None, **options) -> None:
-    """``frame`` as an interactive table (sort, search, pages) with Indonesian wording; ``options`` go to
-    ``itables.show`` (e.g. ``pageLength=25``). Call :func:`init_tables` once first."""
+def table_html(frame: pd.DataFrame, caption: str | None = None, **options) -> str:
+    """The HTML of :func:`show` (offline: the library comes from :func:`init_tables`)."""
     import itables
 
     options.setdefault("language", BAHASA_TABEL)
     options.setdefault("showIndex", False)
-    itables.show(frame, caption=caption, **options)
+    options.setdefault("columnDefs", [{"targets": "_all", "render": itables.JavascriptFunction(_ANGKA_JS)}])
+    return itables.to_html_datatable(frame, caption=caption, connected=False, **options)
+
+
+def show(frame: pd.DataFrame, caption: str | None = None, **options) -> None:
+    """``frame`` as an interactive table (sort, search, pages) in Indonesian: wording and numbers (1.234,5);
+    ``options`` go to itables (e.g. ``pageLength=25``). Call :func:`init_tables` once first."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(frame, caption, **options)))
+
+
+def show_figure(figure) -> None:
+    """Display a matplotlib figure (e.g. :func:`kecamatan_map`) as a PNG and close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    display(Image(data=buffer.getvalue()))
 
 
 @cache

@@ -82,7 +82,8 @@ from IPython.display import Image, Markdown, display
 for gambar in sorted((PROCESSED / matching.CHARTS_DIR).glob("*.png")):
     display(Image(filename=str(gambar)))
 koreksi = matching.corrections_table(hasil.match.model)
-display(koreksi.style.hide(axis="index") if len(koreksi) else Markdown("Tidak ada nilai m atau u yang dikoreksi."))
+display(koreksi.style.hide(axis="index").set_properties(**{"text-align": "left"}) if len(koreksi)
+        else Markdown("Tidak ada nilai m atau u yang dikoreksi."))
 
 # %% [markdown]
 # ## Mengapa tidak cukup menggabungkan NIK apa adanya

@@ -140,12 +140,12 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def _reason(record: dict) -> str:
     if record["parameter"] == "u":
-        return "tidak pernah muncul pada pasangan acak: u sangat kecil"
+        return "tidak ada pada pasangan acak"
     if record["dilatih"] is None:
-        return "tidak muncul pada pasangan padan saat pelatihan: nilai minimum"
+        return "tidak ada pada pasangan padan: nilai minimum"
     if record["dipakai"] > record["dilatih"]:
-        return "hasil pelatihan di bawah nilai minimum"
-    return "hasil pelatihan di atas batas untuk tingkat yang berbeda"
+        return "di bawah nilai minimum"
+    return "di atas batas tingkat beda"
 
 
 def corrections_table(model: dict) -> pd.DataFrame:

@@ -197,7 +197,7 @@ P3KE = InputSpec(
     ),
     text_columns=_ID_COLUMNS,
     description="P3KE 2024, individu (satu file per kecamatan)",
-    label="P3KE 2024: individu",
+    label="P3KE 2024 individu",
 )
 
 P3KE_KELUARGA = InputSpec(
@@ -234,7 +234,7 @@ P3KE_KELUARGA = InputSpec(
     ),
     text_columns=_ID_COLUMNS,
     description="P3KE 2024, keluarga",
-    label="P3KE 2024: keluarga",
+    label="P3KE 2024 keluarga",
 )
 
 SK = InputSpec(
@@ -312,7 +312,7 @@ DTSEN = InputSpec(
     text_columns=_ID_COLUMNS,
     may_be_absent=True,
     description="DTSEN (Data Tunggal Sosial dan Ekonomi Nasional), individu",
-    label="DTSEN: individu",
+    label="DTSEN individu",
 )
 
 INPUTS: dict[str, InputSpec] = {

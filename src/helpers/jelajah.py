@@ -30,20 +30,29 @@ from helpers.dates import to_timestamp
 from helpers.errors import InputError
 from helpers.params import DEFAULTS, resolve_path
 from helpers.reference import wilayah
-from helpers.statuses.classify import ROUNDS_FILE, STATUS_FILE, SUMMARY_FILE
+from helpers.statuses.classify import HEADLINE_LABELS, ROUNDS_FILE, STATUS_FILE, SUMMARY_FILE
 from helpers.statuses.register import PARAMETER_FILE, run_label
 from helpers.vocabulary import (
     INTERVENSI_LABELS,
     KEBERADAAN_LABELS,
+    KELUAR_DESIL1,
     MASIH_DESIL1,
-    STATUS_DESIL,
+    METODE_LABELS,
+    TIDAK_PADAN,
+    TINJAU_MANUAL,
 )
 
 #: A misspelt name is taken for the closest official name when it is at least this similar (rapidfuzz ratio of
 #: the normalised names, 0–100): "Mojowarna" is taken for Mojowarno (89).
 MIN_SIMILARITY = 85
-#: Indonesian labels of ``status_desil`` (the vocabulary's labels of the other statuses are used as they are).
-DESIL_LABELS = dict(zip(STATUS_DESIL, ("Keluar dari desil 1", "Masih di desil 1", "Tinjau manual", "Tidak padan")))
+#: Indonesian labels of ``status_desil``, from the labels the notebooks and reports already use (the vocabulary
+#: has none of its own for this column).
+DESIL_LABELS = {
+    KELUAR_DESIL1: HEADLINE_LABELS[KELUAR_DESIL1],
+    MASIH_DESIL1: HEADLINE_LABELS[MASIH_DESIL1],
+    TINJAU_MANUAL: METODE_LABELS[TINJAU_MANUAL],
+    TIDAK_PADAN: METODE_LABELS[TIDAK_PADAN],
+}
 #: The words of an interactive table (DataTables' ``language`` option), so that no translation file is fetched.
 BAHASA_TABEL = {
     "search": "Cari:",
@@ -116,7 +125,7 @@ class Run:
         return self._areas[key]
 
     def sasaran(self, kecamatan: str | None = None, desa: str | None = None) -> pd.DataFrame:
-        """``status_sasaran`` of one kecamatan or desa (every SK person without a name)."""
+        """``status_sasaran`` of one kecamatan or desa (every SK person when both are empty)."""
         return in_area(self.status_sasaran, self.area(kecamatan, desa))
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 #: The project's kernel, as ``make setup`` installs it (``ipykernel install --name python3 --display-name ...``).
 KERNEL_NAME = "python3"
 KERNEL_DISPLAY_NAME = "Python 3 (jombang)"
-#: The kernelspec every committed notebook carries (checked by tests/test_repository.py).
+#: The kernelspec every committed notebook carries (checked by :func:`check_notebooks`).
 KERNELSPEC = {"display_name": KERNEL_DISPLAY_NAME, "language": "python", "name": KERNEL_NAME}
 #: Notebook metadata JupyterLab adds from the running kernel, never committed.
 DROPPED_METADATA = ("language_info",)

@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 SEED ?= 2024
 SCALE ?= 1
 REPORT_DATE ?= 2024-11-06
+# Metadata JupyterLab adds from the running kernel, stripped like outputs (also in .pre-commit-config.yaml).
+NBSTRIPOUT_KEYS := --extra-keys "metadata.language_info"
 
 .PHONY: setup demo data pipeline reports forms test test-fast lint lab system-deps clean-data benchmark
 
@@ -41,15 +43,19 @@ test: setup system-deps lint
 	$(BIN)/python -m pytest
 
 ## ruff, notebooks without outputs and in sync with their .py (the pre-commit checks, on every file).
+## Fails on a notebook with outputs, with JupyterLab's language_info, or whose .py pair differs (helpers.lab).
 lint: setup
 	$(BIN)/ruff check src tests notebooks
-	$(BIN)/nbstripout --verify --keep-id notebooks/*.ipynb
+	$(BIN)/nbstripout --verify --keep-id $(NBSTRIPOUT_KEYS) notebooks/*.ipynb
+	$(BIN)/python -m helpers.lab notebooks
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
+## JupyterLab on notebooks/ (pairs each notebook with its .py on save: notebooks/jupytext.toml); the server
+## config saves notebooks with the metadata they have in git (helpers.lab.pre_save).
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --config=jupyter_server_config.py
 
 benchmark: setup
 	$(BIN)/python -m helpers benchmark

@@ -2,13 +2,13 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (jombang)
 #     language: python
 #     name: python3
 # ---
@@ -76,14 +76,16 @@ matching.method_table(hasil.match)
 # %% [markdown]
 # ## Model padu padan
 #
-# Grafik Splink dari model run ini (disimpan sebagai gambar di `grafik_padan/`, tanpa data pribadi): parameter m dan u setiap tingkat perbandingan, sebaran bobot padan kandidat terbaik tiap sasaran dengan kedua ambang, dan rincian bobot (*waterfall*) satu kasus tinjau manual. Koreksi atas nilai m hasil pelatihan tercantum di bawahnya.
+# Grafik Splink dari model run ini (disimpan sebagai gambar di `grafik_padan/`, tanpa data pribadi): parameter m dan u setiap tingkat perbandingan, sebaran bobot padan kandidat terbaik tiap sasaran dengan kedua ambang, dan rincian bobot (*waterfall*) satu kasus tinjau manual. Tabel sesudahnya: nilai m dan u hasil pelatihan yang dikoreksi, dan alasannya (m = peluang suatu tingkat pada pasangan yang benar-benar padan, u = pada pasangan acak).
 
 # %%
-from IPython.display import Image, display
+from IPython.display import Image, Markdown, display
 
 for gambar in sorted(catalog.GRAFIK_PADAN.at(PROCESSED).glob("*.png")):
     display(Image(filename=str(gambar)))
-print("\n".join(hasil.match.model["koreksi_m"]) or "Tidak ada koreksi.")
+koreksi = matching.corrections_table(hasil.match.model)
+display(koreksi.style.hide(axis="index").set_properties(**{"text-align": "left"}) if len(koreksi)
+        else Markdown("Tidak ada nilai m atau u yang dikoreksi."))
 
 # %% [markdown]
 # ## Mengapa tidak cukup menggabungkan NIK apa adanya

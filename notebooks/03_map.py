@@ -2,11 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (jombang)
 #     language: python
@@ -27,6 +27,8 @@
 #
 # **Masukan:** `status_sasaran.parquet` dari `02_match`. **Batas wilayah:** file pada parameter `boundary_path`, atau file peta (GeoPackage, Shapefile, GeoJSON) di `data/raw/batas_wilayah/`. Tanpa file batas, dibuat *peta skematis* dari titik pusat kecamatan yang diberi keterangan jelas.
 # **Keluaran:** gambar PNG di `reports/<tanggal>/peta/`. Semua perhitungan ada di `helpers.publishing.maps` dan `helpers.publishing.boundaries`; notebook ini hanya menjalankan dan menampilkan.
+#
+# **Satu kecamatan saja:** isi parameter `kecamatan` di sel berikut (nama atau kode, mis. `kecamatan = "Mojowarno"`), lalu *Run All*. Hanya peta kabupaten dan peta desa kecamatan itu yang dibuat, dan peta desanya tampil di akhir notebook — jauh lebih cepat daripada peta desa semua kecamatan (parameter kosong). Untuk melihat-lihat satu kecamatan tanpa menulis file, pakai notebook `05_jelajah`.
 
 # %% tags=["parameters"]
 raw_dir = "data/raw"  # relatif terhadap folder utama repositori
@@ -115,11 +117,11 @@ if not maps.has_population(ringkasan):
 # %% [markdown]
 # ## Peta desa
 #
-# Ditampilkan bila parameter `kecamatan` diisi; peta desa semua kecamatan tetap ditulis ke folder `peta/desa/`.
+# Ditampilkan bila parameter `kecamatan` diisi (hanya peta desa kecamatan itu yang dibuat). Dengan parameter kosong, peta desa semua kecamatan ditulis ke folder `peta/desa/` tanpa ditampilkan di sini.
 
 # %%
 desa_terpilih = [n for n in peta if n.startswith("desa_")] if p["kecamatan"] else []
 for nama in desa_terpilih:
     display(Image(filename=str(peta[nama])))
 if not desa_terpilih:
-    display(Markdown("Isi parameter `kecamatan` untuk menampilkan peta desa satu kecamatan di sini."))
+    display(Markdown("Isi parameter `kecamatan` (sel parameter di atas) untuk membuat dan menampilkan peta desa satu kecamatan di sini."))

@@ -2,16 +2,23 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (jombang)
 #     language: python
 #     name: python3
 # ---
+
+# %% [markdown] tags=["sembunyikan"]
+# # 04 · Laporan percepatan penghapusan kemiskinan ekstrem
+#
+# Notebook ini adalah sumber semua laporan HTML: `python -m helpers pipeline` (atau `python -m helpers reports`) menjalankannya sekali untuk kabupaten dan sekali untuk setiap kecamatan, lalu menulis laporannya ke `reports/<tanggal>/`.
+#
+# Di JupyterLab, *Run All* menampilkan laporan kabupaten dari data olahan terakhir. Untuk laporan satu kecamatan, isi parameter `kecamatan` (nama atau kode, mis. `kecamatan = "Mojowarno"`). Sel bertanda `sembunyikan` (judul ini, impor dan gaya tampilan) tidak ikut ke laporan; laporan mendapat judulnya dari templat.
 
 # %% tags=["parameters"]
 raw_dir = "data/raw"  # relatif terhadap folder utama repositori
@@ -33,6 +40,9 @@ from helpers.publishing.render import resolve_kecamatan_parameter
 kode = resolve_kecamatan_parameter(kecamatan, kode_kabupaten)
 data = rc.load_report_data(resolve_path(processed_dir), kode, kode_kabupaten, resolve_path(raw_dir))
 peta = resolve_path(reports_dir) / report_date / "peta"
+
+# %% tags=["sembunyikan"]
+display(HTML(rc.notebook_styles()))  # the cards' look in JupyterLab (the report has it from its template)
 
 # %% [markdown]
 # ## Ringkasan

@@ -153,3 +153,72 @@ def test_model_charts_are_static_png_without_personal_data(hard, tmp_path):
     assert [p.name for p in paths] == [charts.MU_FILE, charts.HISTOGRAM_FILE, charts.WATERFALL_FILE]
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5_000
+
+
+def _titles(spec: object) -> list[str]:
+    """Every title a chart draws (chart, panel and axis titles; not the tooltips, which a PNG never shows)."""
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "tooltip":
+                continue
+            if key == "title" and isinstance(value, str):
+                found.append(value)
+            elif key == "title" and isinstance(value, dict):
+                found += [value.get("text", ""), value.get("subtitle", "")]
+            else:
+                found += _titles(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _titles(value)
+    return [t for t in found if t]
+
+
+def test_model_charts_have_indonesian_titles_and_numbers(hard):
+    import json
+
+    import numpy as np
+
+    from helpers.matching import charts
+
+    _, _, _, result = hard
+    left, right, sk_ids = result.records
+    linker = charts._model_linker(result.model, left, right)
+    mu_original = linker.visualisations.m_u_parameters_chart().chart_dict
+    first = result.kandidat.iloc[0]
+    record_l = charts._record(left.iloc[int(np.flatnonzero(sk_ids.to_numpy() == first["id_sasaran"])[0])])
+    record_r = charts._record(right[right["unique_id"] == int(first["p3ke_index"])].iloc[0])
+    compared = linker.inference.score_pair(record_l, record_r).as_record_list()
+    waterfall_original = linker.visualisations.waterfall_chart(compared, remove_sensitive_data=True).chart_dict
+    english = re.compile(r"\b(Proportion|Amongst|comparisons?|Match|Column|Probability|Final score|Prior)\b")
+    assert any(english.search(t) for t in _titles(mu_original) + _titles(waterfall_original))  # Splink's own
+    for spec in (charts.m_u_spec(mu_original), charts.waterfall_spec(waterfall_original)):
+        titles = _titles(spec)
+        assert titles and not [t for t in titles if english.search(t)], titles
+    bars = json.dumps(charts.waterfall_spec(waterfall_original)["data"])
+    assert '"Bobot akhir"' in bars and '"Final score"' not in bars
+    assert charts.FORMAT_LOCALE["decimal"] == "," and charts.FORMAT_LOCALE["thousands"] == "."
+
+
+def test_corrections_table_lists_each_hand_correction_in_indonesian():
+    import json
+
+    from helpers.matching import linkage
+
+    model = json.loads(linkage.DEFAULT_MODEL_FILE.read_text(encoding="utf-8"))
+    nama = next(c for c in model["comparisons"] if c["output_column_name"] == "nama")
+    levels = {lv["label_for_charts"]: lv for lv in nama["comparison_levels"] if not lv.get("is_null_level")}
+    levels["mirip"]["m_probability"] = None  # never seen among matches
+    levels["beda"]["m_probability"] = 0.4  # EM took namesakes for matches: capped
+    levels["agak_mirip"]["u_probability"] = None  # never seen among random pairs
+    checked = linkage.check_model(model)
+    table = matching.corrections_table(checked)
+    assert len(table) == len(checked["koreksi_m"]) and list(table.columns)[:3] == ["Bidang", "Tingkat", "Parameter"]
+    rows = {(r.Bidang, r.Tingkat, r.Parameter): r for r in table.itertuples()}
+    assert rows[("Nama", "mirip", "m")].Dipakai == "0,01" and rows[("Nama", "mirip", "m")]._4 == "tidak terlatih"
+    assert rows[("Nama", "beda", "m")]._4 == "0,4" and rows[("Nama", "beda", "m")].Dipakai == "0,01"
+    assert "batas" in rows[("Nama", "beda", "m")].Alasan
+    assert rows[("Nama", "agak mirip", "u")].Dipakai == "0,000001"
+    assert not table.apply(lambda column: column.str.contains("->|_")).any().any()
+    with pytest.raises(ValueError, match="koreksi_m"):
+        matching.corrections_table({"koreksi_m": ["nama.mirip dikoreksi"]})

@@ -19,9 +19,46 @@ HISTOGRAM_FILE = "bobot_padan_histogram.png"
 WATERFALL_FILE = "waterfall_tinjau.png"
 
 
+#: Numbers in the charts written the Indonesian way (d3-format locale: 4.000; 0,5).
+FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+#: Names Splink gives the first and last bars of a waterfall (data values and the expressions that test them).
+WATERFALL_NAMES = {"Final score": "Bobot akhir", "Prior": "Awal (prior)"}
+
+
 def _png(spec: dict, path: Path) -> Path:
-    path.write_bytes(vlc.vegalite_to_png(json.dumps(spec), scale=1.5))
+    path.write_bytes(vlc.vegalite_to_png(json.dumps(spec), scale=1.5, format_locale=FORMAT_LOCALE))
     return path
+
+
+def m_u_spec(chart: dict) -> dict:
+    """Splink's m/u parameters chart with Indonesian titles and axes."""
+    spec = json.loads(json.dumps(chart))
+    spec["title"] = {"text": "Sebaran tingkat perbandingan pada pasangan padan dan tidak padan",
+                     "subtitle": "parameter m dan u model padu padan run ini"}  # fmt: skip
+    titles = ("Di antara pasangan yang padan (m)", "Di antara pasangan yang tidak padan (u)")
+    for panel, title in zip(spec["hconcat"], titles):
+        panel["title"]["text"] = title
+        panel["encoding"]["x"]["axis"]["title"] = "Proporsi pasangan"
+    return spec
+
+
+def waterfall_spec(chart: dict) -> dict:
+    """Splink's waterfall chart of one pair with Indonesian titles, axes and names of the first and last bars."""
+    text = json.dumps(chart)
+    for english, indonesian in WATERFALL_NAMES.items():
+        text = text.replace(f'"{english}"', f'"{indonesian}"').replace(f"'{english}'", f"'{indonesian}'")
+        text = text.replace(f'\\"{english}\\"', f'\\"{indonesian}\\"')
+    spec = json.loads(text)
+    spec["title"] = {"text": "Rincian bobot padan satu kasus tinjau manual",
+                     "subtitle": "sumbangan setiap perbandingan terhadap bobot akhir (bit); nilai tidak ditampilkan"}  # fmt: skip
+    axes = {"x": "Perbandingan", "y": "Bobot padan (bit)"}
+    for i, layer in enumerate(spec["layer"]):
+        for sub in layer.get("layer", [layer]):
+            for channel, title in axes.items():
+                axis = sub.get("encoding", {}).get(channel, {}).get("axis")
+                if axis and "title" in axis:
+                    axis["title"] = "Probabilitas padan" if (i == 1 and channel == "y") else title
+    return spec
 
 
 def _model_linker(model: dict, left: pd.DataFrame, right: pd.DataFrame):
@@ -66,7 +103,7 @@ def save_charts(result: linkage.LinkageResult, out_dir: str | Path) -> list[Path
     out.mkdir(parents=True, exist_ok=True)
     left, right, sk_ids = result.records
     linker = _model_linker(result.model, left, right)  # the whole input: term frequencies as in the run
-    paths = [_png(linker.visualisations.m_u_parameters_chart().chart_dict, out / MU_FILE)]
+    paths = [_png(m_u_spec(linker.visualisations.m_u_parameters_chart().chart_dict), out / MU_FILE)]
     paths.append(_png(histogram_spec(result.padan["bobot_padan"], result.ambang_padan, result.ambang_tinjau),
                       out / HISTOGRAM_FILE))  # fmt: skip
     if not result.kandidat.empty:
@@ -75,5 +112,5 @@ def save_charts(result: linkage.LinkageResult, out_dir: str | Path) -> list[Path
         record_r = _record(right[right["unique_id"] == int(first["p3ke_index"])].iloc[0])
         compared = linker.inference.score_pair(record_l, record_r).as_record_list()
         waterfall = linker.visualisations.waterfall_chart(compared, remove_sensitive_data=True)
-        paths.append(_png(waterfall.chart_dict, out / WATERFALL_FILE))
+        paths.append(_png(waterfall_spec(waterfall.chart_dict), out / WATERFALL_FILE))
     return paths

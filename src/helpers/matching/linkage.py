@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +87,8 @@ M_MIN = {"nik.salah_ketik_seri": 0.01, "nik.salah_ketik_wilayah_tanggal": 0.01, 
          "nik.beda": 0.01, "nama.sangat_mirip": 0.03, "nama.mirip": 0.01, "nama.sebagian_nama": 0.01,
          "tanggal_lahir.hari_bulan_tertukar": 0.01, "tanggal_lahir.salah_ketik": 0.005,
          "wilayah.kecamatan_sama": 0.01, "wilayah.beda": 0.02, "jenis_kelamin.beda": 0.005}  # fmt: skip
-#: m and u of the Excel-truncation level, set by hand: a weak hint, never enough alone (see NOTES.md).
+#: m and u of the Excel-truncation level, fixed by hand (too rare for EM to learn): log2(m/u) = 4.3 bits, a weak
+#: hint that never matches alone, since the ten NIKs that differ only in their 16th digit all agree at this level.
 M_U_TERPOTONG = (0.01, 0.0005)
 NAME_LEVELS_AUTO = ("sama", "sangat_mirip", "mirip", "sebagian_nama")
 #: ``alasan`` of an equal NIK ending in 0 whose 15-digit twin has a name at least as close (:func:`excel_twins`).
@@ -357,6 +359,27 @@ def check_model(model: dict) -> dict:
     model["koreksi_m"] = changes
     model["sumber_model"] = "dilatih pada data run ini"
     return model
+
+
+#: One line of ``koreksi_m`` as :func:`check_model` writes it (``nama.mirip: m tidak terlatih -> 0.01``).
+CORRECTION = re.compile(
+    r"^(?P<bidang>\w+)\.(?P<tingkat>\w+): (?P<parameter>[mu]) (?P<dilatih>tidak terlatih|\S+) -> (?P<dipakai>\S+)$"
+)
+
+
+def corrections(model: dict) -> list[dict]:
+    """The hand corrections of ``model`` (its ``koreksi_m``) as records: ``bidang``, ``tingkat``, ``parameter``
+    (``m``/``u``), ``dilatih`` (the trained value, None when the level was never seen) and ``dipakai``."""
+    records = []
+    for line in model.get("koreksi_m", []):
+        found = CORRECTION.match(line)
+        if found is None:
+            raise ValueError(f"unexpected koreksi_m line: {line!r}")
+        record = found.groupdict()
+        record["dilatih"] = None if record["dilatih"] == "tidak terlatih" else float(record["dilatih"])
+        record["dipakai"] = float(record["dipakai"])
+        records.append(record)
+    return records
 
 
 def train(left: pd.DataFrame, right: pd.DataFrame, seed: int = SEED) -> dict:

@@ -11,13 +11,15 @@ candidates with full NIKs for the decisions workbook (``helpers.publishing.keput
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import catalog
 from helpers.cleaning.nik import mask_frame, mask_series
-from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU, LinkageResult, link, review_table
+from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU, LinkageResult, corrections, link, review_table
+from helpers.publishing.fmt import angka
 from helpers.vocabulary import METODE_LABELS, METODE_PADAN, TIDAK_PADAN
 
 MatchResult = LinkageResult
@@ -96,3 +98,48 @@ def method_table(result: MatchResult) -> pd.DataFrame:
     """Persons per method with Indonesian labels, for the notebook."""
     counts = result.counts()
     return pd.DataFrame({"metode": [METODE_LABELS[m] for m in METODE_PADAN], "jumlah": [counts[m] for m in METODE_PADAN]})
+
+
+#: The compared fields of the model as an analyst names them.
+FIELD_LABELS = {"nik": "NIK", "nama": "Nama", "tanggal_lahir": "Tanggal lahir", "wilayah": "Wilayah",
+                "jenis_kelamin": "Jenis kelamin"}  # fmt: skip
+
+
+def _probability(value: float | None) -> str:
+    """A small probability the Indonesian way, three significant digits: ``0,000114``, ``5,11 × 10⁻¹²``."""
+    if value is None:
+        return "tidak terlatih"
+    if value == 0 or value >= 1e-6:
+        decimals = 0 if value == 0 else max(0, 2 - math.floor(math.log10(abs(value))))
+        return angka(float(f"{value:.3g}"), decimals).rstrip("0").rstrip(",") or "0"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{angka(float(mantissa), 2)} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _reason(record: dict) -> str:
+    if record["parameter"] == "u":
+        return "tidak ada pada pasangan acak"
+    if record["dilatih"] is None:
+        return "tidak ada pada pasangan padan: nilai minimum"
+    if record["dipakai"] > record["dilatih"]:
+        return "di bawah nilai minimum"
+    return "di atas batas tingkat beda"
+
+
+def corrections_table(model: dict) -> pd.DataFrame:
+    """The hand corrections of the run's model (:func:`~helpers.matching.linkage.check_model`) as a small
+    Indonesian table for notebook 02: field, level, parameter, trained value, value used and why."""
+    records = corrections(model)
+    return pd.DataFrame(
+        {
+            "Bidang": [FIELD_LABELS.get(r["bidang"], r["bidang"]) for r in records],
+            "Tingkat": [r["tingkat"].replace("_", " ") for r in records],
+            "Parameter": [r["parameter"] for r in records],
+            "Hasil pelatihan": [_probability(r["dilatih"]) for r in records],
+            "Dipakai": [_probability(r["dipakai"]) for r in records],
+            "Alasan": [_reason(r) for r in records],
+        }
+    )

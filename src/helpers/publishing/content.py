@@ -29,10 +29,11 @@ from matplotlib.patches import FancyBboxPatch  # noqa: E402
 from helpers import catalog, guards  # noqa: E402
 from helpers import vocabulary as v  # noqa: E402
 from helpers.cleaning.nik import mask_series  # noqa: E402
-from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN  # noqa: E402
+from helpers.config import DATA_PACKAGE_DIR, KODE_KABUPATEN, PACKAGE_DIR  # noqa: E402
 from helpers.dates import to_date  # noqa: E402
 from helpers.publishing import maps
 from helpers.publishing.fmt import angka, per_seribu, persen, rentang_tanggal, tanggal  # noqa: E402
+from helpers.reading.contract import INPUTS  # noqa: E402
 from helpers.reference.figures import population_note, poverty_context  # noqa: E402
 from helpers.reference.wilayah import kabupaten_name, kecamatan_table  # noqa: E402
 from helpers.statuses import perbandingan  # noqa: E402
@@ -110,6 +111,16 @@ def cards(items: list[tuple[str, str]]) -> str:
         for v, k in items
     ]
     return "<div>" + "".join(parts) + "</div>"
+
+
+#: The styles of the headline cards and notes, shared with the report template (``{% include 'kartu.css' %}``).
+CARD_STYLES = PACKAGE_DIR / "templates" / "laporan" / "kartu.css"
+
+
+def notebook_styles() -> str:
+    """A ``<style>`` block that gives the cards and notes in JupyterLab the look they have in the report (the
+    report gets the same rules from its template)."""
+    return f"<style>{CARD_STYLES.read_text(encoding='utf-8')}</style>"
 
 
 def headline_cards(fig: dict) -> str:
@@ -468,11 +479,15 @@ def cases_needing_action(status: pd.DataFrame, mask_pii: bool = True) -> pd.Data
 
 
 def data_quality(summary: dict) -> pd.DataFrame:
-    inputs = list(summary["baris_masuk"])
+    """Rows read, dropped as duplicates and quarantined per input, in the contract's order and by their
+    Indonesian names; an optional input without any row is left out (:func:`inputs_without_rows` names it)."""
+    read = summary["baris_masuk"]
+    inputs = [name for name, spec in INPUTS.items() if name in read and (read[name] or not spec.may_be_absent)]
+    inputs += [name for name in read if name not in INPUTS]
     ignored = summary.get("diabaikan", {})
     return pd.DataFrame(
         {
-            "Data": inputs,
+            "Data": [INPUTS[i].label if i in INPUTS else i for i in inputs],
             "Baris dibaca": [angka(summary["baris_masuk"][i]) for i in inputs],
             "Duplikat dibuang": [angka(summary["baris_duplikat"].get(i, 0)) for i in inputs],
             "Dikarantina": [angka(summary["baris_karantina"].get(i, 0)) for i in inputs],
@@ -842,15 +857,24 @@ def cases_section(data: dict, mask_pii: bool = True) -> str:
     )
 
 
+def inputs_without_rows(summary: dict) -> list[str]:
+    """Indonesian names of the optional inputs that had no row at all (absent from the raw folder)."""
+    read = summary["baris_masuk"]
+    return [spec.label for name, spec in INPUTS.items() if spec.may_be_absent and name in read and not read[name]]
+
+
 def quality_section(data: dict) -> str:
     summary = data["summary"]
     notes = "".join(f'<p class="catatan">{html.escape(n)}</p>' for n in ignored_notes(summary))
     warnings = "".join(f'<p class="catatan"><strong>Peringatan:</strong> {html.escape(w)}</p>'
                        for w in summary.get("peringatan", []))  # fmt: skip
+    absent = inputs_without_rows(summary)
     return (
         "<h3>Baris data yang dibaca</h3>"
         + html_table(data_quality(summary), right=("Baris dibaca", "Duplikat dibuang", "Dikarantina", "Diabaikan"))
-        + '<p class="catatan">Baris yang dikarantina tercatat beserta alasannya di data/processed/karantina/.</p>'
+        + '<p class="catatan">Baris yang dikarantina tercatat beserta alasannya di data/processed/karantina/.'
+        + (f" Tidak ada data: {', '.join(html.escape(a) for a in absent)}." if absent else "")
+        + "</p>"
         + notes
         + warnings
         + "<h3>Metode padu padan (seluruh kabupaten)</h3>"

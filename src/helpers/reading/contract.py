@@ -29,6 +29,8 @@ class InputSpec:
     may_be_absent: bool = False
     description: str = ""
     columns: dict[str, str] = field(default_factory=dict)
+    #: Short Indonesian name in tables (the report's "Baris data yang dibaca").
+    label: str = ""
 
     @property
     def all_columns(self) -> tuple[str, ...]:
@@ -195,6 +197,7 @@ P3KE = InputSpec(
     ),
     text_columns=_ID_COLUMNS,
     description="P3KE 2024, individu (satu file per kecamatan)",
+    label="P3KE 2024 individu",
 )
 
 P3KE_KELUARGA = InputSpec(
@@ -231,6 +234,7 @@ P3KE_KELUARGA = InputSpec(
     ),
     text_columns=_ID_COLUMNS,
     description="P3KE 2024, keluarga",
+    label="P3KE 2024 keluarga",
 )
 
 SK = InputSpec(
@@ -241,6 +245,7 @@ SK = InputSpec(
     optional=("No", "Alamat", "Tanggal Lahir", "No KK"),
     text_columns=_ID_COLUMNS,
     description="Daftar SK Bupati penduduk miskin ekstrem",
+    label="Daftar sasaran SK",
 )
 
 INTERVENSI = InputSpec(
@@ -252,6 +257,7 @@ INTERVENSI = InputSpec(
     text_columns=_ID_COLUMNS,
     may_be_absent=True,
     description="Intervensi program per OPD",
+    label="Intervensi OPD",
 )
 
 VERIFIKASI = InputSpec(
@@ -264,6 +270,7 @@ VERIFIKASI = InputSpec(
     text_columns=_ID_COLUMNS,
     may_be_absent=True,
     description="Hasil verifikasi lapangan (penyisiran) oleh camat",
+    label="Verifikasi lapangan camat",
 )
 
 KEPUTUSAN_PADAN = InputSpec(
@@ -276,6 +283,7 @@ KEPUTUSAN_PADAN = InputSpec(
     text_columns=("ID Sasaran", "NIK P3KE", "NIK Kandidat 1", "NIK Kandidat 2", "NIK Kandidat 3"),
     may_be_absent=True,
     description="Keputusan padu padan oleh analis (tinjau manual)",
+    label="Keputusan padu padan analis",
 )
 
 #: The three DTSEN deciles, by the ``desil_dtsen`` parameter value (header of the export).
@@ -304,6 +312,7 @@ DTSEN = InputSpec(
     text_columns=_ID_COLUMNS,
     may_be_absent=True,
     description="DTSEN (Data Tunggal Sosial dan Ekonomi Nasional), individu",
+    label="DTSEN individu",
 )
 
 INPUTS: dict[str, InputSpec] = {

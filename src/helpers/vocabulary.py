@@ -3,6 +3,9 @@ strategies, and the rule for ``perlu_tindakan``. Every other module imports thes
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pandas as pd
 
 #: The three national strategies (Inpres 4/2022) of an intervention.
@@ -148,3 +151,62 @@ PERUBAHAN_LABELS = {
     TETAP_LUAR: "Tetap di luar desil 1",
     PADAN_BERUBAH: "Belum dapat dibandingkan (padan hanya di salah satu register)",
 }
+
+
+# --------------------------------------------------------------------------- how camat write the presence statuses
+
+#: Code -> label shown on the form ("Ada", "Meninggal", "Pindah", "Tidak Ditemukan").
+STATUS_LABELS: dict[str, str] = {code: KEBERADAAN_LABELS[code] for code in STATUS_KEBERADAAN}
+
+#: Choices of the form's "Kondisi" dropdown (free text is still kept when a form bypasses the list).
+KONDISI = ("Sehat", "Sakit", "Lansia Tunggal", "Disabilitas", "Lainnya")
+
+#: Raw label -> status code. Compared ignoring case, spaces and punctuation (see :func:`status_key`).
+STATUS_MAP: dict[str, str] = {
+    **{label: code for code, label in STATUS_LABELS.items()},
+    **{code: code for code in STATUS_KEBERADAAN},
+    "Masih Ada": "ada",
+    "Ada di Tempat": "ada",
+    "Masih Tinggal": "ada",
+    "Meninggal Dunia": "meninggal",
+    "Sudah Meninggal": "meninggal",
+    "Wafat": "meninggal",
+    "Pindah Domisili": "pindah",
+    "Pindah Alamat": "pindah",
+    "Pindah Rumah": "pindah",
+    "Sudah Pindah": "pindah",
+    "Tdk Ditemukan": "tidak_ditemukan",
+    "Tidak Di Temukan": "tidak_ditemukan",
+    "Tdk Di Temukan": "tidak_ditemukan",
+    "Tidak Ketemu": "tidak_ditemukan",
+}
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def status_key(value: object) -> str:
+    """Comparison key of a status label: lower case letters and digits only ("Tidak  ditemukan" -> "tidakditemukan")."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return _NON_ALNUM.sub("", unicodedata.normalize("NFKC", str(value)).lower())
+
+
+_STATUS_BY_KEY = {status_key(label): code for label, code in STATUS_MAP.items()}
+
+
+def normalise_status(values: pd.Series) -> pd.Series:
+    """Status codes for raw labels; empty or unknown labels become missing (see :func:`unknown_status`)."""
+    return values.map(lambda v: _STATUS_BY_KEY.get(status_key(v), pd.NA)).astype("string")
+
+
+def unknown_status(values: pd.Series) -> pd.Series:
+    """True where a status is filled in but is not one of the known labels (the cleaner quarantines these)."""
+    filled = values.map(status_key) != ""
+    return (filled & normalise_status(values).isna()).astype(bool)
+
+
+def unknown_status_message(value: object) -> str:
+    """Quarantine reason for an unknown status label, listing the allowed values."""
+    allowed = ", ".join(STATUS_LABELS.values())
+    return f'Status Keberadaan "{value}" tidak dikenal. Pilih salah satu: {allowed}.'

@@ -792,7 +792,7 @@ def clean_intervensi(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) ->
 
 
 def _normalise_status(values: pd.Series) -> pd.Series:
-    from helpers.statuses.verifikasi import normalise_status
+    from helpers.vocabulary import normalise_status
 
     text = values.astype("string")
     uniques = pd.Series(text.dropna().unique(), dtype="string")
@@ -801,7 +801,7 @@ def _normalise_status(values: pd.Series) -> pd.Series:
 
 
 def _unknown_status_message(value: object) -> object:
-    from helpers.statuses.verifikasi import unknown_status_message
+    from helpers.vocabulary import unknown_status_message
 
     return pd.NA if value is None or value is pd.NA else unknown_status_message(value)
 

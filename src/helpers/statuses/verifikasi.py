@@ -15,42 +15,29 @@ Everything an official reads (messages, labels) is in Bahasa Indonesia.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable
 
 import pandas as pd
 
 from helpers.cleaning.nik import mask_nik
 from helpers.dates import dmy
-from helpers.vocabulary import ADA, KEBERADAAN_LABELS, MENINGGAL, PINDAH, STATUS_FINAL, TIDAK_DITEMUKAN
-from helpers.vocabulary import STATUS_KEBERADAAN as STATUS_CODES
+from helpers.vocabulary import (  # the status spellings live in the vocabulary; re-exported for the forms
+    ADA,
+    KONDISI,
+    MENINGGAL,
+    PINDAH,
+    STATUS_FINAL,
+    STATUS_LABELS,
+    STATUS_MAP,
+    TIDAK_DITEMUKAN,
+    normalise_status,
+    status_key,
+    unknown_status,
+    unknown_status_message,
+)
 
-#: Code -> label shown on the form ("Ada", "Meninggal", "Pindah", "Tidak Ditemukan").
-STATUS_LABELS: dict[str, str] = {code: KEBERADAAN_LABELS[code] for code in STATUS_CODES}
-
-#: Choices of the form's "Kondisi" dropdown (free text is still kept when a form bypasses the list).
-KONDISI = ("Sehat", "Sakit", "Lansia Tunggal", "Disabilitas", "Lainnya")
-
-#: Raw label -> status code. Compared ignoring case, spaces and punctuation (see :func:`status_key`).
-STATUS_MAP: dict[str, str] = {
-    **{label: code for code, label in STATUS_LABELS.items()},
-    **{code: code for code in STATUS_CODES},
-    "Masih Ada": "ada",
-    "Ada di Tempat": "ada",
-    "Masih Tinggal": "ada",
-    "Meninggal Dunia": "meninggal",
-    "Sudah Meninggal": "meninggal",
-    "Wafat": "meninggal",
-    "Pindah Domisili": "pindah",
-    "Pindah Alamat": "pindah",
-    "Pindah Rumah": "pindah",
-    "Sudah Pindah": "pindah",
-    "Tdk Ditemukan": "tidak_ditemukan",
-    "Tidak Di Temukan": "tidak_ditemukan",
-    "Tdk Di Temukan": "tidak_ditemukan",
-    "Tidak Ketemu": "tidak_ditemukan",
-}
+__all__ = ["KONDISI", "STATUS_LABELS", "STATUS_MAP", "normalise_status", "status_key", "unknown_status",
+           "unknown_status_message"]  # fmt: skip
 
 #: Values of the ``jenis`` column of :func:`resolve_keberadaan`'s ``masalah`` table.
 JENIS_TANGGAL_KOSONG = "tanggal_kosong"
@@ -89,36 +76,6 @@ PER_NIK_COLUMNS = [
     "baris_sumber",
 ]
 MASALAH_COLUMNS = ["nik", "sumber_file", "baris_sumber", "jenis", "pesan"]
-
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def status_key(value: object) -> str:
-    """Comparison key of a status label: lower case letters and digits only ("Tidak  ditemukan" -> "tidakditemukan")."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return ""
-    return _NON_ALNUM.sub("", unicodedata.normalize("NFKC", str(value)).lower())
-
-
-_STATUS_BY_KEY = {status_key(label): code for label, code in STATUS_MAP.items()}
-
-
-def normalise_status(values: pd.Series) -> pd.Series:
-    """Status codes for raw labels; empty or unknown labels become missing (see :func:`unknown_status`)."""
-    return values.map(lambda v: _STATUS_BY_KEY.get(status_key(v), pd.NA)).astype("string")
-
-
-def unknown_status(values: pd.Series) -> pd.Series:
-    """True where a status is filled in but is not one of the known labels (the cleaner quarantines these)."""
-    filled = values.map(status_key) != ""
-    return (filled & normalise_status(values).isna()).astype(bool)
-
-
-def unknown_status_message(value: object) -> str:
-    """Quarantine reason for an unknown status label, listing the allowed values."""
-    allowed = ", ".join(STATUS_LABELS.values())
-    return f'Status Keberadaan "{value}" tidak dikenal. Pilih salah satu: {allowed}.'
-
 
 def _where(row: pd.Series) -> str:
     return f"{row['sumber_file']} baris {row['baris_sumber']}"

@@ -679,6 +679,14 @@ class StatusRun:
     rekomendasi: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Intervention records not counted as written (:func:`intervention_review`).
     intervensi_masalah: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The programme table in force (:func:`helpers.statuses.rekomendasi.programme_opd`).
+    program_opd: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Each SK person's statuses at the end of every verification round (``status_putaran``).
+    rounds: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The SK and the register the run matched (for the review lists).
+    sk: pd.DataFrame = field(default_factory=pd.DataFrame)
+    register: pd.DataFrame = field(default_factory=pd.DataFrame)
+    register_label: str = ""
 
 
 def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
@@ -802,28 +810,43 @@ def run_status(
                                 ambang_tinjau)  # fmt: skip
         before = compute_status_detail({**given, "padan": before_match}, date, min_strategi)[0]
         run.perbandingan = perbandingan.compare_registers(before, status)
+    run.program_opd = rekomendasi.programme_opd(tables["intervensi"])
+    run.rounds, run.sk, run.register, run.register_label = rounds, tables["sk"], tables["p3ke_individu"], label
     if write:
-        runs.start_step(processed_dir, runs.MATCH_STEP, run_id, run_id_pembersihan=run_id)
-        run.paths.append(catalog.write(catalog.STATUS_SASARAN, status, processed_dir, run_id))
-        run.paths.append(catalog.write(catalog.STATUS_PUTARAN, rounds, processed_dir, run_id))
-        run.paths.append(catalog.write(catalog.SUMMARY, summary, processed_dir))
-        run.paths.append(catalog.write(catalog.PARAMETER_RUN, parameters, processed_dir))
-        run.paths.extend(write_review(match, tables["sk"], tables["p3ke_individu"], processed_dir, run_id))
-        run.paths.append(catalog.write(catalog.MODEL_PADAN, match.model, processed_dir))
-        run.paths.extend(charts.save_charts(match, catalog.GRAFIK_PADAN.at(processed_dir)))
-        run.paths.append(catalog.write(catalog.KEBERADAAN_MASALAH, keberadaan_review(masalah), processed_dir))
-        run.paths.append(catalog.write(catalog.TEMUAN_LAPANGAN_NIK, findings, processed_dir, run_id))
-        run.paths.append(catalog.write(catalog.TEMUAN_LAPANGAN, field_findings_review(findings), processed_dir))
-        run.paths.append(catalog.write(catalog.REKOMENDASI, run.rekomendasi, processed_dir, run_id))
-        run.paths.append(catalog.write(catalog.PROGRAM_OPD, rekomendasi.programme_opd(tables["intervensi"]),
-                                       processed_dir))  # fmt: skip
-        run.paths.append(catalog.write(catalog.INTERVENSI_MASALAH, overlooked, processed_dir))
-        if run.perbandingan is not None:
-            run.paths.append(catalog.write(catalog.PERBANDINGAN_CSV, mask_frame(run.perbandingan), processed_dir))
-            counts = perbandingan.summary(run.perbandingan, v.P3KE_LABEL, label)
-            run.paths.append(catalog.write(catalog.PERBANDINGAN_JSON, counts, processed_dir))
-        runs.finish_step(processed_dir, runs.MATCH_STEP, run_id, run.paths)
+        write_run(run, processed_dir, run_id)
     return run
+
+
+def write_run(run: StatusRun, processed_dir: str | Path, run_id: str) -> list[Path]:
+    """Write the outputs of a status run (``status_sasaran``, ``status_putaran``, ``summary.json``, the review lists,
+    the recommendations…) under ``run_id``, recorded as step ``02_match`` in ``run.json``."""
+    processed_dir = Path(processed_dir)
+    runs.start_step(processed_dir, runs.MATCH_STEP, run_id, run_id_pembersihan=run_id)
+    write = [
+        (catalog.STATUS_SASARAN, run.status, run_id),
+        (catalog.STATUS_PUTARAN, run.rounds, run_id),
+        (catalog.SUMMARY, run.summary, None),
+        (catalog.PARAMETER_RUN, run.parameters, None),
+    ]
+    run.paths += [catalog.write(entry, data, processed_dir, stamp) for entry, data, stamp in write]
+    run.paths.extend(write_review(run.match, run.sk, run.register, processed_dir, run_id))
+    write = [
+        (catalog.MODEL_PADAN, run.match.model, None),
+        (catalog.KEBERADAAN_MASALAH, keberadaan_review(run.masalah), None),
+        (catalog.TEMUAN_LAPANGAN_NIK, run.temuan, run_id),
+        (catalog.TEMUAN_LAPANGAN, field_findings_review(run.temuan), None),
+        (catalog.REKOMENDASI, run.rekomendasi, run_id),
+        (catalog.PROGRAM_OPD, run.program_opd, None),
+        (catalog.INTERVENSI_MASALAH, run.intervensi_masalah, None),
+    ]
+    run.paths += [catalog.write(entry, data, processed_dir, stamp) for entry, data, stamp in write]
+    run.paths.extend(charts.save_charts(run.match, catalog.GRAFIK_PADAN.at(processed_dir)))
+    if run.perbandingan is not None:
+        run.paths.append(catalog.write(catalog.PERBANDINGAN_CSV, mask_frame(run.perbandingan), processed_dir))
+        counts = perbandingan.summary(run.perbandingan, v.P3KE_LABEL, run.register_label)
+        run.paths.append(catalog.write(catalog.PERBANDINGAN_JSON, counts, processed_dir))
+    runs.finish_step(processed_dir, runs.MATCH_STEP, run_id, run.paths)
+    return run.paths
 
 
 def read_summary(processed_dir: str | Path) -> dict[str, Any]:

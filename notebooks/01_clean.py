@@ -37,7 +37,7 @@ reports_dir = "reports"
 report_date = "2024-11-06"
 kode_kabupaten = "35.17"
 register = "p3ke"  # register padu padan (02_match): p3ke atau dtsen; dengan dtsen, data DTSEN wajib ada
-terima_data_berkurang = False  # True: terima SK/register yang berkurang > 10 % dibanding run sebelumnya
+terima_sk_berkurang = False  # True: terima daftar SK yang berkurang > 10 % dibanding run sebelumnya (SK perubahan)
 
 # %%
 from pathlib import Path
@@ -50,7 +50,7 @@ RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 # %% [markdown]
 # ## Membaca dan membersihkan semua input
 #
-# P3KE (±650 ribu baris dalam 21 file) dibaca dengan dua proses paralel. Sebelum satu file pun ditulis, seluruh run diperiksa: SK atau register tanpa satu orang pun, orang SK yang kecamatan/desanya tidak dikenal, atau SK/register yang berkurang lebih dari 10 % dibanding run sebelumnya menghentikan run dengan pesan yang menyebut file, baris dan perbaikannya; data olahan terakhir tetap utuh (aturannya di `data/raw/README.md`).
+# P3KE (±650 ribu baris dalam 21 file) dibaca dengan dua proses paralel. Sebelum satu file pun ditulis, seluruh run diperiksa: SK atau register tanpa satu orang pun, orang SK yang kecamatan/desanya tidak dikenal, atau daftar SK yang berkurang lebih dari 10 % dibanding run sebelumnya menghentikan run dengan pesan yang menyebut file, baris dan perbaikannya; data olahan terakhir tetap utuh (aturannya di `data/raw/README.md`).
 
 # %%
 import pandas as pd
@@ -59,7 +59,7 @@ from helpers import cleaning
 
 pd.set_option("display.max_colwidth", 200)
 hasil = cleaning.clean_all(RAW, PROCESSED, p["kode_kabupaten"], workers=2, register=p["register"],
-                           terima_data_berkurang=p["terima_data_berkurang"])
+                           terima_sk_berkurang=p["terima_sk_berkurang"])
 
 # %% [markdown]
 # ## Keseimbangan baris per input

@@ -41,8 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "register": P3KE,
     "desil_dtsen": DESIL_DTSEN[0],
     "mesin_padan": MESIN_PADAN[0],
-    # true: accept an SK list or register much smaller than in the last run (helpers.guards.DATA_BERKURANG_MAKS)
-    "terima_data_berkurang": False,
+    # true: accept an SK list much smaller than in the last run (helpers.guards.SK_BERKURANG_MAKS), an amended SK
+    "terima_sk_berkurang": False,
 }
 
 _DATES = ("report_date", "tanggal_target")
@@ -72,7 +72,7 @@ def _convert(name: str, value: Any) -> Any:
         if number not in (1, 2, 3):
             raise InputError(f"Parameter min_strategi = {value} harus 1, 2 atau 3 (ada tiga strategi nasional).")
         return number
-    if name in ("mask_pii", "terima_data_berkurang"):
+    if name in ("mask_pii", "terima_sk_berkurang"):
         if isinstance(value, bool):
             return value
         text = str(value).strip().lower()

@@ -33,7 +33,7 @@ from helpers.kernels import start_kernel, stop_kernel
 #: Notebooks in order, with the parameters each receives.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("01_clean.ipynb", ("raw_dir", "processed_dir", "reports_dir", "report_date", "kode_kabupaten", "register",
-                        "terima_data_berkurang")),
+                        "terima_sk_berkurang")),
     (
         "02_match.ipynb",
         ("raw_dir", "processed_dir", "reports_dir", "report_date", "ambang_padan", "ambang_tinjau", "min_strategi",

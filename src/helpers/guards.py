@@ -4,8 +4,8 @@
 writes a single processed file or read-cache entry, so that a refused run leaves the last good outputs exactly as
 they were. It refuses (an :class:`~helpers.errors.InputError` listing every problem at once, exit code 2):
 
-- an input that must hold people but holds none after cleaning: the SK list, P3KE individu and keluarga, and the
-  DTSEN register when ``register = dtsen``;
+- an input that must hold people but holds none after cleaning: the SK list, the P3KE register (P3KE individu), and
+  the DTSEN register when ``register = dtsen`` (P3KE keluarga only feeds addresses and the housing profile);
 - SK rows naming a person whose kecamatan or desa cannot be resolved (every such row with its file, sheet, row, the
   value and the closest known names; the fix: the spelling in the file, or ``<raw_dir>/alias_wilayah.csv``);
 - an SK list that lost more than :data:`SK_BERKURANG_MAKS` of its people against the previous run in the same
@@ -35,7 +35,7 @@ SK_BERKURANG_MAKS = 0.10
 #: A report date later than the newest dated record (intervention, verification) by more than this gets a warning.
 JARAK_TANGGAL_LAPORAN_MAKS = dt.timedelta(days=365)
 #: Inputs that must hold at least one person; the register of the run is added (DTSEN when ``register = dtsen``).
-WAJIB_BERISI = ("sk", "p3ke", "p3ke_keluarga")
+WAJIB_BERISI = ("sk", "p3ke")
 _SEBUTAN = {"sk": "Daftar SK", "p3ke": "P3KE individu", "p3ke_keluarga": "P3KE keluarga", "dtsen": "DTSEN individu"}
 
 

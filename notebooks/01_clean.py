@@ -38,7 +38,7 @@ report_date = "2024-11-06"
 kode_kabupaten = "35.17"
 kunci_dir = "data/kunci"
 register = "p3ke"  # register padu padan (02_match): p3ke atau dtsen; dengan dtsen, data DTSEN wajib ada
-terima_data_berkurang = False  # True: terima SK/register yang berkurang > 10 % dibanding run sebelumnya
+terima_sk_berkurang = False  # True: terima daftar SK yang berkurang > 10 % dibanding run sebelumnya (SK perubahan)
 
 # %%
 from pathlib import Path
@@ -62,7 +62,7 @@ from helpers import cleaning
 
 pd.set_option("display.max_colwidth", 200)
 hasil = cleaning.clean_all(RAW, PROCESSED, p["kode_kabupaten"], workers=2, kunci_dir=p["kunci_dir"],
-                           register=p["register"], terima_data_berkurang=p["terima_data_berkurang"])
+                           register=p["register"], terima_sk_berkurang=p["terima_sk_berkurang"])
 
 # %% [markdown]
 # ## Keseimbangan baris per input

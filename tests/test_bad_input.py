@@ -227,11 +227,11 @@ def test_an_sk_that_lost_more_than_the_share_is_refused_unless_accepted(tmp_path
     ]  # fmt: skip
     raw, processed = _good_run(tmp_path, world)
     before = len(pd.read_parquet(processed / "sk.parquet"))
-    kept = world["sk"][: int(before * (1 - guards.DATA_BERKURANG_MAKS))]  # just over the share lost
+    kept = world["sk"][: int(before * (1 - guards.SK_BERKURANG_MAKS))]  # just over the share lost
     write_csv(raw / "sk_miskin_ekstrem.csv", kept, list(INPUTS["sk"].all_columns))
     message = _refused(raw, processed, "Daftar SK sekarang berisi")
-    assert f"run sebelumnya di folder data olahan ini {before}" in message and "terima_data_berkurang true" in message
-    cleaning.clean_all(raw, processed, terima_data_berkurang=True)  # an amended SK, accepted on purpose
+    assert f"run sebelumnya di folder data olahan ini {before}" in message and "terima_sk_berkurang true" in message
+    cleaning.clean_all(raw, processed, terima_sk_berkurang=True)  # an amended SK, accepted on purpose
     assert len(pd.read_parquet(processed / "sk.parquet")) == len(kept)
 
 
@@ -241,7 +241,7 @@ def test_a_small_decrease_is_accepted(tmp_path):
     write_csv(raw / "sk_miskin_ekstrem.csv", sk[:-1], list(INPUTS["sk"].all_columns))  # 6 -> 5 people: -17 %
     with pytest.raises(InputError, match="17 % berkurang; batas 10 %"):
         cleaning.clean_all(raw, processed)
-    assert guards.DATA_BERKURANG_MAKS == 0.10
+    assert guards.SK_BERKURANG_MAKS == 0.10
 
 
 def test_a_missing_raw_folder_deletes_no_cache_and_exits_2(tmp_path, capsys):

@@ -20,7 +20,10 @@ from helpers.errors import InputError
 from helpers.publishing import forms, render
 
 #: Holds the lock of a folder until killed (prints once it holds it).
-HOLDER = "import sys, time\nfrom helpers import lock\nwith lock.hold(sys.argv[1]):\n    print('pegang', flush=True)\n    time.sleep(600)\n"
+HOLDER = (
+    "import sys, time\nfrom helpers import lock\n"
+    "with lock.hold(sys.argv[1]):\n    print('pegang', flush=True)\n    time.sleep(600)\n"
+)
 
 
 def _holder(folder: Path) -> subprocess.Popen:

@@ -9,9 +9,10 @@ they were. It refuses (an :class:`~helpers.errors.InputError` listing every prob
   the recommendations by housing condition do);
 - SK rows naming a person whose kecamatan or desa cannot be resolved (every such row with its file, sheet, row, the
   value and the closest known names; the fix: the spelling in the file, or ``<raw_dir>/alias_wilayah.csv``);
-- an SK list or a register that lost more than :data:`DATA_BERKURANG_MAKS` of its rows against the previous run in
-  the same processed folder (``ringkasan_pembersihan.json``), unless the parameter ``terima_data_berkurang`` says
-  the decrease is meant (an amended SK).
+- an SK list that lost more than :data:`SK_BERKURANG_MAKS` of its people against the previous run in the same
+  processed folder (``ringkasan_pembersihan.json``), unless the parameter ``terima_sk_berkurang`` says the decrease
+  is meant (an amended SK). Registers are not held to this: a new P3KE or DTSEN export (or another demo scale) may
+  be smaller for good reasons, and a register file that went missing shows in the matching figures.
 
 :func:`report_date_warning` and :func:`closing_lines` are what the runner prints at the end of a run.
 """
@@ -31,15 +32,13 @@ from helpers.errors import InputError
 from helpers.reading.contract import INPUTS
 from helpers.vocabulary import DTSEN
 
-#: An SK list or register that lost more than this share of its clean rows against the previous run stops the run
-#: (parameter ``terima_data_berkurang`` accepts it).
-DATA_BERKURANG_MAKS = 0.10
+#: An SK list that lost more than this share of its clean rows against the previous run stops the run (parameter
+#: ``terima_sk_berkurang`` accepts it).
+SK_BERKURANG_MAKS = 0.10
 #: A report date later than the newest dated record (intervention, verification) by more than this gets a warning.
 JARAK_TANGGAL_LAPORAN_MAKS = dt.timedelta(days=365)
 #: Inputs that must hold at least one person; the register of the run is added (DTSEN when ``register = dtsen``).
 WAJIB_BERISI = ("sk", "p3ke")
-#: Inputs whose decrease against the previous run stops the run.
-DIJAGA_BERKURANG = ("sk", "p3ke")
 _SEBUTAN = {"sk": "Daftar SK", "p3ke": "P3KE individu", "p3ke_keluarga": "P3KE keluarga", "dtsen": "DTSEN individu"}
 
 
@@ -131,16 +130,16 @@ def _previous(processed_dir: Path) -> dict[str, Any]:
 def _decrease(name: str, now: int, before: int, raw_dir: str | Path) -> str:
     share = 1 - now / before
     return (
-        f"{_SEBUTAN[name]} sekarang berisi {_angka(now)} baris bersih, run sebelumnya di folder data olahan ini "
-        f"{_angka(before)} ({round(100 * share)} % berkurang; batas {round(100 * DATA_BERKURANG_MAKS)} %). Bila "
-        "memang berkurang (mis. SK perubahan), jalankan ulang dengan -p terima_data_berkurang true. Bila tidak, "
+        f"{_SEBUTAN[name]} sekarang berisi {_angka(now)} orang, run sebelumnya di folder data olahan ini "
+        f"{_angka(before)} ({round(100 * share)} % berkurang; batas {round(100 * SK_BERKURANG_MAKS)} %). Bila "
+        "memang berkurang (mis. SK perubahan), jalankan ulang dengan -p terima_sk_berkurang true. Bila tidak, "
         f"periksa apakah file di {_where(name, raw_dir)} terpotong, ada lembar atau file yang hilang, atau judul kolomnya "
         "berubah (lihat peringatan lembar yang tidak dibaca)."
     )
 
 
 def check_cleaning(
-    result: Any, raw_dir: str | Path, register: str = "p3ke", terima_data_berkurang: bool = False,
+    result: Any, raw_dir: str | Path, register: str = "p3ke", terima_sk_berkurang: bool = False,
     kode_kabupaten: str | None = None,
 ) -> None:  # fmt: skip
     """Raise :class:`InputError` listing every reason to refuse the cleaned ``result`` (a
@@ -165,13 +164,12 @@ def check_cleaning(
     unplaced = inputs["sk"].tidak_tertempatkan if "sk" in inputs else pd.DataFrame()
     if len(unplaced):
         problems.append(unplaced_message(unplaced, raw_dir, kode_kabupaten))
-    if not terima_data_berkurang:
+    if not terima_sk_berkurang:
         previous = _previous(Path(result.processed_dir))
-        for name in DIJAGA_BERKURANG + ((DTSEN,) if register == DTSEN else ()):
-            before = int((previous.get(name) or {}).get("baris_bersih", 0) or 0)
-            now = inputs[name].baris_bersih if name in inputs else 0
-            if before > 0 and 0 < now < before * (1 - DATA_BERKURANG_MAKS):
-                problems.append(_decrease(name, now, before, raw_dir))
+        before = int((previous.get("sk") or {}).get("baris_bersih", 0) or 0)
+        now = inputs["sk"].baris_bersih if "sk" in inputs else 0
+        if before > 0 and 0 < now < before * (1 - SK_BERKURANG_MAKS):
+            problems.append(_decrease("sk", now, before, raw_dir))
     if problems:
         raise InputError(
             f"Pipeline berhenti sebelum menulis apa pun: data olahan terakhir di {result.processed_dir} tidak diubah.\n\n"

@@ -130,8 +130,8 @@ PARAMETERS: tuple[Parameter, ...] = (
               "desil DTSEN yang dipakai: `kabupaten`, `provinsi` atau `nasional`", (MATCH,)),
     Parameter("mesin_padan", MESIN_PADAN[0], _choice(MESIN_PADAN),
               "mesin penilai model padu padan: `duckdb` atau `spark` (hasil sama)", (MATCH,)),
-    Parameter("terima_data_berkurang", False, _flag,
-              "true: terima SK atau register yang berkurang lebih dari 10 % dibanding run sebelumnya", (CLEAN,)),
+    Parameter("terima_sk_berkurang", False, _flag,
+              "true: terima daftar SK yang berkurang lebih dari 10 % dibanding run sebelumnya (SK perubahan)", (CLEAN,)),
 )  # fmt: skip
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 #: Every parameter's default as written in a notebook (paths relative to the repository root).

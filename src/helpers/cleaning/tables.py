@@ -1336,7 +1336,7 @@ def clean_all(
     write: bool = True,
     kunci_dir: str | Path | None = None,
     register: str = P3KE,
-    terima_data_berkurang: bool = False,
+    terima_sk_berkurang: bool = False,
 ) -> CleaningResult:
     """Clean every input of the contract and write the processed tables, under a new run id
     (:mod:`helpers.runs`; ``result.run_id``) that the matching step carries forward. With ``write``, raw files
@@ -1349,8 +1349,8 @@ def clean_all(
     also resolved with the analyst's ``<raw_dir>/alias_wilayah.csv`` (:func:`helpers.reference.wilayah.use_user_aliases`).
 
     Before anything is written, the run is checked as a whole (:func:`helpers.guards.check_cleaning`: an SK or a
-    register without anyone, SK people without a kecamatan/desa, an SK or register much smaller than in the last run
-    unless ``terima_data_berkurang``; ``register``: the register the matching will use). A refused run changes
+    register without anyone, SK people without a kecamatan/desa, an SK much smaller than in the last run unless
+    ``terima_sk_berkurang``; ``register``: the register the matching will use). A refused run changes
     nothing in ``processed_dir``, the read cache included.
 
     Raises :class:`InputError` (Indonesian message) for a missing raw folder, a missing required column or input,
@@ -1388,7 +1388,7 @@ def clean_all(
         results = {name: done[name][0] for name in INPUTS}
         result = CleaningResult(results, Path(processed_dir), naive_nik_join(done["sk"][1], done["p3ke"][1]),
                                 sidik_kunci=keys.fingerprint(key))  # fmt: skip
-        guards.check_cleaning(result, raw_dir, register, terima_data_berkurang, kode_kabupaten)
+        guards.check_cleaning(result, raw_dir, register, terima_sk_berkurang, kode_kabupaten)
     except BaseException:
         if cache is not None:
             cache.discard()

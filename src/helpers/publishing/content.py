@@ -498,7 +498,7 @@ def data_quality(summary: dict) -> pd.DataFrame:
 
 def ignored_notes(summary: dict) -> list[str]:
     """One sentence per input with rows left out of this report (ignored, or records repeated in another file and
-    counted once), each naming its review list; and the run's warnings. Empty when nothing was left out."""
+    counted once), each naming its review list. Empty when nothing was left out."""
     lists = {"intervensi": catalog.INTERVENSI_MASALAH.path, "verifikasi": catalog.KEBERADAAN_MASALAH.path}
     notes = []
     for name, kinds in summary.get("diabaikan", {}).items():

@@ -26,7 +26,6 @@ from helpers.errors import InputError
 ALIAS_FILE = DATA_PACKAGE_DIR / "alias_wilayah.csv"
 #: The analyst's own aliases in the raw-data folder (added to ALIAS_FILE; see :func:`use_user_aliases`).
 USER_ALIAS_NAME = "alias_wilayah.csv"
-ALIAS_COLUMNS = ("tingkat", "kode_kecamatan", "varian", "kode")
 POPULATION_FILE = DATA_PACKAGE_DIR / "penduduk_kecamatan.csv"
 #: The user's optional population table in the raw-data folder (adds or replaces rows of POPULATION_FILE).
 USER_POPULATION_NAME = "penduduk_kecamatan.csv"
@@ -196,7 +195,8 @@ def _read_user_aliases(path: Path) -> pd.DataFrame:
         )
     table = table[(table["varian"].str.strip() != "") | (table["kode"].str.strip() != "")]
     kode = table["kode"].map(normalise_code)
-    kecamatan_codes = {w.code for kab in _gazetteer.list_wilayah(KODE_PROVINSI) for w in _gazetteer.list_wilayah(kab.code)}
+    kecamatan_codes = {kec.code for kab in _gazetteer.list_wilayah(KODE_PROVINSI)
+                       for kec in _gazetteer.list_wilayah(kab.code)}  # fmt: skip
     is_kec = kode.isin(kecamatan_codes)
     is_desa = (kode.str.len() == 13) & kode.str[:8].isin(kecamatan_codes)
     is_desa &= kode.map(lambda k: _gazetteer.get_wilayah(k) is not None if len(k) == 13 else False).astype(bool)

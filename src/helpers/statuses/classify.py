@@ -213,39 +213,44 @@ def intervention_review(intervensi: pd.DataFrame, nik: pd.Series, report_date: o
     contested = explicit[(statuses > 1).to_numpy(bool)].sort_values(["nik", "tanggal_intervensi", "sumber_file",
                                                                       "baris_sumber"], kind="stable")  # fmt: skip
 
-    def where(row: pd.Series) -> str:
-        return f"{_STATUS_OPD_LABELS[row['status_opd']]} ({row['sumber_file']} baris {row['baris_sumber']})"
-
-    groups = {key: "; ".join(where(r) for _, r in g.iterrows())
-              for key, g in contested.groupby(["nik", "tanggal_intervensi"])}  # fmt: skip
+    shown = pd.Series([f"{_STATUS_OPD_LABELS[s]} ({f} baris {r})" for s, f, r in
+                       zip(contested["status_opd"], contested["sumber_file"], contested["baris_sumber"])],
+                      index=contested.index, dtype="string")  # fmt: skip
+    group = shown.groupby([contested["nik"], contested["tanggal_intervensi"]]).transform("; ".join) if len(shown) else shown
     laporan = dmy(date)
-    rows = [
-        (r, JENIS_TANGGAL_SESUDAH_LAPORAN, "tidak",
-         f"Tanggal intervensi {dmy(r['tanggal_intervensi'])} sesudah tanggal laporan {laporan}: catatan tidak dipakai "
-         "untuk laporan ini. Periksa apakah tanggalnya salah ketik.")
-        for _, r in later.iterrows()
-    ] + [
-        (r, JENIS_STATUS_OPD_BERTENTANGAN, "ya" if r["status_opd"] == v.BELUM_OPTIMAL else "tidak",
-         f"Status OPD bertentangan untuk NIK ini pada {dmy(r['tanggal_intervensi'])}: "
-         f"{groups[(r['nik'], r['tanggal_intervensi'])]}. Yang dipakai: Belum Optimal (pada tanggal yang sama Belum "
-         "Optimal menang). Pastikan ke OPD mana yang benar, lalu perbaiki file sumbernya.")
-        for _, r in contested.iterrows()
-    ]  # fmt: skip
-    out = pd.DataFrame(
-        {
-            "nik_tersamar": mask_series(pd.Series([r["nik"] for r, *_ in rows], dtype="string")),
-            "opd": pd.Series([r["opd"] for r, *_ in rows], dtype="string"),
-            "program": pd.Series([r["program"] for r, *_ in rows], dtype="string"),
-            "tanggal_intervensi": pd.Series([dmy(r["tanggal_intervensi"]) for r, *_ in rows], dtype="string"),
-            "status_opd": pd.Series([r["status_opd"] for r, *_ in rows], dtype="string"),
-            "sumber_file": pd.Series([r["sumber_file"] for r, *_ in rows], dtype="string"),
-            "baris_sumber": pd.array([r["baris_sumber"] for r, *_ in rows], dtype="Int64"),
-            "jenis": pd.Series([jenis for _, jenis, _, _ in rows], dtype="string"),
-            "dipakai": pd.Series([used for _, _, used, _ in rows], dtype="string"),
-            "pesan": pd.Series([text for *_, text in rows], dtype="string"),
-        },
-        columns=INTERVENSI_REVIEW_COLUMNS,
-    )
+
+    def listed(rows: pd.DataFrame, jenis: str, dipakai: pd.Series, pesan: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "nik_tersamar": mask_series(rows["nik"].astype("string")),
+                "opd": rows["opd"].astype("string"),
+                "program": rows["program"].astype("string"),
+                "tanggal_intervensi": rows["tanggal_intervensi"].dt.strftime("%d/%m/%Y").astype("string"),
+                "status_opd": rows["status_opd"].astype("string"),
+                "sumber_file": rows["sumber_file"].astype("string"),
+                "baris_sumber": rows["baris_sumber"].astype("Int64"),
+                "jenis": pd.Series(jenis, index=rows.index, dtype="string"),
+                "dipakai": dipakai.astype("string"),
+                "pesan": pesan.astype("string"),
+            },
+            columns=INTERVENSI_REVIEW_COLUMNS,
+        )
+
+    out = pd.concat(
+        [
+            listed(later, JENIS_TANGGAL_SESUDAH_LAPORAN, pd.Series("tidak", index=later.index),
+                   "Tanggal intervensi " + later["tanggal_intervensi"].dt.strftime("%d/%m/%Y").astype("string")
+                   + " sesudah tanggal "
+                   f"laporan {laporan}: catatan tidak dipakai untuk laporan ini. Periksa apakah tanggalnya salah ketik."),
+            listed(contested, JENIS_STATUS_OPD_BERTENTANGAN,
+                   pd.Series(np.where(contested["status_opd"] == v.BELUM_OPTIMAL, "ya", "tidak"), index=contested.index),
+                   "Status OPD bertentangan untuk NIK ini pada "
+                   + contested["tanggal_intervensi"].dt.strftime("%d/%m/%Y").astype("string") + ": " + group
+                   + ". Yang dipakai: Belum Optimal (pada tanggal yang sama Belum Optimal menang). "
+                   "Pastikan ke OPD mana yang benar, lalu perbaiki file sumbernya."),
+        ],
+        ignore_index=True,
+    )  # fmt: skip
     return out.sort_values(["sumber_file", "baris_sumber", "jenis"], kind="stable", ignore_index=True)
 
 

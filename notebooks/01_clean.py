@@ -40,9 +40,10 @@ kode_kabupaten = "35.17"
 # %%
 from pathlib import Path
 
-from helpers import params
+from helpers import params, runs
 
 p = params.for_notebook("01_clean", globals())  # the parameters above, checked; relative paths from the repository root
+runs.check_inputs("01_clean", p)  # the first step: it reads only the raw data
 RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 
 # %% [markdown]

@@ -32,8 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import outputs, runs
-from helpers import workers as helpers_workers
+from helpers import execution, outputs, runs
 from helpers.cleaning import ids
 from helpers.cleaning import nik as nikmod
 from helpers.cleaning.footers import count_mismatches, footer_reasons
@@ -1196,13 +1195,13 @@ def _first_nik_column(karantina: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.NA, index=karantina.index, dtype="string")
 
 
-def write_outputs(result: CleaningResult) -> None:
+def write_outputs(result: CleaningResult, parameter: dict | None = None) -> None:
     """``<table>.parquet``, ``karantina/<input>.csv``, ``ringkasan_pembersihan.json``, the naive join figures
     and ``tinjau/id_sasaran_bentrok.csv``; each written atomically and recorded under the run id in ``run.json``
-    (step ``01_clean``, marked unfinished until the last file is written)."""
+    (step ``01_clean``, marked unfinished until the last file is written, with the ``parameter`` it was made with)."""
     out = Path(result.processed_dir)
     out.mkdir(parents=True, exist_ok=True)
-    runs.start_step(out, runs.CLEAN_STEP, result.run_id)
+    runs.start_step(out, runs.CLEAN_STEP, result.run_id, parameter)
     written = []
     for name, c in result.inputs.items():
         written.append(outputs.write_parquet(c.data, out / f"{c.table}.parquet", result.run_id))
@@ -1262,7 +1261,7 @@ def clean_all(
     others = [name for name in INPUTS if name != "p3ke"]
     done: dict[str, tuple[CleanedInput, pd.DataFrame]] = {}
     if workers > 1:  # the other inputs in a worker process while this one cleans the large P3KE register
-        with helpers_workers.pool(1, preload=[__name__]) as pool:
+        with execution.pool(1, preload=[__name__]) as pool:
             later = pool.submit(_clean_inputs, raw_dir, others, kode_kabupaten, cache_dir)
             done["p3ke"] = clean_input(raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache_dir)
             cleaned, caught = later.result()
@@ -1275,7 +1274,7 @@ def clean_all(
     results = {name: done[name][0] for name in INPUTS}
     result = CleaningResult(results, Path(processed_dir), naive_nik_join(done["sk"][1], done["p3ke"][1]))
     if write:
-        write_outputs(result)
+        write_outputs(result, {"raw_dir": str(raw_dir.resolve()), "kode_kabupaten": kode_kabupaten})
     return result
 
 

@@ -35,8 +35,8 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from PIL import Image
 from shapely.ops import polylabel
 
+from helpers import execution
 from helpers import vocabulary as v
-from helpers import workers as helpers_workers
 from helpers.config import KODE_KABUPATEN
 from helpers.errors import InputError
 from helpers.publishing import fmt
@@ -803,7 +803,7 @@ def render_maps(
     )
     try:
         if workers > 1 and len(jobs) > 1:
-            with helpers_workers.pool(workers, _share, (shared,), preload=[__name__]) as executor:
+            with execution.pool(workers, _share, (shared,), preload=[__name__]) as executor:
                 paths = list(executor.map(_draw, jobs, chunksize=4))
         else:
             _share(shared)

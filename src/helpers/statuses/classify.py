@@ -607,7 +607,9 @@ def run_status(
         before = compute_status_detail({**given, "padan": before_match}, date, min_strategi)[0]
         run.perbandingan = perbandingan.compare_registers(before, status)
     if write:
-        runs.start_step(processed_dir, runs.MATCH_STEP, run_id, run_id_pembersihan=run_id)
+        recorded = {k: value for k, value in parameters.items() if k in DEFAULTS}  # what runs.check_inputs compares
+        recorded.update(kode_kabupaten=kode_kabupaten, raw_dir=str(Path(raw_dir).resolve()) if raw_dir else None)
+        runs.start_step(processed_dir, runs.MATCH_STEP, run_id, recorded, run_id_pembersihan=run_id)
         run.paths.append(outputs.write_parquet(status, processed_dir / STATUS_FILE, run_id))
         run.paths.append(outputs.write_parquet(rounds, processed_dir / ROUNDS_FILE, run_id))
         run.paths.append(outputs.write_json(summary, processed_dir / SUMMARY_FILE))

@@ -205,13 +205,15 @@ def check_inputs(step: str, parameters: dict, given: Iterable[str] = ()) -> str 
     processed_dir = Path(parameters["processed_dir"])
     base = "python -m helpers pipeline --langkah {step}"
     steps = read_manifest(processed_dir)["langkah"]
-    for name in inputs:
+    for name in inputs:  # the processed tables first: finished, of one run, unchanged; then the maps
         entry = steps.get(name)
         if entry is None or not entry.get("selesai"):
             raise InputError(_unfinished(name, entry, base.format(step=name)))
-    run_id = check_consistent(processed_dir, None) if MATCH_STEP in inputs else str(steps[CLEAN_STEP]["run_id"])
-    if MATCH_STEP not in inputs:
-        _check_files(processed_dir, CLEAN_STEP, steps[CLEAN_STEP], base.format(step=CLEAN_STEP))
+        if name == CLEAN_STEP and MATCH_STEP not in inputs:
+            _check_files(processed_dir, CLEAN_STEP, entry, base.format(step=CLEAN_STEP))
+        if name == MATCH_STEP:
+            check_consistent(processed_dir, parameters.get("report_date"))
+    run_id = str(steps[CLEAN_STEP]["run_id"])
     for name in inputs:
         for earlier, execution in steps[name].get("masukan", {}).items():
             if steps.get(earlier, {}).get("eksekusi") != execution:

@@ -38,6 +38,13 @@ from helpers import outputs
 from helpers.config import NOTEBOOKS_DIR
 from helpers.errors import InputError, NotebookFailed
 
+# papermill -> nbformat -> jsonschema imports rfc3987_syntax, when installed, only to check the "iri" string format,
+# which no notebook schema uses; it builds 38 parsers on import: about a second in every process that runs or
+# renders a notebook (most of nbformat's import). Declared absent before jsonschema is imported, so that
+# jsonschema leaves that one format unchecked.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)
+
 #: papermill's name of the engine that executes a notebook in this process.
 ENGINE = "helpers"
 #: The kernel the notebooks declare (papermill picks the parameter syntax from it; no kernel is started).
@@ -56,8 +63,8 @@ LANGUAGE_INFO = {
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 WORKERS = 2
-#: What the drawing processes of notebook 03 need (the maps module only).
-MAPS_PRELOAD = ["helpers.publishing.maps"]
+#: What the drawing processes of notebook 03 need (the maps module and its classifier).
+MAPS_PRELOAD = ["helpers.publishing.maps", "mapclassify"]
 #: What the report processes need: the rendering module, the report's own modules, papermill and IPython.
 REPORT_PRELOAD = ["helpers.publishing.render", "helpers.publishing.content", "papermill", "IPython.core.interactiveshell"]
 #: What every process of a pipeline run needs: the cleaning worker (notebook 01), the drawing processes (03)

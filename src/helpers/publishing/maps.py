@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -313,6 +312,8 @@ def classify(values: pd.Series, spec: MapSpec, k: int = 5) -> Classes:
         position = pd.Series(np.searchsorted(distinct, ranked.to_numpy()), index=ranked.index)
         method = "satu kelas per nilai"
     else:
+        import mapclassify  # with scikit-learn and SciPy: imported by the drawing processes only, not the reports'
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Numba not installed": the pure-Python path is fast for a few areas
             fisher = mapclassify.FisherJenks(ranked.to_numpy(), k=n_classes)
@@ -803,7 +804,7 @@ def render_maps(
     )
     try:
         if workers > 1 and len(jobs) > 1:
-            with execution.pool(workers, _share, (shared,), preload=[__name__]) as executor:
+            with execution.pool(workers, _share, (shared,), preload=execution.MAPS_PRELOAD) as executor:
                 paths = list(executor.map(_draw, jobs, chunksize=4))
         else:
             _share(shared)

@@ -67,9 +67,11 @@ WORKERS = 2
 MAPS_PRELOAD = ["helpers.publishing.maps", "mapclassify"]
 #: What the report processes need: the rendering module, the report's own modules, papermill and IPython.
 REPORT_PRELOAD = ["helpers.publishing.render", "helpers.publishing.content", "papermill", "IPython.core.interactiveshell"]
-#: What every process of a pipeline run needs: the cleaning worker (notebook 01), the drawing processes (03)
-#: and the report processes. The server of a process imports the list of its first pool or :func:`warm_up`.
-PIPELINE_PRELOAD = ["helpers.cleaning.tables", *MAPS_PRELOAD, *REPORT_PRELOAD]
+#: What the worker processes on a pipeline run's critical path need: the cleaning workers of notebook 01 (the
+#: first to start: the server serves no process before it has imported the whole list) and the drawing processes
+#: of 03. The report processes start during 02 and import their modules themselves, off the critical path. The
+#: server of a process imports the list of its first pool or :func:`warm_up`.
+PIPELINE_PRELOAD = ["helpers.cleaning.tables", *MAPS_PRELOAD]
 
 
 # --------------------------------------------------------------------------- processes

@@ -95,13 +95,14 @@ def run_one(step: str, parameters: dict, given: list[str] = ()) -> str:
     """Run one step alone (``--langkah``) on the outputs already there, after :func:`helpers.runs.check_inputs`
     (comparing also the parameters in ``given``, the ones set explicitly); return the closing message."""
     step = params_mod.step_name(step)
+    report = step == params_mod.REPORT
+    execution.warm_up(execution.REPORT_PRELOAD if report else execution.PIPELINE_PRELOAD)  # imports while we check
     runs.check_inputs(step, parameters, given)
-    if step == params_mod.REPORT:
+    if report:
         from helpers.publishing.render import render_all
 
         paths = render_all(parameters, given=given)
         return f"Selesai: {len(paths)} laporan di {params_mod.report_dir(parameters)}"
-    execution.warm_up(execution.PIPELINE_PRELOAD)
     path = run_step(step, parameters)
     return f"Selesai: langkah {step}. Notebook yang dijalankan: {path}"
 

@@ -43,9 +43,10 @@ terima_sk_berkurang = False  # True: terima daftar SK yang berkurang > 10 % diba
 # %%
 from pathlib import Path
 
-from helpers import params
+from helpers import params, runs
 
 p = params.for_notebook("01_clean", globals())  # the parameters above, checked; relative paths from the repository root
+runs.check_inputs("01_clean", p)  # the first step: it reads only the raw data
 RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 
 # %% [markdown]

@@ -47,9 +47,10 @@ mesin_padan = "duckdb"  # mesin penilai model padu padan: duckdb (bawaan) atau s
 # %%
 from pathlib import Path
 
-from helpers import params
+from helpers import params, runs
 
 p = params.for_notebook("02_match", globals())  # the parameters above, checked; relative paths from the repository root
+runs.check_inputs("02_match", p)  # the cleaned tables: finished, from this raw_dir and kabupaten/kota
 RAW, PROCESSED = Path(p["raw_dir"]), Path(p["processed_dir"])
 
 # %% [markdown]

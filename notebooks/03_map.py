@@ -40,18 +40,19 @@ boundary_path = ""  # file/folder batas wilayah; kosong: <raw_dir>/batas_wilayah
 kode_kabupaten = "35.17"
 
 # %%
-from helpers import workers
+from helpers import execution
 
-workers.warm_up(workers.MAPS_PRELOAD)  # the drawing processes start while this notebook loads its data
+execution.warm_up(execution.MAPS_PRELOAD)  # the drawing processes start while this notebook loads its data
 
 from IPython.display import Image, Markdown, display  # noqa: E402
 
-from helpers import params  # noqa: E402
+from helpers import params, runs  # noqa: E402
 from helpers.publishing import boundaries, fmt, maps
 from helpers.reference import figures
 from helpers.statuses.register import read_run_label
 
 p = params.for_notebook("03_map", globals())  # the parameters above, checked; relative paths from the repository root
+runs.check_inputs("03_map", p)  # the statuses of 02_match: one run, made with this report_date and kabupaten/kota
 folder_peta = params.report_dir(p) / "peta"
 display(Markdown(f"Keadaan **{fmt.tanggal(p['report_date'])}** · peta ditulis ke `{folder_peta}`"))
 
@@ -78,19 +79,20 @@ if batas.skematis:
 # ## Membuat peta
 
 # %%
-peta = maps.render_maps(
-    status,
-    batas.kecamatan,
-    batas.desa,
-    folder_peta,
-    province=provinsi,
-    schematic=batas.skematis,
-    report_date=p["report_date"],
-    kecamatan=p["kecamatan"],
-    kode_kabupaten=p["kode_kabupaten"],
-    raw_dir=p["raw_dir"],
-    register=register,
-)
+with runs.recording_maps(p, folder_peta):  # run.json: which run and parameters these maps were drawn from
+    peta = maps.render_maps(
+        status,
+        batas.kecamatan,
+        batas.desa,
+        folder_peta,
+        province=provinsi,
+        schematic=batas.skematis,
+        report_date=p["report_date"],
+        kecamatan=p["kecamatan"],
+        kode_kabupaten=p["kode_kabupaten"],
+        raw_dir=p["raw_dir"],
+        register=register,
+    )
 jumlah_desa = sum(name.startswith("desa_") for name in peta)
 display(Markdown(f"{fmt.angka(len(peta))} peta ditulis: {fmt.angka(len(peta) - jumlah_desa)} peta kabupaten, "
                  f"{fmt.angka(jumlah_desa)} peta desa."))

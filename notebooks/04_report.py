@@ -33,13 +33,15 @@ kode_kabupaten = "35.17"
 # %% tags=["sembunyikan"]
 from IPython.display import HTML, Image, Markdown, display
 
-from helpers.params import resolve_path
+from helpers import params, runs
 from helpers.publishing import content as rc
 from helpers.publishing.render import resolve_kecamatan_parameter
 
-kode = resolve_kecamatan_parameter(kecamatan, kode_kabupaten)
-data = rc.load_report_data(resolve_path(processed_dir), kode, kode_kabupaten, resolve_path(raw_dir))
-peta = resolve_path(reports_dir) / report_date / "peta"
+p = params.for_notebook("04_report", globals(), quiet=True)  # the parameters above, checked
+runs.check_inputs("04_report", p)  # processed data and maps of one run, made with this report_date
+kode = resolve_kecamatan_parameter(p["kecamatan"], p["kode_kabupaten"])
+data = rc.load_report_data(p["processed_dir"], kode, p["kode_kabupaten"], p["raw_dir"])
+peta = params.report_dir(p) / "peta"
 
 # %% tags=["sembunyikan"]
 display(HTML(rc.notebook_styles()))  # the cards' look in JupyterLab (the report has it from its template)
@@ -48,7 +50,7 @@ display(HTML(rc.notebook_styles()))  # the cards' look in JupyterLab (the report
 # ## Ringkasan
 
 # %%
-display(Markdown(rc.intro(data, report_date, tanggal_target)))
+display(Markdown(rc.intro(data, p["report_date"], p["tanggal_target"])))
 display(HTML(rc.headline_cards(data['angka'])))
 
 # %% [markdown]
@@ -102,7 +104,7 @@ display(HTML(rc.ranking_section(data)))
 
 # %%
 rounds = rc.rounds_for(data)
-rc.show(rc.progress_chart(rounds, report_date, tanggal_target, data['angka']['masih_desil1']))
+rc.show(rc.progress_chart(rounds, p["report_date"], p["tanggal_target"], data['angka']['masih_desil1']))
 display(HTML(rc.html_table(rc.round_table(rounds))))
 
 # %% [markdown]
@@ -125,15 +127,15 @@ display(HTML(rc.exclusion_section(data)))
 # ## Konteks kemiskinan (BPS)
 
 # %%
-display(Markdown(rc.context_text(kode_kabupaten, rc.register_name(data))))
-rc.show(rc.poverty_png(kode_kabupaten))
+display(Markdown(rc.context_text(p["kode_kabupaten"], rc.register_name(data))))
+rc.show(rc.poverty_png(p["kode_kabupaten"]))
 
 # %% [markdown]
 # ## Sasaran yang didatangi di lapangan
 
 # %%
-display(HTML(rc.field_work_section(data, mask_pii)))
-display(HTML(rc.cases_section(data, mask_pii)))
+display(HTML(rc.field_work_section(data, p["mask_pii"])))
+display(HTML(rc.cases_section(data, p["mask_pii"])))
 
 # %% [markdown]
 # ## Kualitas data dan definisi

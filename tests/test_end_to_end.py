@@ -91,9 +91,9 @@ def test_rounds_are_the_field_sweeps(run):
 def test_executed_notebooks_are_kept(run):
     names = {p.name for p in (run["out"] / "notebook").glob("*.ipynb")}
     assert {"01_clean.ipynb", "02_match.ipynb", "03_map.ipynb"} <= names
-    for name in ("01_clean.ipynb", "02_match.ipynb", "03_map.ipynb"):  # run on kernels started ahead of them
+    for name in ("01_clean.ipynb", "02_match.ipynb", "03_map.ipynb"):  # executed in the runner's process, one by one
         cells = [c for c in json.loads((run["out"] / "notebook" / name).read_text())["cells"] if c["cell_type"] == "code"]
-        assert [c["execution_count"] for c in cells] == list(range(1, len(cells) + 1)), name  # warm-up left no trace
+        assert [c["execution_count"] for c in cells] == list(range(1, len(cells) + 1)), name  # each from 1, as a kernel
 
 
 def _reports(run) -> list[Path]:
@@ -238,16 +238,63 @@ def test_forms_round_trip_moves_the_figures_exactly(run, tmp_path):
     assert after["baris_masuk"]["verifikasi"] == before["baris_masuk"]["verifikasi"] + len(still)
 
 
-def test_in_process_reports_equal_the_papermill_route(run, tmp_path):
-    """The 22 reports run notebooks/04_report without a kernel per area; a kernel run gives the same bytes."""
-    from helpers.notebooks import run_notebook
+def test_in_process_reports_equal_a_jupyter_kernel_s(run, tmp_path):
+    """The 22 reports run notebooks/04_report through papermill in the rendering process (helpers.execution);
+    papermill on a Jupyter kernel gives the same bytes."""
+    import papermill as pm
+
+    from helpers.config import NOTEBOOKS_DIR
     from helpers.publishing import render
 
     for kode in ("", "35.17.06"):
         notebook_params = {k: run["params"][k] for k in render.REPORT_PARAMETERS} | {"kecamatan": kode}
-        executed = run_notebook(render.REPORT_NOTEBOOK, notebook_params, tmp_path / f"{kode or 'kab'}.ipynb")
+        executed = pm.execute_notebook(str(NOTEBOOKS_DIR / render.REPORT_NOTEBOOK), str(tmp_path / f"{kode or 'kab'}.ipynb"),
+                                       parameters=notebook_params, kernel_name="python3", progress_bar=False,
+                                       cwd=str(NOTEBOOKS_DIR))  # fmt: skip
         via_kernel = render.export_html(executed, render._metadata(run["params"], kode))
         assert via_kernel == render.report_path(run["params"], kode).read_text(encoding="utf-8"), kode or "kabupaten"
+
+
+# --------------------------------------------------------------------------- one step at a time
+
+#: A threshold that changes the matching of the small demo (more pairs to review than with the default).
+AMBANG_PADAN = "12"
+
+
+@pytest.fixture(scope="module")
+def run_ambang(demo_small, tmp_path_factory):
+    """A full run with ambang_padan 12."""
+    base = tmp_path_factory.mktemp("e2e_ambang")
+    parameters = _parameters(base, demo_small["raw"], "penuh", ambang_padan=AMBANG_PADAN)
+    return {"out": pipeline.run(parameters), "params": parameters}
+
+
+def _outputs(out_dir: Path) -> dict[str, bytes]:
+    """summary.json, the maps and the 22 reports of a run's report folder, by relative path."""
+    files = [out_dir / "summary.json", *out_dir.glob("*.html"), *out_dir.glob("kecamatan/*.html"), *out_dir.rglob("peta/**/*.png")]
+    return {str(p.relative_to(out_dir)): p.read_bytes() for p in sorted(files)}
+
+
+def test_one_step_at_a_time_after_a_full_run_equals_a_full_run(run, run_ambang, tmp_path):
+    """ACCEPTANCE (issues 20 and 21): after a full run with the defaults, `--langkah 02_match -p ambang_padan 12`,
+    then 03_map and 04_report one at a time, give the summary.json, maps and reports of a full run with
+    ambang_padan 12, byte for byte; the steps refuse to run on outputs of the other threshold on the way."""
+    processed, reports = tmp_path / "processed", tmp_path / "reports"
+    shutil.copytree(run["params"]["processed_dir"], processed)  # the module's other tests keep the original
+    shutil.copytree(run["params"]["reports_dir"], reports)
+    args = ["-p", "raw_dir", str(run["raw"]), "-p", "processed_dir", str(processed), "-p", "reports_dir", str(reports),
+            "-p", "report_date", REPORT_DATE]  # fmt: skip
+    ambang = ["-p", "ambang_padan", AMBANG_PADAN]
+    assert pipeline.main(["--langkah", "04_report", *args, *ambang]) == 2  # matched with the default threshold
+    assert pipeline.main(["--langkah", "02_match", *args, *ambang]) == 0
+    assert pipeline.main(["--langkah", "04_report", *args]) == 2  # the maps show the old matching
+    assert pipeline.main(["--langkah", "03_map.ipynb", *args]) == 0
+    assert pipeline.main(["--langkah", "04_report", *args]) == 0
+    one_by_one, full = _outputs(reports / REPORT_DATE), _outputs(run_ambang["out"])
+    assert len(full) > 60 and one_by_one.keys() == full.keys()
+    assert [name for name in full if one_by_one[name] != full[name]] == []
+    assert _summary(run_ambang["params"]) != _summary(run["params"])  # the threshold changed the figures
+    assert json.loads((processed / "summary.json").read_text()) == _summary(run_ambang["params"])
 
 
 # --------------------------------------------------------------------------- hard cases: nothing lost, nothing double-counted

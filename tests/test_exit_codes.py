@@ -12,7 +12,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from helpers import cli
 from helpers.errors import InputError, NotebookFailed, NotebookInputError, describe_fault_text
-from helpers.notebooks import run_notebook
+from helpers.execution import run_notebook
 from helpers.publishing import inprocess
 
 

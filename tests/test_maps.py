@@ -310,9 +310,14 @@ def test_notebook_parameters_as_papermill_sees_them():
 def test_notebook_runs_on_synthetic_data(tmp_path):
     import papermill
 
+    from helpers import outputs, runs
+
     processed = tmp_path / "processed"
-    processed.mkdir()
-    random_status().to_parquet(processed / "status_sasaran.parquet")
+    for step in runs.STEPS:  # a finished run of 01 and 02 (run.json), as the notebook checks its inputs
+        runs.start_step(processed, step, "run-uji")
+    status = outputs.write_parquet(random_status(), processed / "status_sasaran.parquet", "run-uji")
+    runs.finish_step(processed, runs.CLEAN_STEP, "run-uji", [])
+    runs.finish_step(processed, runs.MATCH_STEP, "run-uji", [status])
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(tmp_path / "03_map.ipynb"),

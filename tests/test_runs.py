@@ -1,5 +1,6 @@
 """A crash never leaves a mix: outputs are written atomically, stamped with one run id per pipeline run, and
-reports and forms refuse to render from outputs of different runs."""
+reports and forms refuse to render from outputs of different runs. A step run alone refuses inputs made with
+other parameters or from an older execution of the step before (runs.check_inputs)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import small_world, write_world
 
-from helpers import catalog, outputs, runs
+from helpers import catalog, outputs, params, pipeline, runs
 from helpers.cleaning import tables as cleaning
 from helpers.errors import InputError
 from helpers.publishing import forms, render
@@ -23,8 +24,22 @@ REPORT = "2024-11-06"
 def base(tmp_path):
     raw = write_world(tmp_path / "raw", small_world())
     cleaning.clean_all(raw, tmp_path / "processed")
-    classify.run_status(tmp_path / "processed", REPORT)
+    classify.run_status(tmp_path / "processed", REPORT, raw_dir=raw)
+    _maps(tmp_path)
     return tmp_path
+
+
+def _parameters(base, **changed) -> dict:
+    overrides = {"raw_dir": str(base / "raw"), "processed_dir": str(base / "processed"),
+                 "reports_dir": str(base / "reports"), "report_date": REPORT, **changed}  # fmt: skip
+    return params.resolve(overrides=overrides)
+
+
+def _maps(base, **changed) -> None:
+    """The maps step recorded as notebook 03 records it (no map is drawn: these tests are about the records)."""
+    parameters = _parameters(base, **changed)
+    with runs.recording_maps(parameters, params.report_dir(parameters) / "peta"):
+        pass
 
 
 def _cli_args(base, kecamatan: str = "Mojoagung") -> list[str]:
@@ -73,7 +88,8 @@ def test_reports_refuse_outputs_of_two_runs_then_a_full_rerun_succeeds(base, cap
     assert not list(base.glob("reports/**/*.html"))
     assert forms.main(_cli_args(base, "")) == 2 and "dua run berbeda" in capsys.readouterr().err
 
-    classify.run_status(processed, REPORT)  # the rest of a full rerun
+    classify.run_status(processed, REPORT, raw_dir=base / "raw")  # the rest of a full rerun
+    _maps(base)
     assert runs.check_consistent(processed) == new
     assert render.main(_cli_args(base)) == 0
     assert [p.name for p in base.glob("reports/**/kecamatan/*.html")] == ["35.17.06_Mojoagung.html"]
@@ -125,3 +141,87 @@ def test_a_table_replaced_by_hand_is_refused(base):
 def test_outputs_without_a_manifest_are_refused(tmp_path):
     with pytest.raises(InputError, match="tidak mencatat langkah 01_clean"):
         runs.check_consistent(tmp_path)
+
+
+# --------------------------------------------------------------------------- one step at a time (runs.check_inputs)
+
+
+def test_inputs_of_the_same_run_and_parameters_are_accepted(base):
+    run_id = runs.check_consistent(base / "processed")
+    for step in ("02_match", "03_map", "04_report.ipynb"):
+        assert runs.check_inputs(step, _parameters(base)) == run_id
+    assert runs.check_inputs("01_clean", _parameters(base)) is None
+    manifest = json.loads((base / "processed" / runs.MANIFEST_FILE).read_text())["langkah"]
+    assert manifest["02_match"]["parameter"] == {"report_date": REPORT, "ambang_padan": 4.0, "ambang_tinjau": -6.0,
+                                                 "min_strategi": 2, "register": "p3ke", "desil_dtsen": None,
+                                                 "kode_kabupaten": "35.17", "raw_dir": str((base / "raw").resolve())}  # fmt: skip
+    assert manifest["03_map"]["masukan"] == {step: manifest[step]["eksekusi"] for step in ("01_clean", "02_match")}
+
+
+def test_a_report_with_another_report_date_alone_is_refused_naming_it(base):
+    """The issue's case: 04 with a new report_date alone rendered "Keadaan per 20 Oktober 2024" over the
+    6 November figures."""
+    with pytest.raises(InputError) as info:
+        runs.check_inputs("04_report", _parameters(base, report_date="2024-10-20"))
+    message = str(info.value)
+    assert "- report_date: 02_match dan 03_map memakai 2024-11-06, sekarang 2024-10-20" in message
+    assert "Jalankan ulang mulai dari 02_match dengan parameter ini: python -m helpers pipeline --langkah 02_match " \
+           "-p report_date 2024-10-20" in message
+
+
+def test_explicit_parameters_of_another_step_are_compared_and_each_difference_named(base):
+    changed = _parameters(base, ambang_padan="5", min_strategi="3", register="dtsen")
+    assert runs.check_inputs("04_report", changed) == runs.check_consistent(base / "processed")  # not 04's own
+    with pytest.raises(InputError) as info:
+        runs.check_inputs("04_report", changed, given=["ambang_padan", "min_strategi", "register"])
+    lines = [line for line in str(info.value).splitlines() if line.startswith("- ")]
+    assert lines == ["- ambang_padan: 02_match memakai 4.0, sekarang 5.0", "- min_strategi: 02_match memakai 2, sekarang 3",
+                     "- register: 02_match memakai p3ke, sekarang dtsen"]  # fmt: skip
+
+
+def test_matching_refuses_a_cleaning_of_other_raw_data_or_another_kabupaten(base, tmp_path_factory):
+    other = write_world(tmp_path_factory.mktemp("lain") / "raw", small_world())
+    with pytest.raises(InputError, match=r"- raw_dir: 01_clean memakai .*, sekarang .*lain"):
+        runs.check_inputs("02_match", _parameters(base, raw_dir=str(other)))
+    with pytest.raises(InputError, match="- kode_kabupaten: 01_clean dan 02_match memakai 35.17, sekarang 35.07"):
+        runs.check_inputs("03_map", _parameters(base, kode_kabupaten="35.07"))
+
+
+def test_maps_of_an_older_matching_are_refused(base):
+    classify.run_status(base / "processed", REPORT, ambang_padan=6, raw_dir=base / "raw")  # --langkah 02_match
+    assert runs.check_inputs("03_map", _parameters(base, ambang_padan="6"), given=["ambang_padan"])
+    with pytest.raises(InputError, match="Hasil langkah 03_map \\(peta\\) dibuat dari hasil 02_match sebelumnya"):
+        runs.check_inputs("04_report", _parameters(base))
+    _maps(base)  # --langkah 03_map
+    assert runs.check_inputs("04_report", _parameters(base))
+
+
+def test_maps_of_one_kecamatan_serve_only_its_report(base):
+    _maps(base, kecamatan="Mojo Agung")
+    assert runs.check_inputs("04_report", _parameters(base, kecamatan="35.17.06"))
+    with pytest.raises(InputError, match=r"- kecamatan: 03_map memakai 35.17.06, sekarang \(seluruh kabupaten/kota\)"):
+        runs.check_inputs("04_report", _parameters(base))
+
+
+def test_maps_drawn_for_another_report_folder_are_refused(base):
+    with pytest.raises(InputError, match="Peta data olahan ini dibuat di .*reports/2024-11-06/peta, bukan di"):
+        runs.check_inputs("04_report", _parameters(base, reports_dir=str(base / "laporan_lain")))
+
+
+def test_outputs_recorded_before_parameters_were_recorded_are_refused(base):
+    path = base / "processed" / runs.MANIFEST_FILE
+    manifest = json.loads(path.read_text())
+    del manifest["langkah"]["02_match"]["parameter"]
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match="Langkah 02_match tidak mencatat parameternya .* versi lama"):
+        runs.check_inputs("03_map", _parameters(base))
+
+
+def test_one_step_from_the_command_line_refuses_with_exit_code_2(base, capsys):
+    args = ["--langkah", "04_report", "-p", "raw_dir", str(base / "raw"), "-p", "processed_dir", str(base / "processed"),
+            "-p", "reports_dir", str(base / "reports"), "-p", "report_date", "2024-10-20"]  # fmt: skip
+    assert pipeline.main(args) == 2
+    err = capsys.readouterr().err
+    assert "report_date: 02_match dan 03_map memakai 2024-11-06, sekarang 2024-10-20" in err and "Traceback" not in err
+    assert render.main(args[2:]) == 2 and "sekarang 2024-10-20" in capsys.readouterr().err
+    assert not list(base.glob("reports/**/*.html"))

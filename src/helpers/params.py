@@ -138,11 +138,17 @@ BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in PARAMETERS}
 
 
+def step_name(step: str) -> str:
+    """``step`` as one of :data:`STEP_NAMES` (given with or without ``.ipynb``); :class:`InputError` otherwise."""
+    name = str(step).strip().removesuffix(".ipynb")
+    if name not in STEP_NAMES:
+        raise InputError(f'Langkah "{step}" tidak dikenal. Langkah yang ada: {", ".join(STEP_NAMES)}.')
+    return name
+
+
 def for_step(step: str) -> tuple[str, ...]:
     """The names of the parameters ``step`` (e.g. ``"02_match"``) takes, in declaration order."""
-    step = step.removesuffix(".ipynb")
-    if step not in STEP_NAMES:
-        raise InputError(f'Langkah "{step}" tidak dikenal. Langkah yang ada: {", ".join(STEP_NAMES)}.')
+    step = step_name(step)
     return tuple(p.name for p in PARAMETERS if step in p.steps)
 
 
@@ -152,8 +158,8 @@ def _convert(name: str, value: Any) -> Any:
     return BY_NAME[name].convert(name, value)
 
 
-def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, str]] | dict | None = None) -> dict:
-    """Defaults, then the YAML file, then overrides; every value validated. Unknown names are an error."""
+def explicit(params_file: str | Path | None = None, overrides: list[tuple[str, str]] | dict | None = None) -> dict:
+    """The values set explicitly: the YAML file's, then the overrides (not yet validated)."""
     given: dict[str, Any] = {}
     if params_file:
         path = Path(params_file)
@@ -168,6 +174,12 @@ def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, st
         given.update(loaded)
     if overrides:
         given.update(dict(overrides))
+    return given
+
+
+def resolve(params_file: str | Path | None = None, overrides: list[tuple[str, str]] | dict | None = None) -> dict:
+    """Defaults, then the YAML file, then overrides; every value validated. Unknown names are an error."""
+    given = explicit(params_file, overrides)
     unknown = [name for name in given if name not in BY_NAME]
     if unknown:
         raise InputError(f'Parameter "{unknown[0]}" tidak dikenal. Parameter yang tersedia: {", ".join(BY_NAME)}.')

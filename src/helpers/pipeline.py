@@ -1,16 +1,23 @@
-"""The pipeline runner: ``python -m helpers pipeline [--params FILE.yaml] [-p NAME VALUE ...]``.
+"""The pipeline runner: ``python -m helpers pipeline [--langkah NAMA] [--params FILE.yaml] [-p NAME VALUE ...]``.
 
-Executes the notebooks in order with papermill (cleaning, matching, maps), stores the executed notebooks in
-``reports/<report_date>/notebook/``, copies ``summary.json`` beside them, then renders the reports
-(kabupaten + 21 kecamatan, or one kecamatan with ``-p kecamatan NAME``). Stops with a clear message naming
+Executes the notebooks in order (cleaning, matching, maps; :func:`helpers.execution.run_notebook`: papermill,
+the cells in this process), stores the executed notebooks in ``reports/<report_date>/notebook/``, copies
+``summary.json`` beside them, then renders the reports (kabupaten + 21 kecamatan, or one kecamatan with
+``-p kecamatan NAME``), the brief, the OPD pages and the index of report dates. Stops with a clear message naming
 the notebook and cell that failed.
 
-While one notebook runs, the kernel of the next one starts and imports that notebook's modules
-(:data:`WARM_UP`), so a notebook never waits for its kernel.
+``--langkah NAMA`` (one of :data:`helpers.params.STEP_NAMES`, with or without ``.ipynb``; ``04_report`` renders
+the reports) runs that step alone on the outputs already there, e.g. ``--langkah 02_match -p ambang_padan 5``
+after a full run; it refuses (exit code 2) when its inputs are missing, unfinished, from another run or made
+with other parameters (:func:`helpers.runs.check_inputs`).
 
 A run holds the lock of its processed folder from start to end (:mod:`helpers.lock`): a second run on the same
 folder refuses at once. It ends with one line per input (rows read, quarantined, duplicated, ignored) and the
 warnings of ``summary.json`` (:func:`helpers.guards.closing_lines`).
+
+Nothing waits that need not: the worker server imports what the cleaning worker, the drawing processes and the
+report processes need from the start (:func:`helpers.execution.warm_up`), and once the cleaning is done the two
+report processes start and warm up in a thread of this process while matching and maps run.
 """
 
 from __future__ import annotations
@@ -22,47 +29,32 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tqdm import tqdm
-
-from helpers import catalog, cli, guards, lock
+from helpers import catalog, cli, execution, guards, lock, runs
 from helpers import params as params_mod
-from helpers import workers as helpers_workers
+from helpers.config import NOTEBOOKS_DIR
 from helpers.errors import InputError
-from helpers.kernels import start_kernel, stop_kernel
 
-#: Notebooks in order, with the parameters each receives (declared in :mod:`helpers.params`).
+#: Notebooks in order, with the parameters each receives (declared in :mod:`helpers.params`); the reports follow.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (f"{step}.ipynb", params_mod.for_step(step)) for step in params_mod.STEP_NAMES if step != params_mod.REPORT
 )
 
-#: What each notebook's kernel does before the notebook runs: the modules it imports, and code (notebook 03's
-#: drawing processes start their server early, as its first cell does).
-WARM_UP: dict[str, tuple[list[str], str]] = {
-    "01_clean.ipynb": (["pandas", "helpers.cleaning"], ""),
-    "02_match.ipynb": (["helpers.matching", "helpers.statuses", "splink", "duckdb"], ""),
-    "03_map.ipynb": (
-        ["helpers.publishing.maps", "helpers.publishing.boundaries"],
-        f"from helpers import workers\nworkers.warm_up({helpers_workers.MAPS_PRELOAD!r})",
-    ),
-}
 
-
-def run_step(name: str, parameters: dict, km=None) -> Path:
-    """Execute one notebook of :data:`STEPS` with its parameters (on ``km``, a kernel from
-    :func:`~helpers.kernels.start_kernel`, when given); the executed copy goes to
-    ``reports/<report_date>/notebook/``."""
-    from helpers.notebooks import run_notebook  # papermill: imported while the first kernel starts
-
-    keys = dict(STEPS)[name]
+def run_step(name: str, parameters: dict) -> Path:
+    """Execute one notebook of :data:`STEPS` (``"02_match"`` or ``"02_match.ipynb"``) with its parameters; the
+    executed copy goes to ``reports/<report_date>/notebook/``, a failed one to ``_gagal/``. After ``02_match``,
+    ``summary.json`` is copied beside the executed notebooks."""
+    step = params_mod.step_name(name)
+    notebook = f"{step}.ipynb"
     out_dir = params_mod.report_dir(parameters)
-    return run_notebook(
-        name, {k: parameters[k] for k in keys}, out_dir / "notebook" / name, failed_dir=out_dir / "_gagal", km=km
-    )
-
-
-def _start(name: str):
-    """The kernel for notebook ``name``, started now with its :data:`WARM_UP` (none for a notebook not listed)."""
-    return start_kernel(*WARM_UP.get(name, ([], "")))
+    execution.run_notebook(notebook, {k: parameters[k] for k in params_mod.for_step(step)},
+                           out_dir / "notebook" / notebook, failed_dir=out_dir / "_gagal",
+                           notebooks_dir=NOTEBOOKS_DIR)  # fmt: skip
+    if step == params_mod.MATCH:
+        summary = catalog.SUMMARY.at(parameters["processed_dir"])
+        if summary.is_file():
+            shutil.copyfile(summary, out_dir / summary.name)
+    return out_dir / "notebook" / notebook
 
 
 def _report_pool(parameters: dict):
@@ -71,24 +63,57 @@ def _report_pool(parameters: dict):
     return render.start_pool(parameters)
 
 
-def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] | None = None) -> Path:
-    """Run every step for resolved ``parameters``; return the report folder. ``timings``, when given, receives
-    the seconds of each notebook and of the reports (``laporan``).
-
-    Holds the lock of ``processed_dir`` throughout (:func:`helpers.lock.hold`: another run on it refuses at once
-    with an :class:`InputError`). A missing raw folder is refused before anything starts.
-
-    Nothing waits that need not: the kernel of each notebook starts while the one before runs; the report
-    workers' server imports from the start, and the report workers start and warm up (in a thread of this
-    process, which only waits for the kernels) once the cleaning is done."""
+def _check_raw_dir(parameters: dict) -> None:
     raw_dir = Path(parameters["raw_dir"])
     if not raw_dir.is_dir():
         raise InputError(
             f"Folder data mentah {raw_dir} tidak ada. Periksa parameter raw_dir (bawaan: data/raw) atau letakkan file "
             "mentah di sana sesuai data/raw/README.md. Tidak ada yang diubah."
         )
+
+
+def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] | None = None) -> Path:
+    """Run every step for resolved ``parameters``; return the report folder. ``timings``, when given, receives
+    the seconds of each notebook and of the reports (``laporan``).
+
+    Holds the lock of ``processed_dir`` throughout (:func:`helpers.lock.hold`: another run on it refuses at once
+    with an :class:`InputError`). A missing raw folder is refused before anything starts."""
+    _check_raw_dir(parameters)
     with lock.hold(parameters["processed_dir"]):
         return _run(parameters, with_reports, timings)
+
+
+def _run(parameters: dict, with_reports: bool, timings: dict[str, float] | None) -> Path:
+    from tqdm import tqdm
+
+    execution.warm_up(execution.PIPELINE_PRELOAD)  # the worker server imports while the notebooks run
+    out_dir = params_mod.report_dir(parameters)
+    timings = {} if timings is None else timings
+    names = [name for name, _ in STEPS]
+    background = ThreadPoolExecutor(max_workers=1)
+    report_pool = None
+    try:
+        for name in tqdm(names, desc="Pipeline", unit="notebook"):
+            started = time.perf_counter()
+            run_step(name, parameters)
+            step = name.removesuffix(".ipynb")
+            timings[step] = round(time.perf_counter() - started, 1)
+            tqdm.write(f"  {name} selesai dalam {timings[step]:.1f} detik")
+            if with_reports and step == params_mod.CLEAN:  # the report processes start while matching runs
+                report_pool = background.submit(_report_pool, parameters)
+        if with_reports:
+            from helpers.publishing.brief import publish
+            from helpers.publishing.render import render_all
+
+            started = time.perf_counter()
+            render_all(parameters, pool=report_pool.result() if report_pool else None)
+            publish(parameters)
+            timings["laporan"] = round(time.perf_counter() - started, 1)
+    finally:
+        background.shutdown()  # the report processes have started (or failed to)
+        if report_pool is not None and report_pool.exception() is None:
+            report_pool.result().shutdown()
+    return out_dir
 
 
 def closing_lines(parameters: dict) -> list[str]:
@@ -99,52 +124,41 @@ def closing_lines(parameters: dict) -> list[str]:
     return guards.closing_lines(json.loads(summary.read_text(encoding="utf-8")), Path(parameters["processed_dir"]))
 
 
-def _run(parameters: dict, with_reports: bool, timings: dict[str, float] | None) -> Path:
-    out_dir = params_mod.report_dir(parameters)
-    timings = {} if timings is None else timings
-    names = [name for name, _ in STEPS]
-    kernels = {names[0]: _start(names[0])}
-    background = ThreadPoolExecutor(max_workers=1)
-    report_pool = None
-    if with_reports:
-        helpers_workers.warm_up()  # the report workers' server imports while the notebooks run
-    try:
-        for position, name in enumerate(tqdm(names, desc="Pipeline", unit="notebook")):
-            started = time.perf_counter()
-            if position + 1 < len(names):  # the next kernel starts and imports while this notebook runs
-                kernels[names[position + 1]] = _start(names[position + 1])
-            if with_reports and position == 1:  # the cleaned data exist
-                report_pool = background.submit(_report_pool, parameters)
-            run_step(name, parameters, km=kernels[name].km)
-            stop_kernel(kernels.pop(name))
-            timings[name.removesuffix(".ipynb")] = round(time.perf_counter() - started, 1)
-            tqdm.write(f"  {name} selesai dalam {timings[name.removesuffix('.ipynb')]:.1f} detik")
-        if with_reports:
+def run_one(step: str, parameters: dict, given: list[str] = ()) -> str:
+    """Run one step alone (``--langkah``) on the outputs already there, after :func:`helpers.runs.check_inputs`
+    (comparing also the parameters in ``given``, the ones set explicitly); return the closing message. Holds the
+    lock of the processed folder, as a full run does."""
+    step = params_mod.step_name(step)
+    report = step == params_mod.REPORT
+    if step == params_mod.CLEAN:
+        _check_raw_dir(parameters)
+    execution.warm_up(execution.REPORT_PRELOAD if report else execution.PIPELINE_PRELOAD)  # imports while we check
+    with lock.hold(parameters["processed_dir"]):
+        runs.check_inputs(step, parameters, given)
+        if report:
             from helpers.publishing.brief import publish
             from helpers.publishing.render import render_all
 
-            started = time.perf_counter()
-            render_all(parameters, pool=report_pool.result() if report_pool else None)
+            paths = render_all(parameters, given=given)
             publish(parameters)
-            timings["laporan"] = round(time.perf_counter() - started, 1)
-        else:
-            shutil.copyfile(catalog.SUMMARY.at(parameters["processed_dir"]), out_dir / catalog.SUMMARY.name)
-    finally:
-        for kernel in kernels.values():
-            stop_kernel(kernel)
-        background.shutdown()  # the report workers have started (or failed to)
-        if report_pool is not None and report_pool.exception() is None:
-            report_pool.result().shutdown()
-    return out_dir
+            return f"Selesai: {len(paths)} laporan di {params_mod.report_dir(parameters)}"
+        path = run_step(step, parameters)
+    return f"Selesai: langkah {step}. Notebook yang dijalankan: {path}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = cli.parser("python -m helpers pipeline", "Jalankan seluruh pipeline.")
+    parser = cli.parser("python -m helpers pipeline", "Jalankan seluruh pipeline, atau satu langkah saja.")
     parser.add_argument("--tanpa-laporan", action="store_true", help="berhenti setelah peta, tanpa laporan HTML")
+    parser.add_argument(
+        "--langkah", metavar="NAMA", help=f"jalankan satu langkah saja ({', '.join(params_mod.STEP_NAMES)}) "
+        "pada hasil yang sudah ada; 04_report = buat laporan",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     def action() -> str:
         parameters = params_mod.resolve(args.params, args.parameter)
+        if args.langkah:
+            return run_one(args.langkah, parameters, list(params_mod.explicit(args.params, args.parameter)))
         out_dir = run(parameters, with_reports=not args.tanpa_laporan)
         return "\n".join([*closing_lines(parameters), f"Selesai. Hasil di {out_dir}"])
 

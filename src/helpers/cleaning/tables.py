@@ -37,8 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import catalog, guards, keys, runs
-from helpers import workers as helpers_workers
+from helpers import catalog, execution, guards, keys, runs
 from helpers.cleaning import ids
 from helpers.cleaning import nik as nikmod
 from helpers.cleaning.footers import count_mismatches, footer_reasons
@@ -1268,13 +1267,13 @@ def _first_nik_column(karantina: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.NA, index=karantina.index, dtype="string")
 
 
-def write_outputs(result: CleaningResult) -> None:
+def write_outputs(result: CleaningResult, parameter: dict | None = None) -> None:
     """``<table>.parquet``, ``karantina/<input>.csv``, ``ringkasan_pembersihan.json``, the naive join figures
     and ``tinjau/id_sasaran_bentrok.csv``; each written atomically and recorded under the run id in ``run.json``
-    (step ``01_clean``, marked unfinished until the last file is written)."""
+    (step ``01_clean``, marked unfinished until the last file is written, with the ``parameter`` it was made with)."""
     out = Path(result.processed_dir)
     out.mkdir(parents=True, exist_ok=True)
-    runs.start_step(out, runs.CLEAN_STEP, result.run_id, **{keys.FINGERPRINT_FIELD: result.sidik_kunci})
+    runs.start_step(out, runs.CLEAN_STEP, result.run_id, parameter, **{keys.FINGERPRINT_FIELD: result.sidik_kunci})
     written = []
     for name, c in result.inputs.items():
         written.append(catalog.write(catalog.TABLES[c.table], c.data, out, result.run_id))
@@ -1372,7 +1371,7 @@ def clean_all(
     done: dict[str, tuple[CleanedInput, pd.DataFrame]] = {}
     try:
         if workers > 1:  # the other inputs in a worker process while this one cleans the large P3KE register
-            with helpers_workers.pool(1, preload=[__name__]) as pool:
+            with execution.pool(1, preload=[__name__]) as pool:
                 later = pool.submit(_clean_inputs, raw_dir, others, kode_kabupaten, cache, key, kunci_dir)
                 done["p3ke"] = clean_input(
                     raw_dir, INPUTS["p3ke"], kode_kabupaten, workers, progress, cache, kunci_dir=kunci_dir
@@ -1395,7 +1394,7 @@ def clean_all(
         raise
     if write:
         cache.commit()
-        write_outputs(result)
+        write_outputs(result, {"raw_dir": str(raw_dir.resolve()), "kode_kabupaten": kode_kabupaten})
     return result
 
 

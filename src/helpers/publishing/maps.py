@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -35,9 +34,8 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from PIL import Image
 from shapely.ops import polylabel
 
-from helpers import catalog
+from helpers import catalog, execution
 from helpers import vocabulary as v
-from helpers import workers as helpers_workers
 from helpers.config import KODE_KABUPATEN
 from helpers.errors import InputError
 from helpers.publishing import fmt
@@ -314,6 +312,8 @@ def classify(values: pd.Series, spec: MapSpec, k: int = 5) -> Classes:
         position = pd.Series(np.searchsorted(distinct, ranked.to_numpy()), index=ranked.index)
         method = "satu kelas per nilai"
     else:
+        import mapclassify  # with scikit-learn and SciPy: imported by the drawing processes only, not the reports'
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Numba not installed": the pure-Python path is fast for a few areas
             fisher = mapclassify.FisherJenks(ranked.to_numpy(), k=n_classes)
@@ -805,7 +805,7 @@ def render_maps(
     )
     try:
         if workers > 1 and len(jobs) > 1:
-            with helpers_workers.pool(workers, _share, (shared,), preload=[__name__]) as executor:
+            with execution.pool(workers, _share, (shared,), preload=execution.MAPS_PRELOAD) as executor:
                 paths = list(executor.map(_draw, jobs, chunksize=4))
         else:
             _share(shared)

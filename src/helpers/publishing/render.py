@@ -1,42 +1,35 @@
 """Rendering the narrative reports to self-contained, offline HTML.
 
-``python -m helpers reports [--params FILE.yaml] [-p NAME VALUE ...]`` (``make reports``) renders, from the
-processed data alone, ``reports/<report_date>/laporan_kabupaten.html`` and
-``reports/<report_date>/kecamatan/<kode>_<nama>.html`` for all 21 kecamatan (or only the one given with
-``-p kecamatan NAME``), in two worker processes. Every report is ``notebooks/04_report.ipynb`` (the one
-narrative source) executed in the worker's own process, without a kernel per area
-(:mod:`helpers.publishing.inprocess`), and exported by nbconvert with the code hidden, images embedded and no
-script from any other host. The processed tables are read once per worker. A report is
-written to a temporary file and moved into place only when complete, so a failed render never leaves a
-half-written report behind.
+``python -m helpers reports [--params FILE.yaml] [-p NAME VALUE ...]`` (``make reports``; the same as
+``python -m helpers pipeline --langkah 04_report``) renders, from the processed data and maps alone,
+``reports/<report_date>/laporan_kabupaten.html`` and ``reports/<report_date>/kecamatan/<kode>_<nama>.html`` for
+all 21 kecamatan (or only the one given with ``-p kecamatan NAME``), in two worker processes. Every report is
+``notebooks/04_report.ipynb`` (the one narrative source) executed by papermill in the worker's own process
+(:func:`helpers.execution.run_notebook`), and exported by nbconvert with the code hidden, images embedded and no
+script from any other host. The processed tables are read once per worker. A report is written to a temporary
+file and moved into place only when complete, so a failed render never leaves a half-written report behind.
+
+The command imports little before it starts the workers' server (:func:`helpers.execution.warm_up`), which
+imports what a report needs while this process checks the inputs (:func:`helpers.runs.check_inputs`).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 
-import nbformat
 import pandas as pd
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from papermill.iorw import load_notebook_node
-from tqdm import tqdm
 
-from helpers import catalog, cli, lock, outputs, runs
+from helpers import catalog, cli, execution, lock, outputs, runs
 from helpers import params as params_mod
-from helpers import workers as helpers_workers
 from helpers.config import NOTEBOOKS_DIR, PACKAGE_DIR
 from helpers.errors import InputError, NotebookFailed, notebook_failure
-from helpers.notebooks import declared_parameters, render_failed
-from helpers.publishing import inprocess
-from helpers.publishing.fmt import tanggal
 from helpers.reference.wilayah import (
     kabupaten_name,
     kecamatan_table,
@@ -68,7 +61,7 @@ def sources(parameters: dict) -> str:
     return text.replace(_P3KE_SOURCE, f"{run['register_label']} (desil {run['desil_dtsen']}); {_P3KE_SOURCE}")
 
 
-WORKERS = helpers_workers.WORKERS
+WORKERS = execution.WORKERS
 
 
 def resolve_kecamatan_parameter(value: str, kode_kabupaten: str) -> str:
@@ -92,6 +85,8 @@ def report_path(parameters: dict, kode: str) -> Path:
 
 
 def _metadata(parameters: dict, kode: str) -> dict:
+    from helpers.publishing.fmt import tanggal
+
     kode_kabupaten = parameters["kode_kabupaten"]
     table = kecamatan_table(kode_kabupaten)
     names = dict(zip(table["kode"], table["nama"]))
@@ -112,8 +107,11 @@ def _metadata(parameters: dict, kode: str) -> dict:
 
 
 @lru_cache(maxsize=1)
-def _exporter() -> HTMLExporter:
+def _exporter():
     """The report exporter (its template is loaded once per process)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(
         template_name="laporan",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
@@ -127,8 +125,11 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
-def export_html(executed: Path | nbformat.NotebookNode, metadata: dict) -> str:
-    """nbconvert HTML of an executed report notebook: no code, no parameters cell, offline template."""
+def export_html(executed, metadata: dict) -> str:
+    """nbconvert HTML of an executed report notebook (a notebook node or an ``.ipynb`` file): no code, no
+    parameters cell, offline template."""
+    import nbformat
+
     nb = executed if isinstance(executed, nbformat.NotebookNode) else nbformat.read(executed, as_version=4)
     nb.metadata["title"] = f"{metadata['judul']} — {metadata['wilayah']} — {metadata['tanggal']}"
     nb.metadata["laporan"] = metadata
@@ -136,31 +137,26 @@ def export_html(executed: Path | nbformat.NotebookNode, metadata: dict) -> str:
     return body
 
 
-@lru_cache(maxsize=1)
-def _report_source(path: Path, modified: int) -> nbformat.NotebookNode:
-    return load_notebook_node(str(path))  # as papermill reads it (every cell gets a tags list)
-
-
 def render_area(parameters: dict, kode: str) -> Path:
     """Render one report (``kode`` = '' for the kabupaten) from ``notebooks/04_report.ipynb``, executed in this
-    process (no kernel per area; see :mod:`helpers.publishing.inprocess`); returns its path."""
+    process (:func:`helpers.execution.run_notebook`); returns its path. A failed report: its partly executed
+    notebook in ``_gagal/<kode or kabupaten>/``."""
     out = report_path(parameters, kode)
-    out.parent.mkdir(parents=True, exist_ok=True)
     notebook_params = {k: parameters[k] for k in REPORT_PARAMETERS}
     notebook_params["kecamatan"] = kode
-    source = NOTEBOOKS_DIR / REPORT_NOTEBOOK
-    if not source.is_file():
-        raise InputError(f"Notebook {source} tidak ditemukan.")
-    missing = set(notebook_params) - declared_parameters(source)
-    if missing:
-        raise InputError(f"Notebook {REPORT_NOTEBOOK} tidak mendeklarasikan parameter {sorted(missing)}.")
-    try:
-        executed = inprocess.execute(_report_source(source, source.stat().st_mtime_ns), notebook_params, REPORT_NOTEBOOK)
-    except NotebookFailed as exc:
-        failed_dir = params_mod.report_dir(parameters) / "_gagal" / (kode or "kabupaten")
-        render_failed(exc.notebook, failed_dir, REPORT_NOTEBOOK)
-        raise
+    failed_dir = params_mod.report_dir(parameters) / "_gagal" / (kode or "kabupaten")
+    executed = execution.run_notebook(REPORT_NOTEBOOK, notebook_params, failed_dir=failed_dir,
+                                      notebooks_dir=NOTEBOOKS_DIR)  # fmt: skip
     return outputs.write_text(export_html(executed, _metadata(parameters, kode)), out)  # never half-written
+
+
+#: A small notebook executed and exported like a report by each rendering process before its first report.
+WARM_UP_CODE = (
+    "import matplotlib.pyplot as plt\nfrom IPython.display import HTML, Markdown, display\n"
+    "from helpers.publishing import content as rc\n"
+    "display(Markdown('**a** 1'))\ndisplay(HTML('<b>a</b>'))\nfigure, ax = plt.subplots()\nax.set_title('a')\n"
+    "figure.tight_layout()\nrc.show(figure)"
+)
 
 
 def warm_up_html(parameters: dict) -> str:
@@ -168,18 +164,16 @@ def warm_up_html(parameters: dict) -> str:
     the report notebook imports and shows text, HTML and a chart, executed and exported like a report (the
     shell's formatters, matplotlib's fonts, nbformat's schema, the HTML template and its markdown filters).
     Returns its HTML."""
-    code = (
-        "import matplotlib.pyplot as plt\nfrom IPython.display import HTML, Markdown, display\n"
-        "from helpers.publishing import content as rc\n"
-        "display(Markdown('**a** 1'))\ndisplay(HTML('<b>a</b>'))\nfigure, ax = plt.subplots()\nax.set_title('a')\n"
-        "figure.tight_layout()\nrc.show(figure)"
-    )
-    source = NOTEBOOKS_DIR / REPORT_NOTEBOOK
-    metadata = _report_source(source, source.stat().st_mtime_ns).metadata  # read once per process, as reports do
-    cells = [new_code_cell("", metadata={"tags": ["parameters"]}), new_markdown_cell("*a*", metadata={"tags": []}),
-             new_code_cell(code, metadata={"tags": []})]  # fmt: skip
-    return export_html(inprocess.execute(new_notebook(cells=cells, metadata=metadata), {}, "warm_up"),
-                       _metadata(parameters, ""))  # fmt: skip
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    metadata = nbformat.read(NOTEBOOKS_DIR / REPORT_NOTEBOOK, as_version=4).metadata
+    cells = [new_code_cell("", metadata={"tags": ["parameters"]}), new_markdown_cell("*a*"),
+             new_code_cell(WARM_UP_CODE)]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="pemanasan-") as folder:
+        nbformat.write(new_notebook(cells=cells, metadata=metadata), Path(folder) / "pemanasan.ipynb")
+        executed = execution.run_notebook("pemanasan.ipynb", {}, notebooks_dir=Path(folder))
+    return export_html(executed, _metadata(parameters, ""))
 
 
 def _warm_up(parameters: dict) -> None:
@@ -192,7 +186,7 @@ def _warm_up(parameters: dict) -> None:
 def start_pool(parameters: dict, workers: int = WORKERS) -> ProcessPoolExecutor:
     """Report workers started now, each warmed up (:func:`warm_up_html`) before it renders, for
     :func:`render_all`: a long run starts them while it matches and draws maps. The caller shuts the pool down."""
-    pool = helpers_workers.pool(workers, initializer=_warm_up, initargs=(parameters,))
+    pool = execution.pool(workers, initializer=_warm_up, initargs=(parameters,), preload=execution.REPORT_PRELOAD)
     for _ in range(workers):
         pool.submit(int)  # each submission to a busy pool starts one more process
     return pool
@@ -203,21 +197,26 @@ def _render_timed(parameters: dict, kode: str) -> tuple[Path, float]:
     return render_area(parameters, kode), time.perf_counter() - started
 
 
-def render_all(parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecutor | None = None) -> list[Path]:
+def render_all(
+    parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecutor | None = None, given: list[str] = ()
+) -> list[Path]:
     """Render the kabupaten report and every kecamatan report (or only ``parameters['kecamatan']``), in
     ``workers`` new processes or in ``pool`` (from :func:`start_pool`; the caller shuts it down).
 
-    Refuses (:class:`InputError`) when the processed outputs come from different runs
-    (:func:`helpers.runs.check_consistent`). Keeps going when one report fails, then raises
-    :class:`NotebookFailed` listing every failure.
+    Refuses (:class:`InputError`) inputs that are missing or from a mix of runs, or made with other parameters
+    (:func:`helpers.runs.check_inputs`; ``given``: the parameters set explicitly). Keeps going when one report
+    fails, then raises :class:`NotebookFailed` listing every failure.
     """
-    runs.check_consistent(parameters["processed_dir"], parameters["report_date"])  # never from a mix of runs
+    from tqdm import tqdm
+
+    runs.check_inputs(params_mod.REPORT, parameters, given)  # never from a mix of runs or parameters
     chosen = resolve_kecamatan_parameter(parameters.get("kecamatan", ""), parameters["kode_kabupaten"])
     areas = [chosen] if chosen else [""] + list(kecamatan_table(parameters["kode_kabupaten"])["kode"])
     done: list[Path] = []
     failures: list[str] = []
     bad_input = True  # every failure is bad input (exit code 2), not a fault
-    with nullcontext(pool) if pool else helpers_workers.pool(min(workers, len(areas))) as executor:
+    own = execution.pool(min(workers, len(areas)), preload=execution.REPORT_PRELOAD) if pool is None else None
+    with nullcontext(pool) if pool else own as executor:
         futures = {executor.submit(_render_timed, parameters, kode): kode for kode in areas}  # tables read once
         for future in tqdm(as_completed(futures), total=len(futures), desc="Laporan HTML", unit="laporan"):
             try:
@@ -235,15 +234,12 @@ def render_all(parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecut
 
 def main(argv: list[str] | None = None) -> int:
     args = cli.parser("python -m helpers reports", "Buat ulang laporan HTML.").parse_args(argv)
+    execution.warm_up(execution.REPORT_PRELOAD)  # first: the workers' server imports while this process checks
 
     def action() -> str:
         parameters = params_mod.resolve(args.params, args.parameter)
-        if not catalog.STATUS_SASARAN.at(parameters["processed_dir"]).is_file():
-            raise InputError(
-                f"Data olahan {catalog.STATUS_SASARAN.path} belum ada: jalankan dulu python -m helpers pipeline."
-            )
         with lock.hold(parameters["processed_dir"]):  # never while a pipeline rewrites the processed data
-            paths = render_all(parameters)
+            paths = render_all(parameters, given=list(params_mod.explicit(args.params, args.parameter)))
             from helpers.publishing.brief import publish
 
             publish(parameters)

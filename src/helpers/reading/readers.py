@@ -36,7 +36,6 @@ import secrets
 import shutil
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +48,7 @@ import pyarrow.parquet as pq
 from rapidfuzz import process
 from tqdm import tqdm
 
-from helpers import outputs
+from helpers import execution, outputs
 from helpers.errors import InputError
 from helpers.reading import contract
 from helpers.reading.contract import COLUMN_NAMES, EXTENSIONS, HEADER_ALIASES, InputSpec
@@ -508,8 +507,8 @@ def read_input_sheets(
         cache.write_dir(spec.name).mkdir(parents=True, exist_ok=True)
     jobs = [(p, spec, raw_dir, cache, kunci_dir) for p in files]
     bar = dict(desc=f"Membaca {spec.name}", unit="file", disable=not progress or len(files) < 2)
-    if workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+    if workers > 1 and len(files) > 1:  # never forked from this process: it may run threads (Arrow, DuckDB)
+        with execution.pool(workers, preload=[__name__]) as pool:
             results = list(tqdm(pool.map(_read_one, jobs), total=len(jobs), **bar))
     else:
         results = [_read_one(job) for job in tqdm(jobs, **bar)]

@@ -818,15 +818,19 @@ def run_status(
     run.program_opd = rekomendasi.programme_opd(tables["intervensi"])
     run.rounds, run.sk, run.register, run.register_label = rounds, tables["sk"], tables["p3ke_individu"], label
     if write:
-        write_run(run, processed_dir, run_id)
+        recorded = {k: value for k, value in parameters.items() if k in DEFAULTS}  # what runs.check_inputs compares
+        recorded.update(kode_kabupaten=kode_kabupaten, raw_dir=str(Path(raw_dir).resolve()) if raw_dir else None,
+                        tanggal_target=to_date(tanggal_target).isoformat())
+        write_run(run, processed_dir, run_id, recorded)
     return run
 
 
-def write_run(run: StatusRun, processed_dir: str | Path, run_id: str) -> list[Path]:
+def write_run(run: StatusRun, processed_dir: str | Path, run_id: str, recorded: dict | None = None) -> list[Path]:
     """Write the outputs of a status run (``status_sasaran``, ``status_putaran``, ``summary.json``, the review lists,
-    the recommendations…) under ``run_id``, recorded as step ``02_match`` in ``run.json``."""
+    the recommendations…) under ``run_id``, recorded as step ``02_match`` in ``run.json`` with the parameters it was
+    made with (``recorded``, what :func:`helpers.runs.check_inputs` compares)."""
     processed_dir = Path(processed_dir)
-    runs.start_step(processed_dir, runs.MATCH_STEP, run_id, run_id_pembersihan=run_id)
+    runs.start_step(processed_dir, runs.MATCH_STEP, run_id, recorded, run_id_pembersihan=run_id)
     write = [
         (catalog.STATUS_SASARAN, run.status, run_id),
         (catalog.STATUS_PUTARAN, run.rounds, run_id),

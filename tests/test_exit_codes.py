@@ -13,7 +13,6 @@ from nbformat.v4 import new_code_cell, new_notebook
 from helpers import cli
 from helpers.errors import InputError, NotebookFailed, NotebookInputError, describe_fault_text
 from helpers.execution import run_notebook
-from helpers.publishing import inprocess
 
 
 def _exit(capsys, error: BaseException) -> tuple[int, str]:
@@ -56,11 +55,18 @@ def test_a_fault_reported_by_a_notebook_is_described_in_indonesian():
     assert "Tidak ada izin" in text and "/x/processed/run.json" in text
 
 
-def test_an_input_error_in_a_report_notebook_run_in_process_is_bad_input():
-    failure = inprocess._failure("04_report.ipynb", 3, InputError("Tabel tidak ada"))
-    assert isinstance(failure, InputError) and isinstance(failure, NotebookFailed)
-    failure = inprocess._failure("04_report.ipynb", 3, PermissionError(errno.EACCES, "Permission denied", "/r/x.html"))
-    assert not isinstance(failure, InputError) and "Tidak ada izin" in str(failure) and "/r/x.html" in str(failure)
+def test_an_input_error_in_a_notebook_run_in_process_is_bad_input(tmp_path):
+    """Every step runs in process (helpers.execution): an InputError in a cell is bad input (exit 2), a fault of the
+    machine names its file (exit 1)."""
+    _notebook(tmp_path, "masukan.ipynb", "from helpers.errors import InputError\nraise InputError('Tabel tidak ada')")
+    with pytest.raises(InputError, match="Tabel tidak ada") as failure:
+        run_notebook("masukan.ipynb", {"x": 2}, notebooks_dir=tmp_path)
+    assert isinstance(failure.value, NotebookFailed)
+    _notebook(tmp_path, "izin.ipynb", "import errno\nraise PermissionError(errno.EACCES, 'Permission denied', '/r/x.html')")
+    with pytest.raises(NotebookFailed) as failure:
+        run_notebook("izin.ipynb", {"x": 2}, notebooks_dir=tmp_path)
+    assert not isinstance(failure.value, InputError) and "Tidak ada izin" in str(failure.value)
+    assert "/r/x.html" in str(failure.value)
 
 
 def _notebook(folder, name, code):

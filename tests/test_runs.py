@@ -154,7 +154,8 @@ def test_inputs_of_the_same_run_and_parameters_are_accepted(base):
     manifest = json.loads((base / "processed" / runs.MANIFEST_FILE).read_text())["langkah"]
     assert manifest["02_match"]["parameter"] == {"report_date": REPORT, "ambang_padan": 4.0, "ambang_tinjau": -6.0,
                                                  "min_strategi": 2, "register": "p3ke", "desil_dtsen": None,
-                                                 "kode_kabupaten": "35.17", "raw_dir": str((base / "raw").resolve())}  # fmt: skip
+                                                 "kode_kabupaten": "35.17", "raw_dir": str((base / "raw").resolve()),
+                                                 "tanggal_target": "2024-11-30"}  # fmt: skip
     assert manifest["03_map"]["masukan"] == {step: manifest[step]["eksekusi"] for step in ("01_clean", "02_match")}
 
 

@@ -131,8 +131,8 @@ def _html_files(hostile: dict) -> list[Path]:
 
 
 def test_no_live_html_or_script_in_any_report(hostile):
-    pages = _html_files(hostile)
-    assert len(pages) == 22
+    pages = _html_files(hostile)  # the 22 reports, and the brief, the OPD pages and the index when there are some
+    assert len([p for p in pages if p.name == "laporan_kabupaten.html" or p.parent.name == "kecamatan"]) == 22
     reached = 0
     for path in pages:
         page = _Page()

@@ -102,7 +102,7 @@ def test_matching_refuses_an_unfinished_cleaning(base, monkeypatch):
     real = outputs.write_json
 
     def crash_on_ringkasan(data, path):  # killed while writing its outputs (after the tables)
-        if path.name == cleaning.RINGKASAN_FILE:
+        if path.name == catalog.RINGKASAN.name:
             raise KeyboardInterrupt
         return real(data, path)
 

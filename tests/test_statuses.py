@@ -261,7 +261,7 @@ def test_field_findings_list_a_found_unmatched_person(processed):
     assert (bool(row["nik_temuan_di_p3ke"]), row["nama_p3ke"]) == (True, "Budi")
     assert row["sumber_file"].startswith("verifikasi/") and int(row["baris_sumber"]) >= 2
     # the review list: the same row, both NIKs masked
-    listed = pd.read_csv(processed / "tinjau" / statuses.FIELD_FINDINGS_FILE, dtype=str)
+    listed = pd.read_csv(catalog.TEMUAN_LAPANGAN.at(processed), dtype=str)
     assert listed[["nik_sk_tersamar", "nik_temuan_tersamar"]].iloc[0].tolist() == [
         N[7][:4] + "*" * 10 + N[7][-2:], N[2][:4] + "*" * 10 + N[2][-2:]]  # fmt: skip
     assert not listed.apply(lambda c: c.str.contains(r"\d{16}", na=False)).any().any()

@@ -118,9 +118,7 @@ def unplaced_message(unplaced: pd.DataFrame, raw_dir: str | Path, kode_kabupaten
 
 
 def _previous(processed_dir: Path) -> dict[str, Any]:
-    from helpers.cleaning.tables import RINGKASAN_FILE
-
-    path = processed_dir / RINGKASAN_FILE
+    path = catalog.RINGKASAN.at(processed_dir)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

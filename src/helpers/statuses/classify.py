@@ -706,7 +706,7 @@ def field_findings(status: pd.DataFrame, verifikasi: pd.DataFrame, individu: pd.
 
     One row per such form row, with what a matching decision needs (``id_sasaran``, the SK name and NIK, the NIK
     found, whether it is in P3KE and under which name, who found it, when, and where the row is). The NIKs are
-    full here, as the key of the decision (:data:`FIELD_FINDINGS_TABLE`, read by the decisions workbook); the
+    full here, as the key of the decision (:data:`helpers.catalog.TEMUAN_LAPANGAN_NIK`, read by the decisions workbook); the
     review list masks them (:func:`field_findings_review`)."""
     if "nik_temuan" not in verifikasi.columns:
         return pd.DataFrame(columns=FIELD_FINDINGS_COLUMNS)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import make_nik, small_world, write_csv, write_world
 
-from helpers import guards
+from helpers import catalog, guards
 from helpers.cleaning import tables as cleaning
 from helpers.publishing import content
 from helpers.reading.contract import INPUTS
@@ -41,11 +41,11 @@ def _csv(path) -> pd.DataFrame:
 def test_a_verification_row_dated_2030_is_listed_with_its_file_and_counted(tmp_path):
     typo = {"NIK": N[1], "Status Keberadaan": "Meninggal", "Tanggal Verifikasi": "12/10/2030", "Petugas": "Sari"}
     processed, run = _run(tmp_path, extra={"verifikasi/2024-10-12_Mojoagung.csv": ([typo], VERIFIKASI_HEADERS)})
-    listed = _csv(processed / "tinjau" / classify.KEBERADAAN_REVIEW_FILE)
+    listed = _csv(catalog.KEBERADAAN_MASALAH.at(processed))
     row = listed[listed["jenis"] == "tanggal_sesudah_laporan"]
     assert row[["sumber_file", "baris_sumber"]].values.tolist() == [["verifikasi/2024-10-12_Mojoagung.csv", "2"]]
     assert "12/10/2030" in row["pesan"].iloc[0] and "salah ketik" in row["pesan"].iloc[0]
-    summary = json.loads((processed / classify.SUMMARY_FILE).read_text())
+    summary = json.loads((catalog.SUMMARY.at(processed)).read_text())
     assert summary["diabaikan"]["verifikasi"]["tanggal_sesudah_laporan"] == 1
     status = run.status.set_index("nik_sk")
     assert status.loc[N[1], "status_keberadaan"] == "belum_diverifikasi"  # the 2030 death is not applied
@@ -64,7 +64,7 @@ def test_intervention_rows_after_the_report_date_and_same_day_contradictions_are
          "Tanggal Intervensi": "01/09/2024", "Status": "Belum Optimal"},
     ]  # fmt: skip
     processed, run = _run(tmp_path, extra={"intervensi/opd_lain.csv": (rows, INTERVENSI_HEADERS)})
-    listed = _csv(processed / "tinjau" / classify.INTERVENSI_REVIEW_FILE)
+    listed = _csv(catalog.INTERVENSI_MASALAH.at(processed))
     later = listed[listed["jenis"] == "tanggal_sesudah_laporan"]
     assert later[["sumber_file", "baris_sumber", "dipakai"]].values.tolist() == [["intervensi/opd_lain.csv", "2", "tidak"]]
     contested = listed[listed["jenis"] == "status_opd_bertentangan"].set_index("baris_sumber")
@@ -72,7 +72,8 @@ def test_intervention_rows_after_the_report_date_and_same_day_contradictions_are
     assert "Optimal (intervensi/opd_lain.csv baris 3); Belum Optimal (intervensi/opd_lain.csv baris 4)" in contested.loc[
         "3", "pesan"]
     assert listed["nik_tersamar"].str.contains(r"\*").all()  # masked
-    assert run.summary["diabaikan"]["intervensi"] == {"tanggal_sesudah_laporan": 1, "status_opd_bertentangan": 1}
+    assert run.summary["diabaikan"]["intervensi"] == {"tanggal_sesudah_laporan": 1, "status_opd_bertentangan": 1,
+                                                    "nik_bukan_sasaran": 0}
     assert run.status.set_index("nik_sk").loc[N[1], "status_intervensi"] == "belum_optimal"  # the rule, unchanged
 
 
@@ -82,11 +83,11 @@ def test_the_same_record_in_two_intervention_files_counts_once_and_is_listed(tmp
     again = [{"NIK": "'" + N[1], "Nama": "AHMAD  SHOLEH", "OPD": "Dinas Sosial", "Program": "pkh",
               "Tanggal Intervensi": "01/05/2024"}]  # fmt: skip
     processed, run = _run(tmp_path, world, extra={"intervensi/kirim_ulang_dinsos.csv": (again, INTERVENSI_HEADERS)})
-    ringkasan = json.loads((processed / cleaning.RINGKASAN_FILE).read_text())["intervensi"]
+    ringkasan = json.loads((catalog.RINGKASAN.at(processed)).read_text())["intervensi"]
     assert ringkasan["perbaikan"]["catatan_ganda"] == 1
     assert ringkasan["per_sumber"]["intervensi/kirim_ulang_dinsos.csv"]["baris_duplikat"] == 1
     assert ringkasan["baris_masuk"] == ringkasan["baris_bersih"] + ringkasan["baris_duplikat"] + ringkasan["baris_karantina"]
-    listed = _csv(processed / "tinjau" / cleaning.REPEATED_RECORDS_FILE)
+    listed = _csv(catalog.INTERVENSI_GANDA.at(processed))
     assert listed[["sumber_file", "baris_sumber", "sama_dengan"]].values.tolist() == [
         ["intervensi/kirim_ulang_dinsos.csv", "2", "intervensi/intervensi_01.csv baris 2"]]
     table = pd.read_parquet(processed / "intervensi.parquet")
@@ -103,7 +104,7 @@ def test_a_record_with_another_status_or_date_is_not_a_repeat(tmp_path):
               "Status": "Optimal"}]  # fmt: skip
     processed, run = _run(tmp_path, world, extra={"intervensi/dinsos_2.csv": (other, INTERVENSI_HEADERS)})
     assert run.summary["catatan_ganda"] == {"intervensi": 0}
-    assert _csv(processed / "tinjau" / cleaning.REPEATED_RECORDS_FILE).empty
+    assert _csv(catalog.INTERVENSI_GANDA.at(processed)).empty
 
 
 @pytest.mark.parametrize("report_date, warned", [("2099-01-01", True), ("2025-10-31", False)])

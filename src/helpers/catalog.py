@@ -72,6 +72,8 @@ PERBANDINGAN_JSON = Entry("perbandingan_register.json", MATCH, "jumlah perpindah
                           optional=True)  # fmt: skip
 REKOMENDASI = Entry("rekomendasi_program.parquet", MATCH, "program yang direkomendasikan bagi setiap sasaran yang "
                     "perlu tindakan, dengan OPD-nya", "rekomendasi_program")  # fmt: skip
+INTERVENSI_SASARAN = Entry("intervensi_sasaran.parquet", MATCH, "catatan intervensi setiap sasaran SK sampai tanggal "
+                           "laporan, di bawah NIK mana pun miliknya", "intervensi_sasaran")  # fmt: skip
 PROGRAM_OPD = Entry("program_opd.csv", MATCH, "tabel program → strategi → OPD yang dipakai run ini")
 MODEL_PADAN = Entry("model_padan.json", MATCH, "model padu padan yang dilatih pada run ini")
 KANDIDAT_PADAN = Entry("kandidat_padan.parquet", MATCH, "kandidat register setiap kasus tinjau (NIK lengkap)")

@@ -248,7 +248,8 @@ INTERVENSI = InputSpec(
     path="intervensi",
     is_folder=True,
     required=("NIK", "Nama", "OPD", "Program", "Tanggal Intervensi"),
-    optional=("Strategi", "Status"),
+    # ID Sasaran: only on a BNBA workbook of an OPD returned filled in (helpers.publishing.forms_opd)
+    optional=("Strategi", "Status", "ID Sasaran"),
     text_columns=_ID_COLUMNS,
     may_be_absent=True,
     description="Intervensi program per OPD",

@@ -39,7 +39,7 @@ peta = resolve_path(reports_dir) / report_date / "peta"
 
 # %%
 display(Markdown(rc.intro(data, report_date, tanggal_target)))
-display(HTML(rc.headline_cards(data['angka'])))
+display(HTML(rc.headline_cards(data['angka'], kode_kabupaten)))
 
 # %% [markdown]
 # ## Perubahan sejak laporan sebelumnya
@@ -66,7 +66,7 @@ if not kode:
 
 # %%
 display(Markdown(rc.matching_text(data)))
-rc.show(rc.funnel_chart(data['angka'], rc.register_name(data)))
+rc.show(rc.funnel_chart(data['angka'], rc.register_name(data), kode_kabupaten))
 if perbandingan := rc.comparison_section(data):
     display(HTML(perbandingan))
 
@@ -94,6 +94,22 @@ display(HTML(rc.ranking_section(data)))
 rounds = rc.rounds_for(data)
 rc.show(rc.progress_chart(rounds, report_date, tanggal_target, data['angka']['masih_desil1']))
 display(HTML(rc.html_table(rc.round_table(rounds))))
+
+# %% [markdown]
+# ## Intervensi per OPD
+#
+# Siapa yang dilayani setiap OPD di antara sasaran SK, berapa yang masih di desil 1 dan apakah intervensinya sudah optimal, dan siapa yang perlu tindakan dan direkomendasikan program OPD itu tetapi belum dilayaninya. Laporan kecamatan menampilkan OPD yang aktif di kecamatan itu. Setiap OPD mendapat halamannya sendiri (tanpa nama, NIK tersamar) dan formulir BNBA yang dikunci kata sandi.
+
+# %%
+from helpers.publishing import opd
+
+bagian = opd.report_section(resolve_path(processed_dir), kode, kode_kabupaten, data['nama'])
+display(Markdown(bagian.teks))
+if bagian.grafik is not None:
+    rc.show(bagian.grafik)
+if bagian.tabel:
+    display(HTML(bagian.tabel + bagian.catatan))
+display(Markdown(bagian.aturan))
 
 # %% [markdown]
 # ## Profil deprivasi rumah tangga yang masih di desil 1

@@ -413,8 +413,8 @@ NOTICE = "RAHASIA — DATA PRIBADI (UU No. 27 Tahun 2022). Hanya untuk camat dan
 
 
 def _title_lines(kode: str, nama: str, report_date: dt.date, rows: pd.DataFrame, kabupaten: str,
-                 putaran: int) -> list[tuple[str, str]]:  # fmt: skip
-    """The camat form's lines above the header: (format name, text)."""
+                 putaran: int, sk: str = "SK Bupati") -> list[tuple[str, str]]:  # fmt: skip
+    """The camat form's lines above the header: (format name, text); ``sk``: "SK Bupati" / "SK Wali Kota"."""
     tanggal = format_date(report_date, "d MMMM y", locale="id_ID")
     lines = [
         ("red", NOTICE),
@@ -422,13 +422,13 @@ def _title_lines(kode: str, nama: str, report_date: dt.date, rows: pd.DataFrame,
         ("plain", f"{kabupaten} — Kecamatan {nama} ({kode}) — data per {tanggal} — putaran ke-{putaran}"),
     ]
     if len(rows):
-        lines.append(("plain", f"Sasaran SK Bupati yang perlu didatangi: {reason_counts(rows)}."))
+        lines.append(("plain", f"Sasaran {sk} yang perlu didatangi: {reason_counts(rows)}."))
         lines.append(
             ("note", "Isi hanya kolom berwarna kuning (Status Keberadaan s.d. Putaran). Baca lembar Petunjuk.")
         )
     else:
         lines.append(
-            ("title", f"Tidak ada sasaran SK Bupati yang perlu didatangi di Kecamatan {nama} per {tanggal}.")
+            ("title", f"Tidak ada sasaran {sk} yang perlu didatangi di Kecamatan {nama} per {tanggal}.")
         )
         lines.append(("note", "Formulir ini tidak perlu diisi maupun dikembalikan."))
     return lines
@@ -510,7 +510,7 @@ def write_form_sheet(
 
 
 def _help_lines(
-    nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN, encrypted: bool = False
+    nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN, encrypted: bool = False, sk: str = "SK Bupati"
 ) -> list[tuple[str, str, str]]:
     """(style, column A, column B) lines of the Petunjuk sheet (``encrypted``: the file has a password)."""
     tanggal = report_date.strftime("%d/%m/%Y")
@@ -525,7 +525,7 @@ def _help_lines(
         ("help_key", "Alasan Didatangi", "Mengapa orang ini ada di formulir: masih desil 1 (yang perlu tindakan "
          "disebut lebih dulu), belum ditemukan di P3KE (pastikan keberadaan dan NIK), atau padanan P3KE perlu "
          "ditinjau (pastikan identitas dan NIK). Untuk yang belum ditemukan di P3KE, nama, NIK, desa dan alamat "
-         "diambil dari SK Bupati."),
+         f"diambil dari {sk}."),
         ("help_head", "Yang diisi (kolom kuning)", ""),
         ("help_key", "Status Keberadaan", f"Pilih dari daftar: {statuses}."),
         ("help", "  Ada", "Orang tersebut masih tinggal di desa/kelurahan ini dan ditemui (atau keluarganya)."),
@@ -609,16 +609,19 @@ def write_workbook(
 
 
 def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date: dt.date,
-               kabupaten: str = NAMA_KABUPATEN, putaran: int = 1, password: str | None = None) -> Path:
+               kabupaten: str = NAMA_KABUPATEN, putaran: int = 1, password: str | None = None,
+               kode_kabupaten: str = KODE_KABUPATEN) -> Path:  # fmt: skip
     """Write one kecamatan's workbook (``rows`` from :func:`form_rows`, already filtered to that kecamatan);
     with ``password``, written encrypted."""
+    sk = wilayah.sk_name(kode_kabupaten)
 
     def sheets(workbook, fmt: dict) -> None:
         footer = f"Formulir verifikasi Kec. {nama} — per {report_date.strftime('%d/%m/%Y')}"
-        write_form_sheet(workbook, fmt, rows, COLUMNS, _title_lines(kode, nama, report_date, rows, kabupaten, putaran),
-                         footer, lambda book, sheet, first, last: _add_validations(book, sheet, first, last, report_date),
+        lines = _title_lines(kode, nama, report_date, rows, kabupaten, putaran, sk)
+        write_form_sheet(workbook, fmt, rows, COLUMNS, lines, footer,
+                         lambda book, sheet, first, last: _add_validations(book, sheet, first, last, report_date),
                          putaran)  # fmt: skip
-        write_help_sheet(workbook, fmt, _help_lines(nama, report_date, kabupaten, encrypted=password is not None))
+        write_help_sheet(workbook, fmt, _help_lines(nama, report_date, kabupaten, password is not None, sk))
 
     title = f"Formulir verifikasi sasaran miskin ekstrem — Kecamatan {nama}"
     return write_workbook(path, title, report_date, kabupaten, sheets, password)
@@ -666,7 +669,8 @@ def privacy_text(recipients: str, with_decisions: bool = True) -> str:
 
 
 def readme_text(
-    report_date: dt.date, written: list[tuple[str, str, int, str]], putaran: int = 1, passwords_file: str | None = None
+    report_date: dt.date, written: list[tuple[str, str, int, str]], putaran: int = 1, passwords_file: str | None = None,
+    kode_kabupaten: str = KODE_KABUPATEN,
 ) -> str:
     """``BACA_DULU_RAHASIA.md``: confidentiality, passwords (``passwords_file``: the name of the password list in
     the key folder; None: not encrypted) and how a returned form goes back into the pipeline."""
@@ -675,7 +679,7 @@ def readme_text(
     total = sum(n for _, _, n, _ in written)
     return f"""# BACA DULU — RAHASIA
 
-Folder ini berisi formulir verifikasi lapangan (BNBA: by name, by address) sasaran SK Bupati penduduk miskin
+Folder ini berisi formulir verifikasi lapangan (BNBA: by name, by address) sasaran {wilayah.sk_name(kode_kabupaten)} penduduk miskin
 ekstrem yang perlu didatangi, data per {tanggal}, putaran ke-{putaran}: satu file Excel per kecamatan. Formulir
 memuat semua sasaran yang **masih berada di desil 1 P3KE 2024** (yang perlu tindakan disebut lebih dulu di kolom
 Alasan Didatangi), semua sasaran yang **belum ditemukan di P3KE** dan semua sasaran yang **padanannya perlu
@@ -752,10 +756,10 @@ def write_forms(
     for kode, nama in tqdm(areas, desc="Formulir", unit="kecamatan", disable=not progress):
         part = groups.get(kode, rows.iloc[0:0])
         name = file_name(kode, nama)
-        path = write_form(part, out / name, kode, nama, report, kabupaten, putaran, passwords.get(name))
+        path = write_form(part, out / name, kode, nama, report, kabupaten, putaran, passwords.get(name), kode_kabupaten)
         paths.append(path)
         written.append((kode, nama, len(part), path.name))
-    (out / README_NAME).write_text(readme_text(report, written, putaran, listed), encoding="utf-8")
+    (out / README_NAME).write_text(readme_text(report, written, putaran, listed, kode_kabupaten), encoding="utf-8")
     write_cut_cells(cut, out)
     return paths
 
@@ -790,6 +794,23 @@ def next_form_round(processed_dir: str | Path) -> int:
     return int(json.loads(path.read_text(encoding="utf-8")).get("putaran_berikutnya", 1))
 
 
+def _write_opd_forms(params: dict) -> str:
+    """The OPD workbooks beside the camat forms (:mod:`helpers.publishing.forms_opd`), for the whole kabupaten only;
+    what was done, as a clause of the command's message."""
+    from helpers.publishing import forms_opd, opd
+
+    if params["kecamatan"]:
+        return "formulir OPD tidak ditulis: formulir OPD hanya untuk seluruh kabupaten/kota (tanpa -p kecamatan)"
+    if not opd.available(params["processed_dir"]):
+        return (f"tanpa formulir OPD ({catalog.INTERVENSI_SASARAN.path} atau {catalog.REKOMENDASI.path} belum ada: "
+                "jalankan ulang pipeline)")  # fmt: skip
+    folder = run_params.report_dir(params) / forms_opd.FOLDER
+    data = opd.load(params["processed_dir"], params["kode_kabupaten"])
+    paths = forms_opd.write_opd_forms(data, folder, params["report_date"], params["kode_kabupaten"],
+                                      kunci_dir=params["kunci_dir"] if params["enkripsi_formulir"] else None)  # fmt: skip
+    return f"{len(paths)} formulir OPD di {folder}"
+
+
 def forms_dir(params: dict) -> Path:
     """``<reports_dir>/<report_date>/formulir_verifikasi_RAHASIA``."""
     return run_params.report_dir(params) / FOLDER
@@ -797,7 +818,8 @@ def forms_dir(params: dict) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = cli.parser(
-        "python -m helpers forms", "Menulis formulir verifikasi (RAHASIA) per kecamatan dari status_sasaran.parquet."
+        "python -m helpers forms", "Menulis formulir verifikasi (RAHASIA) per kecamatan dan formulir BNBA per OPD dari data "
+        "olahan."
     ).parse_args(argv)
 
     def action() -> str:
@@ -822,6 +844,7 @@ def main(argv: list[str] | None = None) -> int:
                             "melalui saluran lain daripada filenya")  # fmt: skip
             else:
                 message += "; TANPA kata sandi (enkripsi_formulir = false)"
+            message += "; " + _write_opd_forms(params)
             if not catalog.KANDIDAT_PADAN.at(params["processed_dir"]).is_file():
                 return message + f"; tanpa keputusan padu padan ({catalog.KANDIDAT_PADAN.path} belum ada: jalankan 02_match)."
             decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))

@@ -240,7 +240,7 @@ SK = InputSpec(
     required=("NIK", "Nama", "Desa/Kelurahan", "Kecamatan"),
     optional=("No", "Alamat", "Tanggal Lahir", "No KK"),
     text_columns=_ID_COLUMNS,
-    description="Daftar SK Bupati penduduk miskin ekstrem",
+    description="Daftar SK Bupati/Wali Kota penduduk miskin ekstrem",
 )
 
 INTERVENSI = InputSpec(

@@ -1,6 +1,6 @@
 """The status of each SK person at a report date, and ``summary.json``.
 
-For each person of the SK Bupati list (one row of ``status_sasaran``):
+For each person of the SK list (SK Bupati, or SK Wali Kota for a kota) (one row of ``status_sasaran``):
 
 - ``status_desil``: ``keluar_desil1`` (matched, P3KE desil > 1), ``masih_desil1`` (matched, desil 1),
   ``tinjau_manual`` or ``tidak_padan`` (not matched; see :mod:`helpers.matching`);
@@ -47,7 +47,7 @@ from helpers.matching import charts
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU
 from helpers.matching.padan import MatchResult, match_sk, matched_frame, write_review
 from helpers.params import DEFAULTS
-from helpers.reference.wilayah import kecamatan_table
+from helpers.reference.wilayah import for_kabupaten, kecamatan_table
 from helpers.statuses import history, perbandingan, rekomendasi
 from helpers.statuses import register as registers
 from helpers.statuses.verifikasi import ignored_counts, resolve_keberadaan
@@ -190,7 +190,7 @@ JENIS_STATUS_OPD_BERTENTANGAN = "status_opd_bertentangan"
 JENIS_NIK_BUKAN_SASARAN = "nik_bukan_sasaran"
 INTERVENSI_REVIEW_COLUMNS = ["nik_tersamar", "opd", "program", "tanggal_intervensi", "status_opd", "sumber_file",
                              "baris_sumber", "jenis", "dipakai", "pesan"]  # fmt: skip
-_STATUS_OPD_LABELS = {v.OPTIMAL: "Optimal", v.BELUM_OPTIMAL: "Belum Optimal"}
+_STATUS_OPD_LABELS = v.STATUS_OPD_LABELS
 
 
 def intervention_review(intervensi: pd.DataFrame, nik: pd.Series, report_date: object) -> pd.DataFrame:
@@ -654,9 +654,11 @@ HEADLINE_LABELS = {
 }
 
 
-def headline_table(summary: dict[str, Any]) -> pd.DataFrame:
-    """The headline figures of ``summary.json`` with Indonesian labels, for the notebook."""
-    return pd.DataFrame({"uraian": list(HEADLINE_LABELS.values()), "jumlah": [summary[k] for k in HEADLINE_LABELS]})
+def headline_table(summary: dict[str, Any], kode_kabupaten: str = KODE_KABUPATEN) -> pd.DataFrame:
+    """The headline figures of ``summary.json`` with Indonesian labels (the SK named for ``kode_kabupaten``), for
+    the notebook."""
+    labels = [for_kabupaten(label, kode_kabupaten) for label in HEADLINE_LABELS.values()]
+    return pd.DataFrame({"uraian": labels, "jumlah": [summary[k] for k in HEADLINE_LABELS]})
 
 
 def naive_comparison(processed_dir: str | Path, summary: dict[str, Any]) -> pd.DataFrame:

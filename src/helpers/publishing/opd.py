@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -112,6 +112,8 @@ class OpdData:
     report_date: str
     min_strategi: int
     kode_kabupaten: str = ""
+    #: :func:`served` and :func:`recommended` per kecamatan code, computed once.
+    cache: dict = field(default_factory=dict, repr=False)
 
 
 def available(processed_dir: str | Path) -> bool:
@@ -156,22 +158,36 @@ def _people(data: OpdData, kode: str = "") -> pd.DataFrame:
     return status[status["kode_kecamatan"] == kode] if kode else status
 
 
+def _among(values: pd.Series, wanted: pd.Series) -> pd.Series:
+    """``values.isin(wanted)`` through Python sets (fast for Arrow-backed text)."""
+    allowed = set(wanted.dropna().astype(str))
+    return pd.Series([x in allowed for x in values.astype(object)], index=values.index, dtype=bool)
+
+
 def served(data: OpdData, kode: str = "") -> pd.DataFrame:
     """One row per OPD (``kunci``) and SK person it served (``id_sasaran``; people of kecamatan ``kode`` only when
     given), with the person's statuses."""
-    people = _people(data, kode).set_index("id_sasaran")
-    pairs = data.records[["kunci", "id_sasaran"]].dropna().drop_duplicates()
-    pairs = pairs[pairs["id_sasaran"].isin(people.index)]
-    columns = ["status_desil", "status_intervensi", "status_keberadaan", "perlu_tindakan", "kode_kecamatan"]
-    return pairs.join(people[columns], on="id_sasaran").reset_index(drop=True)
+    if ("served", kode) not in data.cache:
+        people = _people(data, kode).set_index("id_sasaran")
+        pairs = data.records[["kunci", "id_sasaran"]].dropna().drop_duplicates()
+        pairs = pairs[_among(pairs["id_sasaran"], people.index.to_series())]
+        columns = ["status_desil", "status_intervensi", "status_keberadaan", "perlu_tindakan", "kode_kecamatan"]
+        data.cache[("served", kode)] = pairs.join(people[columns], on="id_sasaran").reset_index(drop=True)
+    return data.cache[("served", kode)]
 
 
 def recommended(data: OpdData, kode: str = "") -> pd.DataFrame:
     """One row per OPD (``kunci``) and person needing action recommended one of its programmes, with ``dilayani``
     (the OPD already served the person: it is asked to optimise, not to start)."""
+    if ("recommended", kode) not in data.cache:
+        data.cache[("recommended", kode)] = _recommended(data, kode)
+    return data.cache[("recommended", kode)]
+
+
+def _recommended(data: OpdData, kode: str) -> pd.DataFrame:
     people = _people(data, kode)
     pairs = data.rekomendasi[["kunci", "id_sasaran"]].dropna().drop_duplicates()
-    pairs = pairs[pairs["id_sasaran"].isin(set(people["id_sasaran"]))]
+    pairs = pairs[_among(pairs["id_sasaran"], people["id_sasaran"])]
     done = served(data, kode)[["kunci", "id_sasaran"]].assign(dilayani=True)
     pairs = pairs.merge(done, on=["kunci", "id_sasaran"], how="left")
     pairs["dilayani"] = pairs["dilayani"].astype("boolean").fillna(False).astype(bool)
@@ -334,8 +350,8 @@ def section_text(data: OpdData, kode: str = "", nama: str = "") -> str:
         if len(first) and first["menunggu"].iloc[0]:
             row = first.iloc[0]
             text += (f" Yang paling banyak menunggu: {html.escape(row['opd'])} ({angka(row['menunggu'])} jiwa: "
-                     f"{angka(row['penerima_perlu_tindakan'])} penerimanya belum optimal, {angka(row['belum_dilayani'])} "
-                     "rekomendasi belum dilayani).")  # fmt: skip
+                     f"{angka(row['penerima_perlu_tindakan'])} penerimanya yang belum optimal dan perlu tindakan, "
+                     f"{angka(row['belum_dilayani'])} rekomendasi yang belum dilayani).")  # fmt: skip
     else:
         text += " Tidak ada sasaran yang perlu tindakan."
     return text
@@ -418,7 +434,7 @@ def waiting_people(data: OpdData, kunci: str) -> pd.DataFrame:
     recommend = recommended(data)
     mine = set(serve.loc[(serve["kunci"] == kunci) & serve["perlu_tindakan"].astype(bool), "id_sasaran"])
     mine |= set(recommend.loc[(recommend["kunci"] == kunci) & ~recommend["dilayani"], "id_sasaran"])
-    people = data.status[data.status["id_sasaran"].isin(mine)].copy()
+    people = data.status[_among(data.status["id_sasaran"], pd.Series(list(mine), dtype=object))].copy()
     records = data.records[data.records["kunci"] == kunci]
     programmes = _programmes_of(records)
     advice, why = _recommended_of(data.rekomendasi[data.rekomendasi["kunci"] == kunci])
@@ -429,9 +445,9 @@ def waiting_people(data: OpdData, kunci: str) -> pd.DataFrame:
         "Desa/Kelurahan": people["nama_desa"].to_numpy(),
         "Status intervensi": people["status_intervensi"].map(v.INTERVENSI_LABELS).to_numpy(),
         "Keberadaan": _presence(people).to_numpy(),
-        "Program dari OPD ini": people["id_sasaran"].map(programmes).fillna("–").to_numpy(),
-        "Rekomendasi program": people["id_sasaran"].map(advice).fillna("–").to_numpy(),
-        "Alasan rekomendasi": people["id_sasaran"].map(why).fillna("–").to_numpy(),
+        "Program dari OPD ini": [programmes.get(i, "–") for i in people["id_sasaran"]],
+        "Rekomendasi program": [advice.get(i, "–") for i in people["id_sasaran"]],
+        "Alasan rekomendasi": [why.get(i, "–") for i in people["id_sasaran"]],
     })  # fmt: skip
 
 
@@ -452,16 +468,28 @@ def programme_figures(data: OpdData, kunci: str) -> pd.DataFrame:
         data.status.set_index("id_sasaran")[["status_desil", "status_intervensi", "perlu_tindakan"]], on="id_sasaran")
     recommend = recommended(data)
     waiting = set(recommend.loc[(recommend["kunci"] == kunci) & ~recommend["dilayani"], "id_sasaran"])
-    advice = data.rekomendasi[(data.rekomendasi["kunci"] == kunci) & data.rekomendasi["id_sasaran"].isin(waiting)]
+    advice = data.rekomendasi[(data.rekomendasi["kunci"] == kunci).to_numpy(bool)
+                              & _among(data.rekomendasi["id_sasaran"], pd.Series(list(waiting), dtype=object)).to_numpy()]
     counts = tally(serve, advice.assign(dilayani=False), by="program")
     listed = data.programmes.loc[data.programmes["kunci"] == kunci, "program"]
     counts = counts.reindex(list(dict.fromkeys([*listed, *counts.index])), fill_value=0)
     return counts.rename_axis("program").reset_index()
 
 
+#: The OPD page's cards: (figure, label).
+CARDS = (
+    ("penerima_sk", "penerima dalam SK"),
+    ("masih_desil1", "masih di desil 1"),
+    ("optimal", "masih desil 1, intervensi optimal"),
+    ("belum_optimal", "masih desil 1, intervensi belum optimal"),
+    ("direkomendasikan", "perlu tindakan, direkomendasikan program OPD ini"),
+    ("belum_dilayani", "direkomendasikan, belum dilayani OPD ini"),
+    ("menunggu", "menunggu tindakan OPD ini"),
+)
+
+
 def _cards(fig: pd.Series) -> list[dict]:
-    return [{"nilai": angka(fig[c]), "label": FIGURE_LABELS[c].lower() if c != "direkomendasikan"
-             else "perlu tindakan, direkomendasikan program OPD ini"} for c in COUNTS]  # fmt: skip
+    return [{"nilai": angka(fig[key]), "label": label} for key, label in CARDS]
 
 
 def _figure_png(figure: plt.Figure | None) -> str:

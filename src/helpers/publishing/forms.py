@@ -119,7 +119,7 @@ def col(header: str) -> int:
 # --- data ---------------------------------------------------------------------------------------------------
 
 
-def _text(value: object) -> str:
+def form_text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -127,8 +127,8 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _last_verification(status: object, date: object) -> str:
-    code = _text(status) or BELUM_DIVERIFIKASI
+def last_verification(status: object, date: object) -> str:
+    code = form_text(status) or BELUM_DIVERIFIKASI
     label = KEBERADAAN_LABELS.get(code, code)
     return f"{label} ({dmy(date)})" if dmy(date) else label
 
@@ -151,17 +151,17 @@ def form_rows(status_sasaran: pd.DataFrame) -> pd.DataFrame:
         {
             "kode_kecamatan": people["kode_kecamatan"].astype("string"),
             "alasan": alasan.to_numpy(),
-            "NIK": people["nik"].map(_text),
-            "Nama": people["nama"].map(_text),
+            "NIK": people["nik"].map(form_text),
+            "Nama": people["nama"].map(form_text),
             "Alasan Didatangi": alasan.map(ALASAN_LABELS).to_numpy(),
-            "Alamat": get("alamat").map(_text),
-            "Desa/Kelurahan": get("nama_desa").map(_text),
-            "Kecamatan": get("nama_kecamatan").map(_text),
-            "ID Keluarga P3KE": get("id_keluarga").map(_text),
-            "Status Intervensi": get("status_intervensi").map(lambda s: INTERVENSI_LABELS.get(_text(s), _text(s))),
-            "Program Diterima": get("program_diterima").map(_text),
+            "Alamat": get("alamat").map(form_text),
+            "Desa/Kelurahan": get("nama_desa").map(form_text),
+            "Kecamatan": get("nama_kecamatan").map(form_text),
+            "ID Keluarga P3KE": get("id_keluarga").map(form_text),
+            "Status Intervensi": get("status_intervensi").map(lambda s: INTERVENSI_LABELS.get(form_text(s), form_text(s))),
+            "Program Diterima": get("program_diterima").map(form_text),
             "Status Verifikasi Terakhir": [
-                _last_verification(s, d) for s, d in zip(get("status_keberadaan"), get("tanggal_verifikasi"))
+                last_verification(s, d) for s, d in zip(get("status_keberadaan"), get("tanggal_verifikasi"))
             ],
         }
     )
@@ -300,7 +300,7 @@ def _row_height(row: pd.Series, columns: tuple[Column, ...] = COLUMNS) -> float:
     lines = 1
     for column in columns:
         if column.wrap and column.header in row.index:
-            text = _text(row[column.header])
+            text = form_text(row[column.header])
             lines = max(lines, math.ceil(len(text) * 1.1 / max(column.width - 1, 1)))
     return max(27.0, 12.0 * lines + 3)
 

@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from helpers import vocabulary as v
 from helpers.config import KODE_KABUPATEN
-from helpers.dates import dmy, to_date
+from helpers.dates import to_date
 from helpers.publishing import forms, opd
 from helpers.publishing.forms import Column
 from helpers.reference import wilayah
@@ -97,10 +97,7 @@ def workbook_rows(data: opd.OpdData) -> pd.DataFrame:
     pairs = reasons.reset_index()
     pairs["alasan"] = reasons.map(lambda codes: codes[0]).to_numpy()
     pairs["Alasan Tercantum"] = reasons.map(lambda codes: "; ".join(v.ALASAN_OPD_LABELS[c] for c in codes)).to_numpy()
-    last = received.groupby(["kunci", "id_sasaran", "program"])["tanggal_intervensi"].max().reset_index()
-    last = last.sort_values(["kunci", "id_sasaran", "tanggal_intervensi", "program"])
-    last["teks"] = last["program"].astype(str) + " (" + last["tanggal_intervensi"].map(dmy) + ")"
-    programmes = last.groupby(["kunci", "id_sasaran"])["teks"].agg("; ".join)
+    programmes = opd.programmes_with_dates(received, ["kunci", "id_sasaran"])
     advice = advised.groupby(["kunci", "id_sasaran"], sort=False).agg(program=("program", _join), alasan=("alasan", _join))
     key = pd.MultiIndex.from_frame(pairs[["kunci", "id_sasaran"]])
     person = status.reindex(pairs["id_sasaran"])
@@ -108,17 +105,17 @@ def workbook_rows(data: opd.OpdData) -> pd.DataFrame:
     rows = pd.DataFrame({
         "kunci": pairs["kunci"].to_numpy(),
         "alasan": pairs["alasan"].to_numpy(),
-        "NIK": person["nik"].map(forms._text).to_numpy(),
-        "Nama": person["nama"].map(forms._text).to_numpy(),
+        "NIK": person["nik"].map(forms.form_text).to_numpy(),
+        "Nama": person["nama"].map(forms.form_text).to_numpy(),
         "Alasan Tercantum": pairs["Alasan Tercantum"].to_numpy(),
-        "Alamat": person["alamat"].map(forms._text).to_numpy(),
-        "Desa/Kelurahan": person["nama_desa"].map(forms._text).to_numpy(),
-        "Kecamatan": person["nama_kecamatan"].map(forms._text).to_numpy(),
-        "ID Sasaran": pairs["id_sasaran"].map(forms._text).to_numpy(),
+        "Alamat": person["alamat"].map(forms.form_text).to_numpy(),
+        "Desa/Kelurahan": person["nama_desa"].map(forms.form_text).to_numpy(),
+        "Kecamatan": person["nama_kecamatan"].map(forms.form_text).to_numpy(),
+        "ID Sasaran": pairs["id_sasaran"].map(forms.form_text).to_numpy(),
         "OPD": pairs["kunci"].map(name_of).to_numpy(),
         "Program dari OPD Ini": programmes.reindex(key).fillna("").to_numpy(),
-        "Intervensi Saat Ini": person["status_intervensi"].map(lambda s: v.INTERVENSI_LABELS.get(s, forms._text(s))).to_numpy(),
-        "Keberadaan Terakhir": [forms._last_verification(s, d) for s, d in
+        "Intervensi Saat Ini": person["status_intervensi"].map(lambda s: v.INTERVENSI_LABELS.get(s, forms.form_text(s))).to_numpy(),
+        "Keberadaan Terakhir": [forms.last_verification(s, d) for s, d in
                                 zip(person["status_keberadaan"], person["tanggal_verifikasi"])],
         "Rekomendasi Program": advice["program"].reindex(key).fillna("").to_numpy(),
         "Alasan Rekomendasi": advice["alasan"].reindex(key).fillna("").to_numpy(),

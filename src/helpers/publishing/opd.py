@@ -402,12 +402,15 @@ def environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
 
 
-def _programmes_of(records: pd.DataFrame) -> pd.Series:
-    """Per person: the OPD's programmes with the date of the last record, ``"PKH (12/03/2024); BPNT (01/05/2024)"``."""
-    last = records.groupby(["id_sasaran", "program"], dropna=True)["tanggal_intervensi"].max().reset_index()
-    last = last.sort_values(["id_sasaran", "tanggal_intervensi", "program"])
-    text = last["program"].astype(str) + " (" + last["tanggal_intervensi"].map(dmy) + ")"
-    return text.groupby(last["id_sasaran"].to_numpy()).agg("; ".join)
+def programmes_with_dates(records: pd.DataFrame, by: list[str]) -> pd.Series:
+    """Per group of ``by`` (e.g. a person, or an OPD and a person): the programmes of ``records`` with the date of
+    the last record of each, oldest first, ``"PKH (12/03/2024); BPNT (01/05/2024)"``."""
+    last = records.dropna(subset=["program"]).groupby([*by, "program"])["tanggal_intervensi"].max().reset_index()
+    if last.empty:
+        return pd.Series(dtype=object)
+    last = last.sort_values([*by, "tanggal_intervensi", "program"])
+    last["teks"] = [f"{p} ({dmy(d)})" for p, d in zip(last["program"], last["tanggal_intervensi"])]
+    return last.groupby(by)["teks"].agg("; ".join)
 
 
 def _recommended_of(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -420,10 +423,11 @@ def _recommended_of(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return grouped["program"].agg(join), grouped["alasan"].agg(join)
 
 
-def _presence(status: pd.DataFrame) -> pd.Series:
-    label = status["status_keberadaan"].map(lambda s: v.KEBERADAAN_LABELS.get(s, s) if pd.notna(s) else "")
-    date = status["tanggal_verifikasi"].map(dmy)
-    return label.where(date == "", label + " (" + date + ")")
+def _presence(status: pd.DataFrame) -> list[str]:
+    """"Ada (01/11/2024)", "Belum diverifikasi" per person (:func:`helpers.publishing.forms.last_verification`)."""
+    from helpers.publishing.forms import last_verification
+
+    return [last_verification(s, d) for s, d in zip(status["status_keberadaan"], status["tanggal_verifikasi"])]
 
 
 def waiting_people(data: OpdData, kunci: str) -> pd.DataFrame:
@@ -436,7 +440,7 @@ def waiting_people(data: OpdData, kunci: str) -> pd.DataFrame:
     mine |= set(recommend.loc[(recommend["kunci"] == kunci) & ~recommend["dilayani"], "id_sasaran"])
     people = data.status[_among(data.status["id_sasaran"], pd.Series(list(mine), dtype=object))].copy()
     records = data.records[data.records["kunci"] == kunci]
-    programmes = _programmes_of(records)
+    programmes = programmes_with_dates(records, ["id_sasaran"])
     advice, why = _recommended_of(data.rekomendasi[data.rekomendasi["kunci"] == kunci])
     people = people.sort_values(["nama_kecamatan", "nama_desa", "nik"], kind="stable")
     return pd.DataFrame({
@@ -444,7 +448,7 @@ def waiting_people(data: OpdData, kunci: str) -> pd.DataFrame:
         "Kecamatan": people["nama_kecamatan"].to_numpy(),
         "Desa/Kelurahan": people["nama_desa"].to_numpy(),
         "Status intervensi": people["status_intervensi"].map(v.INTERVENSI_LABELS).to_numpy(),
-        "Keberadaan": _presence(people).to_numpy(),
+        "Keberadaan": _presence(people),
         "Program dari OPD ini": [programmes.get(i, "–") for i in people["id_sasaran"]],
         "Rekomendasi program": [advice.get(i, "–") for i in people["id_sasaran"]],
         "Alasan rekomendasi": [why.get(i, "–") for i in people["id_sasaran"]],

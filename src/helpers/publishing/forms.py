@@ -120,6 +120,7 @@ def col(header: str) -> int:
 
 
 def form_text(value: object) -> str:
+    """A cell's text on a form: missing as "", a list "; "-joined, surrounding spaces removed."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -128,6 +129,7 @@ def form_text(value: object) -> str:
 
 
 def last_verification(status: object, date: object) -> str:
+    """The last presence status as a form shows it: "Ada (01/11/2024)", "Belum diverifikasi"."""
     code = form_text(status) or BELUM_DIVERIFIKASI
     label = KEBERADAAN_LABELS.get(code, code)
     return f"{label} ({dmy(date)})" if dmy(date) else label

@@ -1080,9 +1080,9 @@ def repeated_records(name: str, data: pd.DataFrame, sources: pd.DataFrame) -> tu
     keys = RECORD_KEYS.get(name)
     if keys is None or data.empty:
         return pd.Series(False, index=data.index), pd.DataFrame(columns=REPEATED_COLUMNS)
-    records = data["tanggal_intervensi"].notna()  # a form row left empty is no record: never a repeat
-    repeat, listed = repeated_records(name, data[records], sources[records]) if not records.all() else (None, None)
-    if repeat is not None:
+    records = data["tanggal_intervensi"].notna()
+    if not records.all():  # a form row left empty is no record: never a repeat
+        repeat, listed = repeated_records(name, data[records], sources[records])
         return repeat.reindex(data.index, fill_value=False).astype(bool), listed
     frame = data[list(keys)].copy()
     frame["program"] = frame["program"].str.casefold()

@@ -248,7 +248,7 @@ def behind_table(fig: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
 
 
 def figures_table(fig: pd.DataFrame) -> pd.DataFrame:
-    """:func:`figures` as formatted text with Indonesian labels, and a total row for the people counted once."""
+    """:func:`figures` as formatted text with Indonesian labels (no total row: one person may count for several OPD)."""
     shown = fig[list(FIGURE_LABELS)].copy()
     for column in COUNTS:
         shown[column] = shown[column].map(angka)

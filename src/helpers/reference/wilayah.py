@@ -157,10 +157,15 @@ def kabupaten_name(kode_kabupaten: str = KODE_KABUPATEN) -> str:
     return found.name if found is not None else kode_kabupaten
 
 
+#: The head of a kabupaten and of a kota, by the prefix of its name.
+_KEPALA = (("Kabupaten ", "Bupati"), ("Kota ", "Wali Kota"))
+
+
 def jabatan_kepala_daerah(kode_kabupaten: str = KODE_KABUPATEN) -> str:
     """The title of who signs the decree, as in "SK Bupati" / "SK Wali Kota": "Bupati" for a kabupaten, "Wali Kota"
     for a kota."""
-    return kepala_daerah(kode_kabupaten).removesuffix(" " + kabupaten_name(kode_kabupaten).split(" ", 1)[-1])
+    name = kabupaten_name(kode_kabupaten)
+    return next((title for prefix, title in _KEPALA if name.startswith(prefix)), "Kepala Daerah")
 
 
 def sk_name(kode_kabupaten: str = KODE_KABUPATEN) -> str:
@@ -176,7 +181,7 @@ def for_kabupaten(text: str, kode_kabupaten: str = KODE_KABUPATEN) -> str:
 def kepala_daerah(kode_kabupaten: str = KODE_KABUPATEN) -> str:
     """Who signs the kabupaten's decree: "Bupati Jombang", "Wali Kota Surabaya"."""
     name = kabupaten_name(kode_kabupaten)
-    for prefix, title in (("Kabupaten ", "Bupati"), ("Kota ", "Wali Kota")):
+    for prefix, title in _KEPALA:
         if name.startswith(prefix):
             return f"{title} {name.removeprefix(prefix)}"
     return f"Kepala Daerah {name}"

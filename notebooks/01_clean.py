@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 01 — Pembersihan data
 #
-# Notebook ini membaca semua data mentah sesuai kontrak di `data/raw/README.md` (P3KE individu dan keluarga, daftar SK Bupati, intervensi OPD, hasil verifikasi camat), lalu:
+# Notebook ini membaca semua data mentah sesuai kontrak di `data/raw/README.md` (P3KE individu dan keluarga, daftar SK Bupati/Wali Kota, intervensi OPD, hasil verifikasi camat), lalu:
 #
 # - menormalkan NIK (apostrof, spasi, angka Excel) dan menandai NIK yang rusak dan tidak dapat dipulihkan;
 # - merapikan nama, tanggal (termasuk nomor seri tanggal Excel), desil, jenis kelamin;

@@ -14,11 +14,11 @@
 # ---
 
 # %% [markdown]
-# # 02 — Padu padan SK Bupati × register sasaran dan status sasaran
+# # 02 — Padu padan SK Bupati/Wali Kota × register sasaran dan status sasaran
 #
 # Register sasaran dipilih dengan parameter `register`: `p3ke` (P3KE 2024, bawaan) atau `dtsen` (DTSEN, dengan desil menurut `desil_dtsen`: `kabupaten` — peringkat di antara penduduk kabupaten, bawaan —, `provinsi` atau `nasional`). Di bawah ini "P3KE" berarti register yang dipilih. Dengan `dtsen`, SK yang sama juga dipadankan dengan P3KE 2024 bila P3KE ada, dan perpindahan setiap sasaran (keluar dari / masuk ke desil 1) ditulis ke `tinjau/perbandingan_register.csv`.
 #
-# Setiap orang dalam SK Bupati dicari di register yang dipilih dengan **model padu padan probabilistik** (Fellegi–Sunter, Splink di DuckDB, dilatih pada data itu sendiri):
+# Setiap orang dalam SK Bupati/Wali Kota dicari di register yang dipilih dengan **model padu padan probabilistik** (Fellegi–Sunter, Splink di DuckDB, dilatih pada data itu sendiri):
 #
 # 1. Kandidat dicari per blok: NIK yang sama, bagian wilayah+tanggal lahir NIK (menemukan NIK yang salah ketik atau terpotong Excel), dan nama di desa yang sama.
 # 2. Setiap pasangan — juga yang NIK-nya sama — dinilai atas bagian-bagian NIK, nama yang dinormalkan (ejaan lama *oe/dj/tj*, singkatan *Moch./St./Abd.*, gelar), tanggal lahir (atau tanggal dari NIK), desa dan jenis kelamin. Hasilnya **bobot padan** (bit).
@@ -100,7 +100,7 @@ statuses.naive_comparison(PROCESSED, hasil.summary)
 # ## Angka utama
 
 # %%
-statuses.headline_table(hasil.summary)
+statuses.headline_table(hasil.summary, p["kode_kabupaten"])
 
 # %% [markdown]
 # ## Jumlah per status

@@ -51,7 +51,7 @@ display(HTML(rc.notebook_styles()))  # the cards' look in JupyterLab (the report
 
 # %%
 display(Markdown(rc.intro(data, p["report_date"], p["tanggal_target"])))
-display(HTML(rc.headline_cards(data['angka'])))
+display(HTML(rc.headline_cards(data['angka'], kode_kabupaten)))
 
 # %% [markdown]
 # ## Perubahan sejak laporan sebelumnya
@@ -78,7 +78,7 @@ if not kode:
 
 # %%
 display(Markdown(rc.matching_text(data)))
-rc.show(rc.funnel_chart(data['angka'], rc.register_name(data)))
+rc.show(rc.funnel_chart(data['angka'], rc.register_name(data), kode_kabupaten))
 if perbandingan := rc.comparison_section(data):
     display(HTML(perbandingan))
 
@@ -106,6 +106,22 @@ display(HTML(rc.ranking_section(data)))
 rounds = rc.rounds_for(data)
 rc.show(rc.progress_chart(rounds, p["report_date"], p["tanggal_target"], data['angka']['masih_desil1']))
 display(HTML(rc.html_table(rc.round_table(rounds))))
+
+# %% [markdown]
+# ## Intervensi per OPD
+#
+# Siapa yang dilayani setiap OPD di antara sasaran SK, berapa yang masih di desil 1 dan apakah intervensinya sudah optimal, dan siapa yang perlu tindakan dan direkomendasikan program OPD itu tetapi belum dilayaninya. Laporan kecamatan menampilkan OPD yang aktif di kecamatan itu. Setiap OPD mendapat halamannya sendiri (tanpa nama, NIK tersamar) dan formulir BNBA yang dikunci kata sandi.
+
+# %%
+from helpers.publishing import opd
+
+bagian = opd.report_section(p["processed_dir"], kode, kode_kabupaten, data["nama"])
+display(Markdown(bagian.teks))
+if bagian.grafik is not None:
+    rc.show(bagian.grafik)
+if bagian.tabel:
+    display(HTML(bagian.tabel + bagian.catatan))
+display(Markdown(bagian.aturan))
 
 # %% [markdown]
 # ## Profil deprivasi rumah tangga yang masih di desil 1

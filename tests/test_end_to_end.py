@@ -421,3 +421,78 @@ def test_hard_cases_linkage_from_the_raw_files_meets_the_targets(run_hard):
     assert figures["salah_otomatis"] == 0, cases[cases["salah_otomatis"] > 0].to_string()
     assert figures["recall"] >= 0.95, figures
     assert figures["beban_tinjau"] <= 0.15, figures
+
+
+# --------------------------------------------------------------------------- the OPD channel (issue 17)
+
+
+def _opd_rows(path: Path, password: str) -> tuple[openpyxl.Workbook, list[dict]]:
+    book = openpyxl.load_workbook(io.BytesIO(protect.open_workbook_bytes(path, [password])))
+    sheet = book[forms.SHEET_FORM]
+    header_row = forms.HEADER_ROW + 1
+    header = {sheet.cell(header_row, c).value: c for c in range(1, sheet.max_column + 1)}
+    rows = [{h: sheet.cell(r, c).value for h, c in header.items()} | {"_baris": r}
+            for r in range(header_row + 1, sheet.max_row + 1)]  # fmt: skip
+    return book, rows
+
+
+def test_opd_channel_on_the_hard_demo(run_hard, tmp_path):
+    """ACCEPTANCE (issue 17) on the demo with --kasus-sulit: one workbook and one page per OPD; every person needing
+    action on at least one OPD workbook with a recommended programme; no full NIK in any page; a returned workbook
+    with n people belum optimal and still there, marked Optimal on or before the report date, raises
+    intervensi_optimal by exactly n and lowers belum_optimal_masih_ada by exactly n."""
+    from helpers.publishing import forms_opd, opd
+
+    parameters = run_hard["params"]
+    processed = Path(parameters["processed_dir"])
+    data = opd.load(processed, parameters["kode_kabupaten"])
+    kunci = parameters["kunci_dir"]
+    written = forms_opd.write_opd_forms(data, tmp_path / forms_opd.FOLDER, REPORT_DATE, progress=False,
+                                        kunci_dir=kunci)  # fmt: skip
+    pages = sorted((run_hard["out"] / opd.PAGES_DIR).glob("*.html"))
+    assert len(data.agencies) >= 8 and len(written) == len(pages) == len(data.agencies)
+    assert {p.stem for p in pages} == {p.stem for p in written} == set(data.agencies["file"])
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"(?<![\w+/])\d{16}(?!\d)", re.sub(r"data:image/png;base64,[\w+/=]+", "", text)), page
+    passwords = keys.read_passwords(kunci, REPORT_DATE)
+    books = {p.name: _opd_rows(p, passwords[p.name]) for p in written}
+    status = pd.read_parquet(processed / "status_sasaran.parquet")
+    needing = set(status.loc[status["perlu_tindakan"], "id_sasaran"])
+    advised = {r["ID Sasaran"] for _, rows in books.values() for r in rows if r["Rekomendasi Program"]}
+    assert needing and needing <= advised
+
+    # n people belum optimal and still there, marked Optimal by an OPD that served them, dated on the report date
+    records = pd.read_parquet(processed / "intervensi_sasaran.parquet")
+    latest = records.groupby("id_sasaran")["tanggal_intervensi"].max()
+    targets = status[(status["status_desil"] == "masih_desil1") & (status["status_intervensi"] == "belum_optimal")
+                     & (status["status_keberadaan"] == "ada")]  # fmt: skip
+    targets = targets[targets["id_sasaran"].map(latest) < pd.Timestamp(REPORT_DATE)]
+    chosen: dict[str, tuple[str, int]] = {}  # id_sasaran -> (workbook, row)
+    for name, (_, rows) in books.items():
+        for row in rows:
+            if row["ID Sasaran"] in set(targets["id_sasaran"]) and row["Program dari OPD Ini"] and len(chosen) < 5:
+                chosen.setdefault(row["ID Sasaran"], (name, row["_baris"]))
+    n = len(chosen)
+    assert n == 5
+    raw = tmp_path / "raw"
+    shutil.copytree(parameters["raw_dir"], raw, ignore=shutil.ignore_patterns("demo_truth.json"))
+    for name in sorted({name for name, _ in chosen.values()}):
+        book, rows = books[name]
+        sheet = book[forms.SHEET_FORM]
+        header = {sheet.cell(forms.HEADER_ROW + 1, c).value: c for c in range(1, sheet.max_column + 1)}
+        kunci_opd = opd.opd_key(rows[0]["OPD"])
+        for _, row in (x for x in chosen.values() if x[0] == name):
+            sheet.cell(row, header["Status Intervensi"]).value = "Optimal"
+            sheet.cell(row, header["Tanggal Intervensi"]).value = dt.datetime(2024, 11, 6)
+            sheet.cell(row, header["Program"]).value = forms_opd.programme_choices(data, kunci_opd)[0]
+        plain = io.BytesIO()
+        book.save(plain)
+        protect.write_encrypted(plain.getvalue(), raw / "intervensi" / name, passwords[name])
+    again = _parameters(tmp_path, raw, "opd_kembali", kunci_dir=kunci)
+    pipeline.run(again, with_reports=False)
+    before, after = _summary(parameters), _summary(again)
+    assert after["intervensi_optimal"] == before["intervensi_optimal"] + n
+    assert after["belum_optimal_masih_ada"] == before["belum_optimal_masih_ada"] - n
+    for key in ("sasaran_sk", "keluar_desil1", "masih_desil1", "belum_intervensi"):
+        assert after[key] == before[key], key

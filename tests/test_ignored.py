@@ -72,7 +72,8 @@ def test_intervention_rows_after_the_report_date_and_same_day_contradictions_are
     assert "Optimal (intervensi/opd_lain.csv baris 3); Belum Optimal (intervensi/opd_lain.csv baris 4)" in contested.loc[
         "3", "pesan"]
     assert listed["nik_tersamar"].str.contains(r"\*").all()  # masked
-    assert run.summary["diabaikan"]["intervensi"] == {"tanggal_sesudah_laporan": 1, "status_opd_bertentangan": 1}
+    assert run.summary["diabaikan"]["intervensi"] == {"tanggal_sesudah_laporan": 1, "status_opd_bertentangan": 1,
+                                                    "nik_bukan_sasaran": 0}
     assert run.status.set_index("nik_sk").loc[N[1], "status_intervensi"] == "belum_optimal"  # the rule, unchanged
 
 

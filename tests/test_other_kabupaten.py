@@ -121,3 +121,68 @@ def test_forms_of_kabupaten_malang_name_it(malang, tmp_path):
     with zipfile.ZipFile(paths[0]) as book:
         text = " ".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
     assert "Kabupaten Malang" in text and "Jombang" not in text
+
+
+# ----------------------------------------------------------------------------------------------- a kota: SK Wali Kota
+
+KOTA = "35.78"  # Kota Surabaya
+
+
+def test_a_kota_names_its_decree_sk_wali_kota():
+    assert (wilayah.sk_name(KOTA), wilayah.sk_name(KODE), wilayah.sk_name()) == ("SK Wali Kota", "SK Bupati",
+                                                                                 "SK Bupati")  # fmt: skip
+    fig = {"sasaran_sk": 10, "keluar_desil1": 4, "masih_desil1": 6, "intervensi_optimal": 2,
+           "intervensi_belum_optimal": 3, "belum_intervensi": 1, "belum_optimal_masih_ada": 2,
+           "belum_optimal_meninggal": 1, "perlu_tindakan": 3}  # fmt: skip
+    assert "jiwa dalam SK Wali Kota" in content.headline_cards(fig, KOTA)
+    assert "jiwa dalam SK Bupati" in content.headline_cards(fig)  # Jombang reads as before
+    assert content.funnel_levels(fig, kode_kabupaten=KOTA)[0][1] == "Sasaran SK Wali Kota"
+    assert wilayah.for_kabupaten(maps.SPECS["masih_desil1"].judul, KOTA).startswith("Sasaran SK Wali Kota ")
+    from helpers.statuses import classify
+
+    labels = classify.headline_table({**fig, "sasaran_sk": 10}, KOTA)["uraian"].tolist()
+    assert labels[0] == "Sasaran SK Wali Kota" and not any("Bupati" in label for label in labels)
+
+
+@pytest.fixture(scope="module")
+def surabaya(tmp_path_factory):
+    base = tmp_path_factory.mktemp("surabaya")
+    raw = write_world(base / "raw", kabupaten_world(KOTA))
+    parameters = params.resolve(overrides={
+        "raw_dir": str(raw), "processed_dir": str(base / "processed"), "reports_dir": str(base / "reports"),
+        "report_date": REPORT_DATE, "kode_kabupaten": KOTA, "kunci_dir": str(base / "kunci"),
+    })  # fmt: skip
+    out_dir = pipeline.run(parameters, with_reports=False)
+    first = wilayah.kecamatan_table(KOTA)["kode"][0]
+    pages = [render.render_area(parameters, ""), render.render_area(parameters, first)]
+    from helpers.publishing import brief, forms_opd, opd
+
+    pages += [p for p in brief.publish(parameters) if p.suffix == ".html"]
+    status = pd.read_parquet(Path(parameters["processed_dir"]) / "status_sasaran.parquet")
+    books = forms.write_forms(status, base / "formulir", REPORT_DATE, first, KOTA, progress=False)
+    data = opd.load(parameters["processed_dir"], KOTA)
+    books += forms_opd.write_opd_forms(data, base / "formulir_opd", REPORT_DATE, KOTA, progress=False)
+    readmes = [base / "formulir" / forms.README_NAME, base / "formulir_opd" / forms.README_NAME]
+    return {"params": parameters, "out": out_dir, "pages": pages, "books": books, "readmes": readmes}
+
+
+def _xlsx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as book:
+        return " ".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+
+
+@pytest.mark.slow
+def test_a_kota_never_writes_sk_bupati(surabaya):
+    """Reports, brief, OPD pages, index, camat and OPD workbooks and their notes of Kota Surabaya say "SK Wali Kota"
+    (or "Wali Kota") and never "Bupati"."""
+    texts = {p.name: p.read_text(encoding="utf-8") for p in surabaya["pages"]}
+    texts |= {p.name: _xlsx_text(p) for p in surabaya["books"]}
+    texts |= {f"{p.parent.name}/{p.name}": p.read_text(encoding="utf-8") for p in surabaya["readmes"]}
+    assert any(name.startswith("OPD_") and name.endswith(".html") for name in texts)  # the OPD pages are there
+    for name, text in texts.items():
+        assert "Bupati" not in text, name
+    for name in ("laporan_kabupaten.html", "ringkasan_bupati.html"):
+        assert "SK Wali Kota" in texts[name] or "Wali Kota Surabaya" in texts[name], name
+    assert "Ringkasan untuk Wali Kota" in texts["ringkasan_bupati.html"]
+    assert "SK Wali Kota" in texts[next(n for n in texts if n.startswith("35.78"))]  # a camat form
+    assert "SK Wali Kota" in texts[next(n for n in texts if n.startswith("OPD_") and n.endswith(".xlsx"))]

@@ -50,7 +50,7 @@ P3KE_INDIVIDU = Entry("p3ke_individu.parquet", CLEAN, "P3KE 2024, satu baris per
 P3KE_KELUARGA = Entry("p3ke_keluarga.parquet", CLEAN, "P3KE 2024, satu baris per keluarga", "p3ke_keluarga")
 DTSEN_INDIVIDU = Entry("dtsen_individu.parquet", CLEAN, "DTSEN, satu baris per individu (bila `data/raw/dtsen/` ada)",
                        "dtsen_individu", optional=True)  # fmt: skip
-SK = Entry("sk.parquet", CLEAN, "daftar SK Bupati (penduduk miskin ekstrem)", "sk")
+SK = Entry("sk.parquet", CLEAN, "daftar SK Bupati/Wali Kota (penduduk miskin ekstrem)", "sk")
 INTERVENSI = Entry("intervensi.parquet", CLEAN, "intervensi program per OPD", "intervensi")
 VERIFIKASI = Entry("verifikasi.parquet", CLEAN, "hasil verifikasi (penyisiran) camat", "verifikasi")
 KEPUTUSAN_PADAN = Entry("keputusan_padan.parquet", CLEAN, "keputusan analis atas kasus padu padan", "keputusan_padan")
@@ -72,6 +72,8 @@ PERBANDINGAN_JSON = Entry("perbandingan_register.json", MATCH, "jumlah perpindah
                           optional=True)  # fmt: skip
 REKOMENDASI = Entry("rekomendasi_program.parquet", MATCH, "program yang direkomendasikan bagi setiap sasaran yang "
                     "perlu tindakan, dengan OPD-nya", "rekomendasi_program")  # fmt: skip
+INTERVENSI_SASARAN = Entry("intervensi_sasaran.parquet", MATCH, "catatan intervensi setiap sasaran SK sampai tanggal "
+                           "laporan, di bawah NIK mana pun miliknya", "intervensi_sasaran")  # fmt: skip
 PROGRAM_OPD = Entry("program_opd.csv", MATCH, "tabel program → strategi → OPD yang dipakai run ini")
 MODEL_PADAN = Entry("model_padan.json", MATCH, "model padu padan yang dilatih pada run ini")
 KANDIDAT_PADAN = Entry("kandidat_padan.parquet", MATCH, "kandidat register setiap kasus tinjau (NIK lengkap)")

@@ -20,7 +20,7 @@ from helpers.errors import InputError, NotebookFailed, describe_os_error
 COMMANDS = {
     "pipeline": ("helpers.pipeline", "jalankan seluruh pipeline: pembersihan, padu padan, peta, laporan"),
     "reports": ("helpers.publishing.render", "buat ulang laporan HTML dari data olahan"),
-    "forms": ("helpers.publishing.forms", "tulis formulir verifikasi BNBA per kecamatan (RAHASIA)"),
+    "forms": ("helpers.publishing.forms", "tulis formulir verifikasi BNBA per kecamatan dan per OPD (RAHASIA)"),
     "demo": ("helpers.demo.generate", "buat data contoh sintetis beserta kunci jawabannya"),
     "provinsi": ("helpers.provinsi", "jalankan pipeline tiap kabupaten/kota dan buat laporan provinsi"),
     "benchmark": ("helpers.benchmark", "ukur waktu dan memori pada skala penuh atau provinsi"),

@@ -198,6 +198,7 @@ JENIS_DIABAIKAN = {
     "tanggal_kosong": "tanpa tanggal",
     "status_kosong": "tanpa status",
     "status_opd_bertentangan": "status OPD Optimal kalah oleh Belum Optimal pada tanggal yang sama",
+    "nik_bukan_sasaran": "baris formulir OPD dengan NIK bukan sasaran SK",
     "nik_tidak_dikenal": "NIK tidak ada di daftar sasaran",
     "kontradiksi": "status keberadaan bertentangan pada tanggal yang sama",
     "sesudah_meninggal": "dilaporkan sesudah Meninggal",

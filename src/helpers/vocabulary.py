@@ -69,6 +69,8 @@ INTERVENSI_LABELS = {
     BELUM_OPTIMAL: "Belum optimal",
     BELUM_INTERVENSI: "Belum diintervensi",
 }
+#: An OPD's own judgement as written in its files and in the dropdown of its BNBA workbook.
+STATUS_OPD_LABELS = {OPTIMAL: "Optimal", BELUM_OPTIMAL: "Belum Optimal"}
 
 # --- status_keberadaan: what a camat's sweep reports -----------------------------------------------------
 ADA = "ada"
@@ -107,6 +109,17 @@ ALASAN_LABELS = {
     ALASAN_MASIH_DESIL1: "Masih desil 1: pastikan keberadaan dan kondisi",
     ALASAN_TIDAK_PADAN: "Belum ditemukan di P3KE: pastikan keberadaan dan NIK",
     ALASAN_TINJAU_MANUAL: "Padanan P3KE perlu ditinjau: pastikan identitas dan NIK",
+}
+
+
+# --- alasan_opd: why a person is on an OPD's BNBA workbook (helpers.publishing.forms_opd) -----------------
+ALASAN_OPD_REKOMENDASI = "rekomendasi"  # needs action; a programme of this OPD is recommended
+ALASAN_OPD_PENERIMA = "penerima"  # still in desil 1 and received a programme of this OPD
+#: In the order a workbook explains them (and sorts its rows).
+ALASAN_OPD = (ALASAN_OPD_REKOMENDASI, ALASAN_OPD_PENERIMA)
+ALASAN_OPD_LABELS = {
+    ALASAN_OPD_REKOMENDASI: "Perlu tindakan: program OPD ini direkomendasikan",
+    ALASAN_OPD_PENERIMA: "Masih desil 1, penerima program OPD ini",
 }
 
 

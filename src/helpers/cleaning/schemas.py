@@ -177,6 +177,15 @@ SK = _schema(
     [DESA_IN_KECAMATAN, pa.Check(lambda f: f["nik"].notna() | f["nama"].notna(), error="tanpa NIK dan nama")],
 )
 
+def _record_or_empty_form_row(frame: pd.DataFrame) -> pd.Series:
+    """A record has a date and a strategy; only a row of an OPD's workbook left empty (``id_sasaran_formulir`` set,
+    no programme, date, strategy or status) has none."""
+    record = frame["tanggal_intervensi"].notna() & frame["strategi"].notna()
+    empty = (frame["id_sasaran_formulir"].notna() & frame["program"].isna() & frame["tanggal_intervensi"].isna()
+             & frame["strategi"].isna() & frame["status_opd"].isna())  # fmt: skip
+    return record | empty
+
+
 INTERVENSI = _schema(
     "intervensi",
     {
@@ -185,11 +194,13 @@ INTERVENSI = _schema(
         "nama": _text(),
         "opd": _text(),
         "program": _text(),
-        "tanggal_intervensi": _date(False),
-        "strategi": _isin(STRATEGI),
+        "tanggal_intervensi": _date(),
+        "strategi": _isin(STRATEGI, nullable=True),
         "status_opd": _isin(STATUS_OPD, nullable=True),
+        "id_sasaran_formulir": _text(),
         **_source(),
     },
+    [pa.Check(_record_or_empty_form_row, error="catatan tanpa tanggal atau strategi (selain baris formulir kosong)")],
 )
 
 VERIFIKASI = _schema(
@@ -297,10 +308,22 @@ REKOMENDASI_PROGRAM = _schema(
     },
 )
 
+INTERVENSI_SASARAN = _schema(
+    "intervensi_sasaran",
+    {
+        "id_sasaran": _text(False),
+        "opd": _text(),
+        "program": _text(),
+        "strategi": _isin(STRATEGI),
+        "tanggal_intervensi": _date(False),
+        "status_opd": _isin(STATUS_OPD, nullable=True),
+    },
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     s.name: s
     for s in (P3KE_INDIVIDU, P3KE_KELUARGA, SK, INTERVENSI, VERIFIKASI, KEPUTUSAN_PADAN, DTSEN_INDIVIDU, STATUS_SASARAN,
-              STATUS_PUTARAN, REKOMENDASI_PROGRAM)
+              STATUS_PUTARAN, REKOMENDASI_PROGRAM, INTERVENSI_SASARAN)
 }  # fmt: skip
 
 

@@ -745,35 +745,48 @@ def _required_date(
 
 def clean_intervensi(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) -> Cleaned:
     """Intervention records. Quarantined: no usable NIK or date, or a strategy that can be neither read
-    nor derived from the programme (the message says to add the programme to ``program_strategi.csv``)."""
+    nor derived from the programme (the message says to add the programme to ``program_strategi.csv``).
+
+    A row of an OPD's BNBA workbook (it carries ``ID Sasaran``, :mod:`helpers.publishing.forms_opd`) left empty
+    (no programme, date, strategy or status) is kept as "belum diisi" (``tanggal_intervensi`` and ``strategi``
+    empty, never a record; counted in ``belum_diisi``); such a row with a status outside the list, or with a date or
+    status but no programme, is quarantined."""
     perbaikan: dict[str, Any] = {}
     reasons = Reasons(raw.index)
     nik = _usable_nik(raw, reasons, perbaikan)
-    tanggal = _required_date(raw["tanggal_intervensi"], "Tanggal intervensi", reasons)
     program = tidy_text(raw["program"])
+    strategy_text = raw["strategi"].astype("string")
+    status_text = tidy_text(raw["status_opd"])
+    form_id = tidy_text(raw["id_sasaran"]) if "id_sasaran" in raw.columns else pd.Series(pd.NA, index=raw.index,
+                                                                                        dtype="string")  # fmt: skip
+    form_row = form_id.notna()
+    empty_form = form_row & program.isna() & raw["tanggal_intervensi"].isna() & strategy_text.isna() & status_text.isna()
+    perbaikan["belum_diisi"] = int(empty_form.sum())
+    tanggal = _required_date(raw["tanggal_intervensi"], "Tanggal intervensi", reasons, mask=~empty_form)
     given = parse_strategy(raw["strategi"])
     derived = strategy_from_programme(program)
     strategi = given.fillna(derived)
-    strategy_text = raw["strategi"].astype("string")
     perbaikan["strategi_dari_program"] = int((given.isna() & derived.notna()).sum())
     perbaikan["strategi_tidak_dikenal_diganti_dari_program"] = int(
         (strategy_text.notna() & given.isna() & derived.notna()).sum()
     )
-    unknown = strategi.isna()
+    unknown = strategi.isna() & ~empty_form
     strategy_part = ('Strategi "' + strategy_text.fillna("") + '" tidak dikenal').where(
         strategy_text.notna(), "kolom Strategi kosong"
     )
+    no_programme = form_row & program.isna()
+    reasons.add(no_programme & unknown, FORM_PROGRAMME_EMPTY)
     reasons.add(
-        unknown,
+        unknown & ~no_programme,
         'Program "' + program.fillna("(kosong)") + '" tidak dikenal dan ' + strategy_part
         + f"; tambahkan program ini beserta strateginya ke {PROGRAMME_TABLE_HINT} atau isi kolom Strategi dengan "
         + "salah satu dari: " + ", ".join(STRATEGI),
     )  # fmt: skip
     status = parse_status_opd(raw["status_opd"])
-    status_text = tidy_text(raw["status_opd"])
     unreadable = status_text.notna() & status.isna()
-    perbaikan["status_opd_tidak_dikenal"] = int(unreadable.sum())
-    perbaikan["status_opd_tidak_dikenal_nilai"] = sorted(status_text[unreadable].unique().tolist())
+    reasons.add(form_row & unreadable, 'Status Intervensi "' + status_text.fillna("") + FORM_STATUS_UNKNOWN)
+    perbaikan["status_opd_tidak_dikenal"] = int((unreadable & ~form_row).sum())
+    perbaikan["status_opd_tidak_dikenal_nilai"] = sorted(status_text[unreadable & ~form_row].unique().tolist())
     data = pd.DataFrame(
         {
             "nik": nik["nik"],
@@ -782,12 +795,19 @@ def clean_intervensi(raw: pd.DataFrame, kode_kabupaten: str = KODE_KABUPATEN) ->
             "opd": tidy_text(raw["opd"]),
             "program": program,
             "tanggal_intervensi": tanggal,
-            "strategi": strategi,
+            "strategi": strategi.where(~empty_form),
             "status_opd": status,
+            "id_sasaran_formulir": form_id,
         },
         index=raw.index,
     )
     return Cleaned(data, reasons.result(), perbaikan)
+
+
+#: Quarantine reasons of a row of an OPD's BNBA workbook.
+FORM_PROGRAMME_EMPTY = ("Program kosong: pilih program dari daftar di kolom Program (baris formulir OPD yang diisi "
+                        "tanggal atau status harus menyebut programnya)")  # fmt: skip
+FORM_STATUS_UNKNOWN = '" tidak dikenal: pilih Optimal atau Belum Optimal dari daftar'
 
 
 def _normalise_status(values: pd.Series) -> pd.Series:
@@ -1059,6 +1079,10 @@ def repeated_records(name: str, data: pd.DataFrame, sources: pd.DataFrame) -> tu
     keys = RECORD_KEYS.get(name)
     if keys is None or data.empty:
         return pd.Series(False, index=data.index), pd.DataFrame(columns=REPEATED_COLUMNS)
+    records = data["tanggal_intervensi"].notna()
+    if not records.all():  # a form row left empty is no record: never a repeat
+        repeat, listed = repeated_records(name, data[records], sources[records])
+        return repeat.reindex(data.index, fill_value=False).astype(bool), listed
     frame = data[list(keys)].copy()
     frame["program"] = frame["program"].str.casefold()
     record = pd.util.hash_pandas_object(frame, index=False)  # one value per record; missing values equal each other

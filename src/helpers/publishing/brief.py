@@ -17,9 +17,9 @@ import jinja2
 from helpers import catalog, outputs
 from helpers import params as params_mod
 from helpers.config import PACKAGE_DIR
-from helpers.publishing import content, progress
+from helpers.publishing import content, opd, progress
 from helpers.publishing.fmt import angka, tanggal
-from helpers.reference.wilayah import kabupaten_name, kepala_daerah
+from helpers.reference.wilayah import jabatan_kepala_daerah, kabupaten_name, kepala_daerah
 
 FILE_NAME = "ringkasan_bupati.html"
 TEMPLATES = PACKAGE_DIR / "templates" / "ringkasan"
@@ -50,15 +50,18 @@ def _change(summary: dict, key: str) -> str:
     return f"{'+' if diff > 0 else ''}{angka(diff)} sejak {tanggal(points[-2][0])}" if diff else "tetap"
 
 
-def requests(summary: dict) -> list[tuple[str, str]]:
-    """What is asked of whom, from the figures (a request only where there is something to do)."""
+def requests(summary: dict, opd_behind: list[str] | None = None, jabatan: str = "Bupati") -> list[tuple[str, str]]:
+    """What is asked of whom, from the figures (a request only where there is something to do); ``opd_behind``: the
+    OPD with most people waiting for them, first."""
     asked = []
     if summary["perlu_tindakan"]:
         focus = summary.get("belum_optimal_masih_ada", 0)
         extra = (f", terutama {angka(focus)} jiwa yang sudah diintervensi tetapi belum optimal dan masih ada"
                  if focus else "")  # fmt: skip
+        first = f" (dahulukan {', '.join(opd_behind[:3])})" if opd_behind else ""
         asked.append(("Kepala OPD", f"mengoptimalkan intervensi bagi {angka(summary['perlu_tindakan'])} jiwa yang "
-                                    f"perlu tindakan segera{extra}."))  # fmt: skip
+                                    f"perlu tindakan segera{extra}{first}; formulir BNBA per OPD memuat nama dan "
+                                    "program yang direkomendasikan."))  # fmt: skip
     unverified = summary["masih_desil1"] - summary["diverifikasi"]
     if unverified > 0:
         behind = ", ".join(p["nama"] for p in progress.behind(summary))
@@ -66,13 +69,16 @@ def requests(summary: dict) -> list[tuple[str, str]]:
         asked.append(("Camat", f"menyisir dan melaporkan keberadaan {angka(unverified)} jiwa yang masih di desil 1 "
                                f"dan belum diverifikasi{where}."))  # fmt: skip
     asked.append(("Sekretariat TKPK", f"mengirim daftar BNBA putaran {summary['putaran_berikutnya']} kepada camat dan "
-                                      "OPD, lalu melaporkan kemajuan berikutnya kepada Bupati."))  # fmt: skip
+                                      f"OPD, lalu melaporkan kemajuan berikutnya kepada {jabatan}."))  # fmt: skip
     return asked
 
 
-def brief_html(summary: dict, kode_kabupaten: str, rounds: list[dict] | None = None) -> str:
-    """The brief for ``summary`` (the kabupaten's ``summary.json``) as HTML."""
+def brief_html(summary: dict, kode_kabupaten: str, rounds: list[dict] | None = None,
+               opd_table: tuple[list[str], list[list[str]]] | None = None) -> str:  # fmt: skip
+    """The brief for ``summary`` (the kabupaten's ``summary.json``) as HTML; ``opd_table``: the OPD furthest
+    behind (:func:`helpers.publishing.opd.behind_table`: headers, rows), none without it."""
     kepala = kepala_daerah(kode_kabupaten)
+    opd_columns, opd_rows = opd_table or ([], [])
     kabupaten = kabupaten_name(kode_kabupaten)
     target = (summary.get("proyeksi") or {}).get("tanggal_target", summary["tanggal_laporan"])
     rounds = summary.get("per_putaran", []) if rounds is None else rounds
@@ -89,8 +95,7 @@ def brief_html(summary: dict, kode_kabupaten: str, rounds: list[dict] | None = N
               for p in progress.behind(summary)]  # fmt: skip
     return environment().get_template("ringkasan_bupati.html.j2").render(
         instansi=f"Bappeda {kabupaten} · Sekretariat TKPK",
-        judul="Ringkasan untuk Bupati: penghapusan kemiskinan ekstrem" if "Bupati" in kepala
-        else "Ringkasan untuk Wali Kota: penghapusan kemiskinan ekstrem",
+        judul=f"Ringkasan untuk {jabatan_kepala_daerah(kode_kabupaten)}: penghapusan kemiskinan ekstrem",
         wilayah=kabupaten,
         tanggal=tanggal(summary["tanggal_laporan"]),
         tanggal_target=tanggal(target),
@@ -102,26 +107,32 @@ def brief_html(summary: dict, kode_kabupaten: str, rounds: list[dict] | None = N
         kecamatan_judul="Kecamatan paling tertinggal" if any(not p["tercapai_sebelum_target"]
                                                              for p in progress.behind(summary))
         else "Kecamatan dengan sisa terbanyak (semua mencapai nol sebelum target pada laju ini)",
-        opd=[],
-        opd_kolom=[],
-        permintaan=requests(summary),
+        opd=opd_rows,
+        opd_kolom=opd_columns,
+        permintaan=requests(summary, [row[0] for row in opd_rows], jabatan_kepala_daerah(kode_kabupaten)),
         kaki=(f"Sumber: SK {kepala} tentang penduduk miskin ekstrem, register sasaran, laporan intervensi OPD dan "
               "verifikasi camat, diolah Bappeda. Dokumen ini tidak memuat nama atau NIK."),  # fmt: skip
     )
 
 
 def write_brief(parameters: dict) -> Path:
-    """``reports/<report_date>/ringkasan_bupati.html`` from the processed ``summary.json``."""
+    """``reports/<report_date>/ringkasan_bupati.html`` from the processed ``summary.json`` (and the OPD figures,
+    :mod:`helpers.publishing.opd`, when the run has them)."""
     summary = catalog.read_json(catalog.SUMMARY, parameters["processed_dir"])
+    table = None
+    if opd.available(parameters["processed_dir"]):
+        table = opd.behind_table(opd.figures(opd.load(parameters["processed_dir"], parameters["kode_kabupaten"])))
     out = params_mod.report_dir(parameters) / FILE_NAME
-    return outputs.write_text(brief_html(summary, parameters["kode_kabupaten"]), out)
+    return outputs.write_text(brief_html(summary, parameters["kode_kabupaten"], opd_table=table), out)
 
 
 def publish(parameters: dict) -> list[Path]:
     """After the reports of a run: its ``summary.json`` kept beside them (the history of later runs reads it), the
-    brief, and ``reports/index.html`` listing every report date."""
+    brief, one page per OPD (``reports/<date>/opd/``, :func:`helpers.publishing.opd.write_pages`), and
+    ``reports/index.html`` listing every report date."""
     from helpers.publishing.index import write_index
 
     summary = catalog.read_json(catalog.SUMMARY, parameters["processed_dir"])
     kept = outputs.write_json(summary, params_mod.report_dir(parameters) / catalog.SUMMARY.name)
-    return [kept, write_brief(parameters), write_index(parameters["reports_dir"], parameters["kode_kabupaten"])]
+    pages = opd.write_pages(parameters)
+    return [kept, write_brief(parameters), *pages, write_index(parameters["reports_dir"], parameters["kode_kabupaten"])]

@@ -35,7 +35,7 @@ from helpers.publishing import maps
 from helpers.publishing.fmt import angka, per_seribu, persen, rentang_tanggal, tanggal  # noqa: E402
 from helpers.reading.contract import INPUTS  # noqa: E402
 from helpers.reference.figures import population_note, poverty_context  # noqa: E402
-from helpers.reference.wilayah import kabupaten_name, kecamatan_table  # noqa: E402
+from helpers.reference.wilayah import kabupaten_name, kecamatan_table, sk_name  # noqa: E402
 from helpers.statuses import perbandingan  # noqa: E402
 from helpers.statuses import register as register_mod  # noqa: E402
 from helpers.statuses.classify import headline, per_putaran, round_figures  # noqa: E402
@@ -123,10 +123,10 @@ def notebook_styles() -> str:
     return f"<style>{CARD_STYLES.read_text(encoding='utf-8')}</style>"
 
 
-def headline_cards(fig: dict) -> str:
+def headline_cards(fig: dict, kode_kabupaten: str = KODE_KABUPATEN) -> str:
     return cards(
         [
-            (angka(fig["sasaran_sk"]), "jiwa dalam SK Bupati"),
+            (angka(fig["sasaran_sk"]), f"jiwa dalam {sk_name(kode_kabupaten)}"),
             (angka(fig["keluar_desil1"]), "sudah keluar dari desil 1"),
             (angka(fig["masih_desil1"]), "masih di desil 1"),
             (angka(fig["intervensi_optimal"]), "diintervensi optimal"),
@@ -174,14 +174,15 @@ def _short(label: str) -> str:
     return label.split()[0]
 
 
-def funnel_levels(fig: dict, label: str = v.P3KE_LABEL) -> list[tuple[str, str, int, str]]:
+def funnel_levels(fig: dict, label: str = v.P3KE_LABEL, kode_kabupaten: str = KODE_KABUPATEN
+                  ) -> list[tuple[str, str, int, str]]:  # fmt: skip
     """The funnel's boxes (key, label, value, parent key), level by level. The children of a box add up to it:
     SK = keluar + masih (+ belum padan); masih = optimal + belum optimal + belum diintervensi; belum optimal =
     masih ada + meninggal (+ status lain). Boxes in brackets are shown only when they are not zero. ``label``:
     the register (:func:`register_name`)."""
     unmatched = fig["sasaran_sk"] - fig["keluar_desil1"] - fig["masih_desil1"]
     boxes = [
-        ("sasaran_sk", "Sasaran SK Bupati", fig["sasaran_sk"], ""),
+        ("sasaran_sk", f"Sasaran {sk_name(kode_kabupaten)}", fig["sasaran_sk"], ""),
         ("keluar_desil1", "Keluar dari desil 1", fig["keluar_desil1"], "sasaran_sk"),
         ("masih_desil1", "Masih di desil 1", fig["masih_desil1"], "sasaran_sk"),
         *([("belum_padan", f"Belum padan {_short(label)}", unmatched, "sasaran_sk")] if unmatched else []),
@@ -197,10 +198,10 @@ def funnel_levels(fig: dict, label: str = v.P3KE_LABEL) -> list[tuple[str, str, 
     return boxes
 
 
-def funnel_chart(fig: dict, register: str = v.P3KE_LABEL) -> plt.Figure:
+def funnel_chart(fig: dict, register: str = v.P3KE_LABEL, kode_kabupaten: str = KODE_KABUPATEN) -> plt.Figure:
     """The padu padan funnel (:func:`funnel_levels`): SK → keluar / masih desil 1 → optimal / belum optimal /
     belum diintervensi → masih ada / meninggal (/ status lain); ``register``: the register's name."""
-    boxes = funnel_levels(fig, register)
+    boxes = funnel_levels(fig, register, kode_kabupaten)
     figure, ax = plt.subplots(figsize=(10.5, 4.6), dpi=110)
     ax.set_xlim(-3.8, 6.6)
     ax.set_ylim(-0.6, 3.6)
@@ -224,7 +225,7 @@ def funnel_chart(fig: dict, register: str = v.P3KE_LABEL) -> plt.Figure:
         _box(ax, x, y, value, label, _FUNNEL_COLOURS[key])
     if any(key == "belum_optimal_lainnya" for key, *_ in boxes):
         ax.text(6.6, -0.55, "* pindah, tidak ditemukan atau belum diverifikasi", ha="right", fontsize=8, color="#555")
-    ax.set_title(f"Hasil padu padan SK Bupati dengan {register}", fontsize=12, loc="left")
+    ax.set_title(f"Hasil padu padan {sk_name(kode_kabupaten)} dengan {register}", fontsize=12, loc="left")
     figure.tight_layout()
     return figure
 
@@ -612,6 +613,11 @@ def load_report_data(
     }
 
 
+def _sk(data: dict) -> str:
+    """"SK Bupati" / "SK Wali Kota" for the report's kabupaten/kota."""
+    return sk_name(data.get("kode_kabupaten", KODE_KABUPATEN))
+
+
 def _share(part: int, whole: int) -> str:
     return persen(100 * part / whole, 2) if whole else "–"
 
@@ -653,7 +659,7 @@ def intro(data: dict, report_date: str, target_date: str) -> str:
     )
     return (
         f"Keadaan per **{tanggal(report_date)}** untuk **{where}**. Dari **{angka(f['sasaran_sk'])} jiwa** sasaran "
-        f"SK Bupati, **{angka(f['keluar_desil1'])} jiwa** ({_share(f['keluar_desil1'], f['sasaran_sk'])} persen) "
+        f"{_sk(data)}, **{angka(f['keluar_desil1'])} jiwa** ({_share(f['keluar_desil1'], f['sasaran_sk'])} persen) "
         f"sudah tidak lagi berada di desil 1 {esc(register_name(data))} dan **{angka(f['masih_desil1'])} jiwa** masih di "
         "desil 1. "
         f"Dari yang masih di desil 1, **{angka(f['intervensi_optimal'])} jiwa** sudah diintervensi optimal oleh OPD, "
@@ -709,8 +715,8 @@ def exclusion_section(data: dict) -> str:
     if "per_1000" in shown:
         frame["per 1.000 penduduk"] = shown["per_1000"].map(per_seribu)
     intro_text = (
-        f"<p>Sebanyak <b>{angka(total)} jiwa</b> berada di desil 1 {esc(register_name(data))} tetapi tidak tercantum dalam SK "
-        f"Bupati. Sebaran menurut {level}"
+        f"<p>Sebanyak <b>{angka(total)} jiwa</b> berada di desil 1 {esc(register_name(data))} tetapi tidak tercantum dalam "
+        f"{_sk(data)}. Sebaran menurut {level}"
         + (" (15 terbanyak)" if data["kode"] and len(table) > 15 else "")
         + ":</p>"
     )
@@ -720,7 +726,7 @@ def exclusion_section(data: dict) -> str:
 def matching_text(data: dict) -> str:
     """The paragraph introducing the padu padan funnel."""
     return (
-        f"Setiap jiwa dalam SK Bupati dipadankan dengan data {register_name(data)}: pertama menurut NIK (setelah NIK "
+        f"Setiap jiwa dalam {_sk(data)} dipadankan dengan data {register_name(data)}: pertama menurut NIK (setelah NIK "
         "dibersihkan), lalu — bila NIK rusak atau salah ketik — menurut kemiripan nama di desa yang sama dan tanggal "
         "lahir. Bagan berikut menunjukkan ke mana setiap sasaran berakhir; di setiap tingkat, kotak-kotak di bawah "
         "menjumlah tepat ke kotak di atasnya (masih di desil 1 = intervensi optimal + belum optimal + belum "
@@ -742,7 +748,7 @@ def deprivation_text(data: dict) -> str:
 def exclusion_text(data: dict) -> str:
     """The paragraph introducing the possible exclusion errors."""
     return (
-        f"Penduduk desil 1 {register_name(data)} yang **tidak** tercantum dalam SK Bupati. Mereka bukan sasaran SK, "
+        f"Penduduk desil 1 {register_name(data)} yang **tidak** tercantum dalam {_sk(data)}. Mereka bukan sasaran SK, "
         "tetapi perlu dicermati: sebagian mungkin seharusnya masuk daftar sasaran."
     )
 
@@ -760,7 +766,7 @@ def comparison_section(data: dict) -> str:
                          "Jiwa": [angka(found[c]) for c in v.PERUBAHAN]})  # fmt: skip
     return (
         f"<h2>Perbandingan {v.P3KE_LABEL} → {label}</h2>"
-        f"<p>Sasaran SK Bupati di {where} menurut desil 1 di kedua register: <b>{angka(found[v.KELUAR])} "
+        f"<p>Sasaran {_sk(data)} di {where} menurut desil 1 di kedua register: <b>{angka(found[v.KELUAR])} "
         f"jiwa</b> masih di desil 1 {v.P3KE_LABEL} tetapi sudah di luar desil 1 {label}, dan "
         f"<b>{angka(found[v.MASUK])} jiwa</b> sebaliknya: sudah keluar dari desil 1 {v.P3KE_LABEL} "
         f"tetapi berada di desil 1 {label}.</p>"

@@ -29,6 +29,7 @@ import math
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,7 +119,8 @@ def col(header: str) -> int:
 # --- data ---------------------------------------------------------------------------------------------------
 
 
-def _text(value: object) -> str:
+def form_text(value: object) -> str:
+    """A cell's text on a form: missing as "", a list "; "-joined, surrounding spaces removed."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -126,8 +128,9 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _last_verification(status: object, date: object) -> str:
-    code = _text(status) or BELUM_DIVERIFIKASI
+def last_verification(status: object, date: object) -> str:
+    """The last presence status as a form shows it: "Ada (01/11/2024)", "Belum diverifikasi"."""
+    code = form_text(status) or BELUM_DIVERIFIKASI
     label = KEBERADAAN_LABELS.get(code, code)
     return f"{label} ({dmy(date)})" if dmy(date) else label
 
@@ -150,17 +153,17 @@ def form_rows(status_sasaran: pd.DataFrame) -> pd.DataFrame:
         {
             "kode_kecamatan": people["kode_kecamatan"].astype("string"),
             "alasan": alasan.to_numpy(),
-            "NIK": people["nik"].map(_text),
-            "Nama": people["nama"].map(_text),
+            "NIK": people["nik"].map(form_text),
+            "Nama": people["nama"].map(form_text),
             "Alasan Didatangi": alasan.map(ALASAN_LABELS).to_numpy(),
-            "Alamat": get("alamat").map(_text),
-            "Desa/Kelurahan": get("nama_desa").map(_text),
-            "Kecamatan": get("nama_kecamatan").map(_text),
-            "ID Keluarga P3KE": get("id_keluarga").map(_text),
-            "Status Intervensi": get("status_intervensi").map(lambda s: INTERVENSI_LABELS.get(_text(s), _text(s))),
-            "Program Diterima": get("program_diterima").map(_text),
+            "Alamat": get("alamat").map(form_text),
+            "Desa/Kelurahan": get("nama_desa").map(form_text),
+            "Kecamatan": get("nama_kecamatan").map(form_text),
+            "ID Keluarga P3KE": get("id_keluarga").map(form_text),
+            "Status Intervensi": get("status_intervensi").map(lambda s: INTERVENSI_LABELS.get(form_text(s), form_text(s))),
+            "Program Diterima": get("program_diterima").map(form_text),
             "Status Verifikasi Terakhir": [
-                _last_verification(s, d) for s, d in zip(get("status_keberadaan"), get("tanggal_verifikasi"))
+                last_verification(s, d) for s, d in zip(get("status_keberadaan"), get("tanggal_verifikasi"))
             ],
         }
     )
@@ -178,23 +181,39 @@ def _thousands(n: int) -> str:
     return f"{int(n):,}".replace(",", ".")
 
 
-def cut_long_cells(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``rows`` (:func:`form_rows`) with every text longer than Excel keeps cut to :data:`EXCEL_CELL_LIMIT`
-    characters, ending with a visible note; and one review row per cut cell (kecamatan, form row number, NIK, name,
-    column, original length), for :data:`CUT_CELLS_FILE`."""
+def cut_long_cells(
+    rows: pd.DataFrame, columns: tuple[Column, ...] = COLUMNS, group: str = "kode_kecamatan"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``rows`` (:func:`form_rows`; or another workbook's rows with its ``columns``, one workbook per value of
+    ``group``) with every text longer than Excel keeps cut to :data:`EXCEL_CELL_LIMIT` characters, ending with a
+    visible note; and one review row per cut cell (``group``, form row number, NIK, name, column, original length),
+    for :data:`CUT_CELLS_FILE`."""
     rows = rows.copy()
-    number = rows.groupby("kode_kecamatan", sort=False).cumcount() + 1  # the form's "No" within its kecamatan
+    number = rows.groupby(group, sort=False).cumcount() + 1  # the form's "No" within its workbook
     cut = []
-    for column in [c.header for c in COLUMNS if c.header in rows.columns]:
+    for column in [c.header for c in columns if c.header in rows.columns]:
         lengths = rows[column].map(lambda t: len(t) if isinstance(t, str) else 0)
         for index in lengths.index[lengths > EXCEL_CELL_LIMIT]:
             note = f" … [DIPOTONG: teks asli {_thousands(lengths[index])} karakter, lihat {CUT_CELLS_FILE}]"
             rows.at[index, column] = rows.at[index, column][: EXCEL_CELL_LIMIT - len(note)] + note
-            cut.append({"kode_kecamatan": rows.at[index, "kode_kecamatan"], "no": int(number[index]),
+            cut.append({group: rows.at[index, group], "no": int(number[index]),
                         "nik": rows.at[index, "NIK"], "nama": rows.at[index, "Nama"], "kolom": column,
                         "panjang_asli": int(lengths[index]), "panjang_di_formulir": EXCEL_CELL_LIMIT})  # fmt: skip
-    columns = ["kode_kecamatan", "no", "nik", "nama", "kolom", "panjang_asli", "panjang_di_formulir"]
-    return rows, pd.DataFrame(cut, columns=columns)
+    listed = [group, "no", "nik", "nama", "kolom", "panjang_asli", "panjang_di_formulir"]
+    return rows, pd.DataFrame(cut, columns=listed)
+
+
+def write_cut_cells(cut: pd.DataFrame, out: Path, unit: str = "kecamatan") -> None:
+    """:data:`CUT_CELLS_FILE` in ``out`` (an old one removed), and a warning, when cells were cut."""
+    (out / CUT_CELLS_FILE).unlink(missing_ok=True)
+    if len(cut):
+        outputs.write_csv(cut, out / CUT_CELLS_FILE)
+        warnings.warn(
+            f"{len(cut)} sel lebih panjang dari batas Excel ({_thousands(EXCEL_CELL_LIMIT)} karakter) dipotong di "
+            f"formulir; daftarnya ({unit}, nomor baris, kolom, panjang asli) di {out / CUT_CELLS_FILE}. Periksa "
+            "data sumbernya (mis. alamat yang tertempel berulang).",
+            stacklevel=3,
+        )
 
 
 def check_columns(status_sasaran: pd.DataFrame) -> None:
@@ -278,12 +297,12 @@ def _cell_format(column: Column, fmt: dict, quoted: bool = False):
     return fmt[key + "_q" if quoted else key]
 
 
-def _row_height(row: pd.Series) -> float:
+def _row_height(row: pd.Series, columns: tuple[Column, ...] = COLUMNS) -> float:
     """Height (points) fitting the wrapped text, at least two handwritten lines for the input columns."""
     lines = 1
-    for column in COLUMNS:
+    for column in columns:
         if column.wrap and column.header in row.index:
-            text = _text(row[column.header])
+            text = form_text(row[column.header])
             lines = max(lines, math.ceil(len(text) * 1.1 / max(column.width - 1, 1)))
     return max(27.0, 12.0 * lines + 3)
 
@@ -308,46 +327,53 @@ def _choose_message(values: tuple[str, ...], extra: str = "") -> str:
     return text if len(text) <= INLINE_LIST_LIMIT else "Pilih salah satu nilai dari daftar (lihat lembar Petunjuk)."
 
 
-def _add_validations(workbook, sheet, first: int, last: int, report_date: dt.date) -> None:
-    """Dropdowns for Status Keberadaan and Kondisi, a date check for Tanggal Verifikasi, a 16-character check for
-    NIK Temuan Lapangan and a whole-number check for Putaran, on rows first..last."""
-    status_list = _list_source(workbook, STATUS_CHOICES, 0)
+def list_validation(workbook, sheet, first: int, last: int, column: int, values: tuple[str, ...], title: str,
+                    input_message: str, error_title: str, error_message: str | None = None, list_column: int = 0,
+                    warning: bool = False) -> None:  # fmt: skip
+    """A dropdown of ``values`` on rows first..last of ``column`` (a list longer than Excel's inline limit goes to
+    column ``list_column`` of the hidden sheet); ``warning``: a value outside the list is allowed after a warning."""
     sheet.data_validation(
-        first, col("Status Keberadaan"), last, col("Status Keberadaan"),
+        first, column, last, column,
         {
             "validate": "list",
-            **status_list,
-            "input_title": "Status Keberadaan",
-            "input_message": "Pilih dari daftar.",
-            "error_title": "Status tidak dikenal",
-            "error_message": _choose_message(STATUS_CHOICES),
+            **_list_source(workbook, values, list_column),
+            "input_title": title,
+            "input_message": input_message,
+            "error_title": error_title,
+            "error_message": error_message or _choose_message(values),
+            **({"error_type": "warning"} if warning else {}),
         },
-    )
+    )  # fmt: skip
+
+
+def date_validation(sheet, first: int, last: int, column: int, title: str, what: str, report_date: dt.date) -> None:
+    """A date check (from the year before the report date to two years after it) on rows first..last of
+    ``column``; ``what``: the date asked for ("tanggal kunjungan")."""
     sheet.data_validation(
-        first, col("Kondisi"), last, col("Kondisi"),
-        {
-            "validate": "list",
-            **_list_source(workbook, KONDISI, 1),
-            "input_title": "Kondisi",
-            "input_message": "Pilih dari daftar; rincian di Keterangan.",
-            "error_title": "Kondisi tidak dikenal",
-            "error_message": _choose_message(KONDISI, " Rincian ditulis di kolom Keterangan."),
-        },
-    )
-    sheet.data_validation(
-        first, col("Tanggal Verifikasi"), last, col("Tanggal Verifikasi"),
+        first, column, last, column,
         {
             "validate": "date",
             "criteria": "between",
             "minimum": dt.date(report_date.year - 1, 1, 1),
             "maximum": dt.date(report_date.year + 2, 12, 31),
-            "input_title": "Tanggal Verifikasi",
-            "input_message": "Tanggal kunjungan, format dd/mm/yyyy.",
+            "input_title": title,
+            "input_message": f"{what[0].upper() + what[1:]}, format dd/mm/yyyy.",
             "error_title": "Tanggal tidak valid",
-            "error_message": "Isi tanggal kunjungan dengan format dd/mm/yyyy, misalnya "
-            f"{report_date.strftime('%d/%m/%Y')}.",
+            "error_message": f"Isi {what} dengan format dd/mm/yyyy, misalnya {report_date.strftime('%d/%m/%Y')}.",
         },
-    )
+    )  # fmt: skip
+
+
+def _add_validations(workbook, sheet, first: int, last: int, report_date: dt.date) -> None:
+    """Dropdowns for Status Keberadaan and Kondisi, a date check for Tanggal Verifikasi, a 16-character check for
+    NIK Temuan Lapangan and a whole-number check for Putaran, on rows first..last."""
+    list_validation(workbook, sheet, first, last, col("Status Keberadaan"), STATUS_CHOICES, "Status Keberadaan",
+                    "Pilih dari daftar.", "Status tidak dikenal")  # fmt: skip
+    list_validation(workbook, sheet, first, last, col("Kondisi"), KONDISI, "Kondisi",
+                    "Pilih dari daftar; rincian di Keterangan.", "Kondisi tidak dikenal",
+                    _choose_message(KONDISI, " Rincian ditulis di kolom Keterangan."), list_column=1)  # fmt: skip
+    date_validation(sheet, first, last, col("Tanggal Verifikasi"), "Tanggal Verifikasi", "tanggal kunjungan",
+                    report_date)  # fmt: skip
     sheet.data_validation(
         first, col("NIK Temuan Lapangan"), last, col("NIK Temuan Lapangan"),
         {
@@ -384,41 +410,49 @@ def reason_counts(rows: pd.DataFrame) -> str:
     return f"{len(rows)} orang ({'; '.join(parts)})"
 
 
-def _title_block(sheet, fmt: dict, kode: str, nama: str, report_date: dt.date, rows: pd.DataFrame, kabupaten: str,
-                 putaran: int) -> None:  # fmt: skip
-    """Rows above the header. Each line is one cell of text, so no title cell is mistaken for a header."""
+#: The personal-data notice above every BNBA workbook's header (camat and OPD).
+NOTICE = "RAHASIA — DATA PRIBADI (UU No. 27 Tahun 2022). Hanya untuk camat dan OPD; jangan disebarluaskan."
+
+
+def _title_lines(kode: str, nama: str, report_date: dt.date, rows: pd.DataFrame, kabupaten: str,
+                 putaran: int, sk: str = "SK Bupati") -> list[tuple[str, str]]:  # fmt: skip
+    """The camat form's lines above the header: (format name, text); ``sk``: "SK Bupati" / "SK Wali Kota"."""
     tanggal = format_date(report_date, "d MMMM y", locale="id_ID")
     lines = [
-        ("red", "RAHASIA — DATA PRIBADI (UU No. 27 Tahun 2022). Hanya untuk camat dan OPD; jangan disebarluaskan."),
+        ("red", NOTICE),
         ("title", "FORMULIR VERIFIKASI DAN VALIDASI LAPANGAN SASARAN MISKIN EKSTREM (BNBA)"),
         ("plain", f"{kabupaten} — Kecamatan {nama} ({kode}) — data per {tanggal} — putaran ke-{putaran}"),
     ]
     if len(rows):
-        lines.append(("plain", f"Sasaran SK Bupati yang perlu didatangi: {reason_counts(rows)}."))
+        lines.append(("plain", f"Sasaran {sk} yang perlu didatangi: {reason_counts(rows)}."))
         lines.append(
             ("note", "Isi hanya kolom berwarna kuning (Status Keberadaan s.d. Putaran). Baca lembar Petunjuk.")
         )
     else:
         lines.append(
-            ("title", f"Tidak ada sasaran SK Bupati yang perlu didatangi di Kecamatan {nama} per {tanggal}.")
+            ("title", f"Tidak ada sasaran {sk} yang perlu didatangi di Kecamatan {nama} per {tanggal}.")
         )
         lines.append(("note", "Formulir ini tidak perlu diisi maupun dikembalikan."))
+    return lines
+
+
+def write_title_block(sheet, fmt: dict, lines: list[tuple[str, str]]) -> None:
+    """Rows above the header. Each line is one cell of text, so no title cell is mistaken for a header."""
     for row, (style, text) in enumerate(lines):
         sheet.write_string(row, 0, text, fmt[style])
 
 
-def _print_setup(sheet, last_row: int, nama: str, report_date: dt.date) -> None:
+def _print_setup(sheet, last_row: int, width: int, footer: str) -> None:
+    """A4 landscape, one page wide, the header row on every page; ``footer``: the text at the bottom left."""
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(HEADER_ROW)
-    sheet.print_area(0, 0, last_row, len(COLUMNS) - 1)
+    sheet.print_area(0, 0, last_row, width - 1)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.center_horizontally()
     sheet.set_header('&R&"Arial,Bold"&9RAHASIA')
-    sheet.set_footer(
-        f"&L&8Formulir verifikasi Kec. {nama} — per {report_date.strftime('%d/%m/%Y')}&R&8Halaman &P dari &N"
-    )
+    sheet.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
 
 
 #: What a camat may still do on the protected form: filter, sort, resize rows and columns.
@@ -432,23 +466,34 @@ _PROTECTION = {
 }
 
 
-def _write_form_sheet(
-    workbook, fmt: dict, rows: pd.DataFrame, kode: str, nama: str, report_date: dt.date, kabupaten: str, putaran: int
+def write_form_sheet(
+    workbook,
+    fmt: dict,
+    rows: pd.DataFrame,
+    columns: tuple[Column, ...],
+    title_lines: list[tuple[str, str]],
+    footer: str,
+    validations: Callable[[object, object, int, int], None],
+    putaran: int | None = None,
 ) -> None:
+    """The form sheet of a BNBA workbook: title block, header (input columns yellow), one row per person of
+    ``rows`` (texts of ``columns``; input columns empty and unlocked, a ``round`` column holding ``putaran``),
+    ``validations(workbook, sheet, first, last)`` on the data rows, frozen up to Nama, filter, print setup, and the
+    sheet protected but for filtering, sorting and resizing."""
     sheet = workbook.add_worksheet(SHEET_FORM)
-    _title_block(sheet, fmt, kode, nama, report_date, rows, kabupaten, putaran)
-    for index, column in enumerate(COLUMNS):
+    write_title_block(sheet, fmt, title_lines)
+    for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
         style = fmt["header_input"] if column.kind in INPUT_KINDS else fmt["header"]
         sheet.write_string(HEADER_ROW, index, column.header, style)
     sheet.set_row(HEADER_ROW, 30)
-    formats = [_cell_format(c, fmt) for c in COLUMNS]
-    quoted = [_cell_format(c, fmt, quoted=True) for c in COLUMNS]
+    formats = [_cell_format(c, fmt) for c in columns]
+    quoted = [_cell_format(c, fmt, quoted=True) for c in columns]
     for offset, (_, row) in enumerate(rows.iterrows()):
         excel_row = HEADER_ROW + 1 + offset
-        sheet.set_row(excel_row, _row_height(row))
+        sheet.set_row(excel_row, _row_height(row, columns))
         sheet.write_number(excel_row, 0, offset + 1, formats[0])
-        for index, column in enumerate(COLUMNS[1:], start=1):
+        for index, column in enumerate(columns[1:], start=1):
             if column.kind == "round":
                 sheet.write_number(excel_row, index, putaran, formats[index])
             elif column.kind in ("input", "date"):
@@ -458,16 +503,16 @@ def _write_form_sheet(
                 sheet.write_string(excel_row, index, text, quoted[index] if formula_like(text) else formats[index])
     last_row = HEADER_ROW + len(rows)
     if len(rows):
-        _add_validations(workbook, sheet, HEADER_ROW + 1, last_row, report_date)
-    sheet.freeze_panes(HEADER_ROW + 1, col("Nama") + 1)
-    sheet.autofilter(HEADER_ROW, 0, last_row, len(COLUMNS) - 1)
-    _print_setup(sheet, last_row, nama, report_date)
+        validations(workbook, sheet, HEADER_ROW + 1, last_row)
+    sheet.freeze_panes(HEADER_ROW + 1, [c.header for c in columns].index("Nama") + 1)
+    sheet.autofilter(HEADER_ROW, 0, last_row, len(columns) - 1)
+    _print_setup(sheet, last_row, len(columns), footer)
     sheet.protect("", _PROTECTION)
     sheet.activate()
 
 
 def _help_lines(
-    nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN, encrypted: bool = False
+    nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN, encrypted: bool = False, sk: str = "SK Bupati"
 ) -> list[tuple[str, str, str]]:
     """(style, column A, column B) lines of the Petunjuk sheet (``encrypted``: the file has a password)."""
     tanggal = report_date.strftime("%d/%m/%Y")
@@ -482,7 +527,7 @@ def _help_lines(
         ("help_key", "Alasan Didatangi", "Mengapa orang ini ada di formulir: masih desil 1 (yang perlu tindakan "
          "disebut lebih dulu), belum ditemukan di P3KE (pastikan keberadaan dan NIK), atau padanan P3KE perlu "
          "ditinjau (pastikan identitas dan NIK). Untuk yang belum ditemukan di P3KE, nama, NIK, desa dan alamat "
-         "diambil dari SK Bupati."),
+         f"diambil dari {sk}."),
         ("help_head", "Yang diisi (kolom kuning)", ""),
         ("help_key", "Status Keberadaan", f"Pilih dari daftar: {statuses}."),
         ("help", "  Ada", "Orang tersebut masih tinggal di desa/kelurahan ini dan ditemui (atau keluarganya)."),
@@ -517,14 +562,13 @@ def _help_lines(
     ]
 
 
-def _write_help_sheet(
-    workbook, fmt: dict, nama: str, report_date: dt.date, kabupaten: str = NAMA_KABUPATEN, encrypted: bool = False
-) -> None:
+def write_help_sheet(workbook, fmt: dict, lines: list[tuple[str, str, str]]) -> None:
+    """The Petunjuk sheet: ``lines`` of (format name, column A, column B), protected."""
     sheet = workbook.add_worksheet(SHEET_HELP)
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 95)
     heights = {"help_title": 24, "help_head": 24, "plain": 15}
-    for row, (style, key, text) in enumerate(_help_lines(nama, report_date, kabupaten, encrypted)):
+    for row, (style, key, text) in enumerate(lines):
         if key:
             sheet.write_string(row, 0, key, fmt[style])
         if text:
@@ -536,33 +580,58 @@ def _write_help_sheet(
     sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
-def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date: dt.date,
-               kabupaten: str = NAMA_KABUPATEN, putaran: int = 1, password: str | None = None) -> Path:
-    """Write one kecamatan's workbook (``rows`` from :func:`form_rows`, already filtered to that kecamatan);
-    with ``password``, built in memory and written encrypted (:func:`helpers.publishing.protect.write_encrypted`)."""
+def write_workbook(
+    path: Path,
+    title: str,
+    report_date: dt.date,
+    kabupaten: str,
+    sheets: Callable[[object, dict], None],
+    password: str | None = None,
+) -> Path:
+    """Write a BNBA workbook: its properties (``title``; confidential subject; Sekretariat TKPK of ``kabupaten``),
+    then ``sheets(workbook, formats)``; with ``password``, built in memory and written encrypted
+    (:func:`helpers.publishing.protect.write_encrypted`). Text is never read as a formula, link or number."""
     created = dt.datetime.combine(report_date, dt.time())
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     target = io.BytesIO() if password else str(path)
     with xlsxwriter.Workbook(target, options) as workbook:
         workbook.set_properties(
             {
-                "title": f"Formulir verifikasi sasaran miskin ekstrem — Kecamatan {nama}",
+                "title": title,
                 "subject": "RAHASIA: data pribadi (UU 27/2022)",
                 "author": f"Sekretariat TKPK {kabupaten} (Bappeda)",
                 "company": f"Pemerintah {kabupaten}",
                 "created": created,
             }
         )
-        fmt = _formats(workbook)
-        _write_form_sheet(workbook, fmt, rows, kode, nama, report_date, kabupaten, putaran)
-        _write_help_sheet(workbook, fmt, nama, report_date, kabupaten, encrypted=password is not None)
+        sheets(workbook, _formats(workbook))
     if password:
         protect.write_encrypted(target.getvalue(), path, password)
     return path
 
 
-def _password_text(passwords_file: str | None) -> str:
-    """The BACA_DULU section on passwords: how to send them, or what is given up without them."""
+def write_form(rows: pd.DataFrame, path: Path, kode: str, nama: str, report_date: dt.date,
+               kabupaten: str = NAMA_KABUPATEN, putaran: int = 1, password: str | None = None,
+               kode_kabupaten: str = KODE_KABUPATEN) -> Path:  # fmt: skip
+    """Write one kecamatan's workbook (``rows`` from :func:`form_rows`, already filtered to that kecamatan);
+    with ``password``, written encrypted."""
+    sk = wilayah.sk_name(kode_kabupaten)
+
+    def sheets(workbook, fmt: dict) -> None:
+        footer = f"Formulir verifikasi Kec. {nama} — per {report_date.strftime('%d/%m/%Y')}"
+        lines = _title_lines(kode, nama, report_date, rows, kabupaten, putaran, sk)
+        write_form_sheet(workbook, fmt, rows, COLUMNS, lines, footer,
+                         lambda book, sheet, first, last: _add_validations(book, sheet, first, last, report_date),
+                         putaran)  # fmt: skip
+        write_help_sheet(workbook, fmt, _help_lines(nama, report_date, kabupaten, password is not None, sk))
+
+    title = f"Formulir verifikasi sasaran miskin ekstrem — Kecamatan {nama}"
+    return write_workbook(path, title, report_date, kabupaten, sheets, password)
+
+
+def password_text(passwords_file: str | None, recipient: str = "camat", own_file: str = "file kecamatannya") -> str:
+    """The BACA_DULU section on passwords: how to send them to each ``recipient`` (who gets only the password of
+    ``own_file``), or what is given up without them."""
     if passwords_file is None:
         return """## Tanpa kata sandi
 
@@ -576,14 +645,34 @@ LibreOffice dengan memasukkan kata sandi). Daftar kata sandi ada di `{passwords_
 `kunci_dir`, bawaan `data/kunci/`) di komputer Sekretariat TKPK, **tidak** di folder ini.
 
 - Kirim file melalui saluran resmi, dan **kata sandinya melalui saluran lain** (telepon, SMS atau pesan langsung
-  kepada camat), tidak pernah dalam pesan, email atau grup yang sama dengan filenya.
-- Setiap camat hanya menerima kata sandi file kecamatannya.
-- Camat menyimpan formulir yang sudah diisi dengan kata sandi yang sama (Excel dan LibreOffice menyimpannya tetap
+  kepada {recipient}), tidak pernah dalam pesan, email atau grup yang sama dengan filenya.
+- Setiap {recipient} hanya menerima kata sandi {own_file}.
+- {recipient[0].upper() + recipient[1:]} menyimpan formulir yang sudah diisi dengan kata sandi yang sama (Excel dan LibreOffice menyimpannya tetap
   terkunci). Formulir yang kembali masih terkunci dibaca pipeline dengan kata sandi dari folder kunci."""
 
 
+#: Who may receive the camat forms (a line of :func:`privacy_text`).
+PRIVACY_CAMAT = """- File hanya untuk **camat** kecamatan yang bersangkutan (setiap camat hanya menerima file kecamatannya) dan
+  **OPD** yang melaksanakan intervensi, untuk verifikasi dan validasi."""
+
+
+def privacy_text(recipients: str, with_decisions: bool = True) -> str:
+    """The BACA_DULU section on personal data of every BNBA folder; ``recipients``: the line saying who may receive
+    the files; ``with_decisions``: the folder may hold the analysts' decisions workbook (never sent)."""
+    decisions = ("\n- `" + DECISIONS_FILE + "` (bila ada di folder ini) hanya untuk analis Sekretariat TKPK: **jangan "
+                 "dikirim** kepada camat\n  atau OPD." if with_decisions else "")  # fmt: skip
+    return f"""## Data pribadi (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi)
+
+- Setiap file memuat **NIK lengkap, nama dan alamat**: data pribadi yang dilindungi.
+{recipients}
+- **Jangan diteruskan** kepada pihak lain, jangan diunggah ke grup percakapan, media sosial atau penyimpanan
+  publik, dan jangan dilampirkan pada laporan. Kirim melalui saluran resmi (surat atau email dinas).
+- Musnahkan salinan dan cetakan setelah verifikasi selesai.{decisions}"""
+
+
 def readme_text(
-    report_date: dt.date, written: list[tuple[str, str, int, str]], putaran: int = 1, passwords_file: str | None = None
+    report_date: dt.date, written: list[tuple[str, str, int, str]], putaran: int = 1, passwords_file: str | None = None,
+    kode_kabupaten: str = KODE_KABUPATEN,
 ) -> str:
     """``BACA_DULU_RAHASIA.md``: confidentiality, passwords (``passwords_file``: the name of the password list in
     the key folder; None: not encrypted) and how a returned form goes back into the pipeline."""
@@ -592,24 +681,15 @@ def readme_text(
     total = sum(n for _, _, n, _ in written)
     return f"""# BACA DULU — RAHASIA
 
-Folder ini berisi formulir verifikasi lapangan (BNBA: by name, by address) sasaran SK Bupati penduduk miskin
+Folder ini berisi formulir verifikasi lapangan (BNBA: by name, by address) sasaran {wilayah.sk_name(kode_kabupaten)} penduduk miskin
 ekstrem yang perlu didatangi, data per {tanggal}, putaran ke-{putaran}: satu file Excel per kecamatan. Formulir
 memuat semua sasaran yang **masih berada di desil 1 P3KE 2024** (yang perlu tindakan disebut lebih dulu di kolom
 Alasan Didatangi), semua sasaran yang **belum ditemukan di P3KE** dan semua sasaran yang **padanannya perlu
 ditinjau**; yang belum ditemukan di P3KE tercantum dengan data SK (nama, NIK SK, desa, alamat).
 
-## Data pribadi (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi)
+{privacy_text(PRIVACY_CAMAT)}
 
-- Setiap file memuat **NIK lengkap, nama dan alamat**: data pribadi yang dilindungi.
-- File hanya untuk **camat** kecamatan yang bersangkutan (setiap camat hanya menerima file kecamatannya) dan
-  **OPD** yang melaksanakan intervensi, untuk verifikasi dan validasi.
-- **Jangan diteruskan** kepada pihak lain, jangan diunggah ke grup percakapan, media sosial atau penyimpanan
-  publik, dan jangan dilampirkan pada laporan. Kirim melalui saluran resmi (surat atau email dinas).
-- Musnahkan salinan dan cetakan setelah verifikasi selesai.
-- `{DECISIONS_FILE}` (bila ada di folder ini) hanya untuk analis Sekretariat TKPK: **jangan dikirim** kepada camat
-  atau OPD.
-
-{_password_text(passwords_file)}
+{password_text(passwords_file)}
 
 ## Daftar file
 
@@ -674,29 +754,27 @@ def write_forms(
     groups = {kode: part for kode, part in rows.groupby("kode_kecamatan")}
     paths, written = [], []
     areas = list(zip(table["kode"], table["nama"]))
-    passwords: dict[str, str] = {}
-    listed = None
-    if kunci_dir:  # listed before any file is encrypted: no workbook ever exists without its password on record
-        known = keys.read_passwords(kunci_dir, report.isoformat())
-        passwords = {name: known.get(name) or keys.new_password() for name in (file_name(*a) for a in areas)}
-        listed = keys.write_passwords(kunci_dir, report.isoformat(), passwords).name
+    passwords, listed = assign_passwords(kunci_dir, report, [file_name(*a) for a in areas])
     for kode, nama in tqdm(areas, desc="Formulir", unit="kecamatan", disable=not progress):
         part = groups.get(kode, rows.iloc[0:0])
         name = file_name(kode, nama)
-        path = write_form(part, out / name, kode, nama, report, kabupaten, putaran, passwords.get(name))
+        path = write_form(part, out / name, kode, nama, report, kabupaten, putaran, passwords.get(name), kode_kabupaten)
         paths.append(path)
         written.append((kode, nama, len(part), path.name))
-    (out / README_NAME).write_text(readme_text(report, written, putaran, listed), encoding="utf-8")
-    (out / CUT_CELLS_FILE).unlink(missing_ok=True)
-    if len(cut):
-        outputs.write_csv(cut, out / CUT_CELLS_FILE)
-        warnings.warn(
-            f"{len(cut)} sel lebih panjang dari batas Excel ({_thousands(EXCEL_CELL_LIMIT)} karakter) dipotong di "
-            f"formulir; daftarnya (kecamatan, nomor baris, kolom, panjang asli) di {out / CUT_CELLS_FILE}. Periksa "
-            "data sumbernya (mis. alamat yang tertempel berulang).",
-            stacklevel=2,
-        )
+    (out / README_NAME).write_text(readme_text(report, written, putaran, listed, kode_kabupaten), encoding="utf-8")
+    write_cut_cells(cut, out)
     return paths
+
+
+def assign_passwords(kunci_dir: str | Path | None, report: dt.date, names: list[str]) -> tuple[dict[str, str], str | None]:
+    """One password per workbook file name (one already listed for ``report`` kept), listed in the key folder's
+    ``kata_sandi_<date>.csv`` before any file is encrypted, so no workbook ever exists without its password on
+    record; returns them and the list's file name. Without ``kunci_dir``: no passwords (not encrypted)."""
+    if not kunci_dir:
+        return {}, None
+    known = keys.read_passwords(kunci_dir, report.isoformat())
+    passwords = {name: known.get(name) or keys.new_password() for name in names}
+    return passwords, keys.write_passwords(kunci_dir, report.isoformat(), passwords).name
 
 
 def _warn_unplaced(rows: pd.DataFrame, kode_kabupaten: str) -> None:
@@ -718,6 +796,23 @@ def next_form_round(processed_dir: str | Path) -> int:
     return int(json.loads(path.read_text(encoding="utf-8")).get("putaran_berikutnya", 1))
 
 
+def _write_opd_forms(params: dict) -> str:
+    """The OPD workbooks beside the camat forms (:mod:`helpers.publishing.forms_opd`), for the whole kabupaten only;
+    what was done, as a clause of the command's message."""
+    from helpers.publishing import forms_opd, opd
+
+    if params["kecamatan"]:
+        return "formulir OPD tidak ditulis: formulir OPD hanya untuk seluruh kabupaten/kota (tanpa -p kecamatan)"
+    if not opd.available(params["processed_dir"]):
+        return (f"tanpa formulir OPD ({catalog.INTERVENSI_SASARAN.path} atau {catalog.REKOMENDASI.path} belum ada: "
+                "jalankan ulang pipeline)")  # fmt: skip
+    folder = run_params.report_dir(params) / forms_opd.FOLDER
+    data = opd.load(params["processed_dir"], params["kode_kabupaten"])
+    paths = forms_opd.write_opd_forms(data, folder, params["report_date"], params["kode_kabupaten"],
+                                      kunci_dir=params["kunci_dir"] if params["enkripsi_formulir"] else None)  # fmt: skip
+    return f"{len(paths)} formulir OPD di {folder}"
+
+
 def forms_dir(params: dict) -> Path:
     """``<reports_dir>/<report_date>/formulir_verifikasi_RAHASIA``."""
     return run_params.report_dir(params) / FOLDER
@@ -725,7 +820,8 @@ def forms_dir(params: dict) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = cli.parser(
-        "python -m helpers forms", "Menulis formulir verifikasi (RAHASIA) per kecamatan dari status_sasaran.parquet."
+        "python -m helpers forms", "Menulis formulir verifikasi (RAHASIA) per kecamatan dan formulir BNBA per OPD dari data "
+        "olahan."
     ).parse_args(argv)
 
     def action() -> str:
@@ -752,6 +848,7 @@ def main(argv: list[str] | None = None) -> int:
                             "melalui saluran lain daripada filenya")  # fmt: skip
             else:
                 message += "; TANPA kata sandi (enkripsi_formulir = false)"
+            message += "; " + _write_opd_forms(params)
             if not catalog.KANDIDAT_PADAN.at(params["processed_dir"]).is_file():
                 return message + f"; tanpa keputusan padu padan ({catalog.KANDIDAT_PADAN.path} belum ada: jalankan 02_match)."
             decisions = write_decisions_form(params["processed_dir"], forms_dir(params), to_date(params["report_date"]))

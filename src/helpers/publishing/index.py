@@ -11,7 +11,7 @@ from helpers import catalog, outputs
 from helpers.publishing.brief import FILE_NAME as BRIEF
 from helpers.publishing.brief import environment
 from helpers.publishing.fmt import angka, tanggal
-from helpers.reference.wilayah import kabupaten_name
+from helpers.reference.wilayah import jabatan_kepala_daerah, kabupaten_name
 
 FILE_NAME = "index.html"
 KABUPATEN_REPORT = "laporan_kabupaten.html"
@@ -38,10 +38,10 @@ def report_dates(reports_dir: str | Path) -> list[tuple[str, dict]]:
     return sorted(found, reverse=True)
 
 
-def _entry(reports_dir: Path, date: str, summary: dict) -> dict:
+def _entry(reports_dir: Path, date: str, summary: dict, jabatan: str = "Bupati") -> dict:
     folder = reports_dir / date
     links = [(label, f"{date}/{name}") for label, name in (("Laporan kabupaten", KABUPATEN_REPORT),
-                                                            ("Ringkasan untuk Bupati", BRIEF))
+                                                            (f"Ringkasan untuk {jabatan}", BRIEF))
              if (folder / name).is_file()]  # fmt: skip
     groups = [(heading, [(page.stem.split("_", 1)[-1].replace("_", " "), f"{date}/{sub}/{page.name}")
                          for page in sorted((folder / sub).glob("*.html"))]) for sub, heading in GROUPS]  # fmt: skip
@@ -53,10 +53,11 @@ def write_index(reports_dir: str | Path, kode_kabupaten: str) -> Path:
     """Write ``<reports_dir>/index.html`` listing every report date found there."""
     reports_dir = Path(reports_dir)
     dates = report_dates(reports_dir)
+    jabatan = jabatan_kepala_daerah(kode_kabupaten)
     page = environment().get_template("index.html.j2").render(
         wilayah=kabupaten_name(kode_kabupaten),
         pengantar=(f"{len(dates)} tanggal laporan di folder ini, yang terbaru di atas. Setiap laporan dapat dibuka "
-                   "tanpa internet; ringkasan untuk Bupati dapat dicetak pada satu halaman A4."),  # fmt: skip
-        daftar=[_entry(reports_dir, date, summary) for date, summary in dates],
+                   f"tanpa internet; ringkasan untuk {jabatan} dapat dicetak pada satu halaman A4."),  # fmt: skip
+        daftar=[_entry(reports_dir, date, summary, jabatan) for date, summary in dates],
     )
     return outputs.write_text(page, reports_dir / FILE_NAME)

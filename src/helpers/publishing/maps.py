@@ -1,4 +1,4 @@
-"""Choropleth maps of the SK Bupati target people, by kecamatan and by desa, as small PNG files.
+"""Choropleth maps of the SK Bupati (or SK Wali Kota) target people, by kecamatan and by desa, as small PNG files.
 
 :func:`map_metrics` counts ``status_sasaran`` per area (every area of the level present, zeros included);
 :func:`plot_map` draws one metric; :func:`render_maps` writes every kabupaten map and the desa maps of each
@@ -708,7 +708,7 @@ def render_kabupaten_map(
     sources.append(f"batas wilayah: {describe_source(kecamatan)}")
     when = f" · keadaan {fmt.tanggal(report_date)}" if report_date else ""
     text = MapText(
-        judul=for_register(spec.judul, register),
+        judul=wilayah.for_kabupaten(for_register(spec.judul, register), kode_kabupaten),
         subjudul=f"{wilayah.kabupaten_name(kode_kabupaten)} menurut kecamatan{when}",
         sumber="; ".join(sources) + ".",
         catatan=_notes(spec, metrics, "kecamatan", register),
@@ -735,7 +735,7 @@ def render_desa_map(
     name = wilayah.kecamatan_name(kode_kecamatan, kode_kabupaten)
     when = f" · keadaan {fmt.tanggal(report_date)}" if report_date else ""
     text = MapText(
-        judul=for_register(spec.judul, register),
+        judul=wilayah.for_kabupaten(for_register(spec.judul, register), kode_kabupaten),
         subjudul=f"Kecamatan {name} menurut desa/kelurahan{when}",
         sumber=f"{source_data(kode_kabupaten, register)}; batas wilayah: {describe_source(desa)}.",
         catatan=_notes(spec, metrics, "desa", register),

@@ -244,7 +244,7 @@ SK = InputSpec(
     required=("NIK", "Nama", "Desa/Kelurahan", "Kecamatan"),
     optional=("No", "Alamat", "Tanggal Lahir", "No KK"),
     text_columns=_ID_COLUMNS,
-    description="Daftar SK Bupati penduduk miskin ekstrem",
+    description="Daftar SK Bupati/Wali Kota penduduk miskin ekstrem",
     label="Daftar sasaran SK",
 )
 
@@ -253,7 +253,8 @@ INTERVENSI = InputSpec(
     path="intervensi",
     is_folder=True,
     required=("NIK", "Nama", "OPD", "Program", "Tanggal Intervensi"),
-    optional=("Strategi", "Status"),
+    # ID Sasaran: only on a BNBA workbook of an OPD returned filled in (helpers.publishing.forms_opd)
+    optional=("Strategi", "Status", "ID Sasaran"),
     text_columns=_ID_COLUMNS,
     may_be_absent=True,
     description="Intervensi program per OPD",

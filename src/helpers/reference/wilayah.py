@@ -156,10 +156,31 @@ def kabupaten_name(kode_kabupaten: str = KODE_KABUPATEN) -> str:
     return found.name if found is not None else kode_kabupaten
 
 
+#: The head of a kabupaten and of a kota, by the prefix of its name.
+_KEPALA = (("Kabupaten ", "Bupati"), ("Kota ", "Wali Kota"))
+
+
+def jabatan_kepala_daerah(kode_kabupaten: str = KODE_KABUPATEN) -> str:
+    """The title of who signs the decree, as in "SK Bupati" / "SK Wali Kota": "Bupati" for a kabupaten, "Wali Kota"
+    for a kota."""
+    name = kabupaten_name(kode_kabupaten)
+    return next((title for prefix, title in _KEPALA if name.startswith(prefix)), "Kepala Daerah")
+
+
+def sk_name(kode_kabupaten: str = KODE_KABUPATEN) -> str:
+    """How texts name the decree: "SK Bupati" for a kabupaten, "SK Wali Kota" for a kota."""
+    return f"SK {jabatan_kepala_daerah(kode_kabupaten)}"
+
+
+def for_kabupaten(text: str, kode_kabupaten: str = KODE_KABUPATEN) -> str:
+    """A text written for a kabupaten ("SK Bupati ...") for the kabupaten/kota ``kode_kabupaten`` (:func:`sk_name`)."""
+    return text.replace("SK Bupati", sk_name(kode_kabupaten))
+
+
 def kepala_daerah(kode_kabupaten: str = KODE_KABUPATEN) -> str:
     """Who signs the kabupaten's decree: "Bupati Jombang", "Wali Kota Surabaya"."""
     name = kabupaten_name(kode_kabupaten)
-    for prefix, title in (("Kabupaten ", "Bupati"), ("Kota ", "Wali Kota")):
+    for prefix, title in _KEPALA:
         if name.startswith(prefix):
             return f"{title} {name.removeprefix(prefix)}"
     return f"Kepala Daerah {name}"

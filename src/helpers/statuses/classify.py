@@ -1,6 +1,6 @@
 """The status of each SK person at a report date, and ``summary.json``.
 
-For each person of the SK Bupati list (one row of ``status_sasaran``):
+For each person of the SK list (SK Bupati, or SK Wali Kota for a kota) (one row of ``status_sasaran``):
 
 - ``status_desil``: ``keluar_desil1`` (matched, P3KE desil > 1), ``masih_desil1`` (matched, desil 1),
   ``tinjau_manual`` or ``tidak_padan`` (not matched; see :mod:`helpers.matching`);
@@ -47,7 +47,7 @@ from helpers.matching import charts
 from helpers.matching.linkage import AMBANG_PADAN, AMBANG_TINJAU
 from helpers.matching.padan import MatchResult, match_sk, matched_frame, write_review
 from helpers.params import DEFAULTS
-from helpers.reference.wilayah import kecamatan_table
+from helpers.reference.wilayah import for_kabupaten, kecamatan_table
 from helpers.statuses import history, perbandingan, rekomendasi
 from helpers.statuses import register as registers
 from helpers.statuses.verifikasi import ignored_counts, resolve_keberadaan
@@ -190,9 +190,10 @@ def records_per_person(intervensi: pd.DataFrame, keys: pd.DataFrame) -> pd.DataF
 
 JENIS_TANGGAL_SESUDAH_LAPORAN = "tanggal_sesudah_laporan"
 JENIS_STATUS_OPD_BERTENTANGAN = "status_opd_bertentangan"
+JENIS_NIK_BUKAN_SASARAN = "nik_bukan_sasaran"
 INTERVENSI_REVIEW_COLUMNS = ["nik_tersamar", "opd", "program", "tanggal_intervensi", "status_opd", "sumber_file",
                              "baris_sumber", "jenis", "dipakai", "pesan"]  # fmt: skip
-_STATUS_OPD_LABELS = {v.OPTIMAL: "Optimal", v.BELUM_OPTIMAL: "Belum Optimal"}
+_STATUS_OPD_LABELS = v.STATUS_OPD_LABELS
 
 
 def intervention_review(intervensi: pd.DataFrame, nik: pd.Series, report_date: object) -> pd.DataFrame:
@@ -202,10 +203,15 @@ def intervention_review(intervensi: pd.DataFrame, nik: pd.Series, report_date: o
     - ``tanggal_sesudah_laporan``: dated after the report date, not used for this report (a mistyped year?);
     - ``status_opd_bertentangan``: on one date the OPD statuses of one NIK say both Optimal and Belum Optimal
       (any programme): every record of the group is listed; Belum Optimal is used (:func:`intervention_status`),
-      ``dipakai`` says which record's status counted.
+      ``dipakai`` says which record's status counted;
+    - ``nik_bukan_sasaran``: a filled row of an OPD's BNBA workbook (``id_sasaran_formulir`` set) whose NIK is no
+      NIK of any SK person (changed in the workbook, or the person left the SK): not used.
     """
     date = to_timestamp(report_date)
-    mine = intervensi[_isin(intervensi["nik"], nik)]
+    ours = _isin(intervensi["nik"], nik)
+    mine = intervensi[ours]
+    form_rows = intervensi["id_sasaran_formulir"].notna() if "id_sasaran_formulir" in intervensi.columns else False
+    foreign = intervensi[(form_rows & intervensi["tanggal_intervensi"].notna()).to_numpy(bool) & ~ours]
     dates = mine["tanggal_intervensi"]
     later = mine[(dates > date).fillna(False).to_numpy(bool)]
     explicit = mine[(dates <= date).fillna(False).to_numpy(bool) & mine["status_opd"].notna().to_numpy(bool)]
@@ -248,6 +254,10 @@ def intervention_review(intervensi: pd.DataFrame, nik: pd.Series, report_date: o
                    + contested["tanggal_intervensi"].dt.strftime("%d/%m/%Y").astype("string") + ": " + group
                    + ". Yang dipakai: Belum Optimal (pada tanggal yang sama Belum Optimal menang). "
                    "Pastikan ke OPD mana yang benar, lalu perbaiki file sumbernya."),
+            listed(foreign, JENIS_NIK_BUKAN_SASARAN, pd.Series("tidak", index=foreign.index),
+                   pd.Series("Baris formulir OPD dengan NIK yang bukan NIK sasaran SK mana pun (NIK diubah di "
+                             "formulir, atau orangnya sudah tidak ada di SK): catatan tidak dipakai. Periksa baris ini "
+                             "bersama OPD-nya.", index=foreign.index, dtype="string")),
         ],
         ignore_index=True,
     )  # fmt: skip
@@ -258,7 +268,7 @@ def ignored_interventions(review: pd.DataFrame) -> dict[str, int]:
     """Intervention records (or their OPD status) not used, per kind (``summary.json`` ``diabaikan``)."""
     unused = review[review["dipakai"] == "tidak"]
     return {jenis: int((unused["jenis"] == jenis).sum())
-            for jenis in (JENIS_TANGGAL_SESUDAH_LAPORAN, JENIS_STATUS_OPD_BERTENTANGAN)}  # fmt: skip
+            for jenis in (JENIS_TANGGAL_SESUDAH_LAPORAN, JENIS_STATUS_OPD_BERTENTANGAN, JENIS_NIK_BUKAN_SASARAN)}  # fmt: skip
 
 
 def newest_record(tables: dict[str, Any]) -> pd.Timestamp | None:
@@ -313,16 +323,28 @@ def received_per_person(tables: dict[str, Any], report_date: object) -> pd.DataF
     return records[(records["tanggal_intervensi"] <= date).to_numpy(bool)].reset_index(drop=True)
 
 
+def interventions_per_person(received: pd.DataFrame) -> pd.DataFrame:
+    """``intervensi_sasaran.parquet``: :func:`received_per_person` reduced to what the OPD workbooks, pages and
+    report sections read (:data:`helpers.cleaning.schemas.INTERVENSI_SASARAN`), one row per person and record."""
+    columns = schemas.columns("intervensi_sasaran")
+    frame = received.reindex(columns=columns).astype({c: "string" for c in columns if c != "tanggal_intervensi"})
+    frame = frame.sort_values(["id_sasaran", "tanggal_intervensi", "opd", "program"], kind="stable", ignore_index=True)
+    return schemas.validate("intervensi_sasaran", frame.astype({"tanggal_intervensi": schemas.DATE}))
+
+
 def recommendations(tables: dict[str, Any], given: dict[str, Any], status: pd.DataFrame, report_date: object,
-                    min_strategi: int, register: str) -> pd.DataFrame:  # fmt: skip
-    """:func:`helpers.statuses.rekomendasi.recommend` for the people of ``status`` needing action."""
+                    min_strategi: int, register: str, received: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """:func:`helpers.statuses.rekomendasi.recommend` for the people of ``status`` needing action (``received``:
+    :func:`received_per_person`, computed when not given)."""
     keluarga = given.get("p3ke_keluarga", pd.DataFrame(columns=["id_keluarga"]))
     p3ke = given.get("p3ke_individu") if register == v.DTSEN else None
     families = registers.families_by_register_key(keluarga, tables["p3ke_individu"], p3ke)
     needs = rekomendasi.household_needs(families, tables["p3ke_individu"][["id_keluarga", "tanggal_lahir"]],
                                         report_date)  # fmt: skip
     table = rekomendasi.programme_opd(tables["intervensi"])
-    return rekomendasi.recommend(status, received_per_person(tables, report_date), needs, table, min_strategi)
+    if received is None:
+        received = received_per_person(tables, report_date)
+    return rekomendasi.recommend(status, received, needs, table, min_strategi)
 
 
 def compute_status_detail(
@@ -639,9 +661,11 @@ HEADLINE_LABELS = {
 }
 
 
-def headline_table(summary: dict[str, Any]) -> pd.DataFrame:
-    """The headline figures of ``summary.json`` with Indonesian labels, for the notebook."""
-    return pd.DataFrame({"uraian": list(HEADLINE_LABELS.values()), "jumlah": [summary[k] for k in HEADLINE_LABELS]})
+def headline_table(summary: dict[str, Any], kode_kabupaten: str = KODE_KABUPATEN) -> pd.DataFrame:
+    """The headline figures of ``summary.json`` with Indonesian labels (the SK named for ``kode_kabupaten``), for
+    the notebook."""
+    labels = [for_kabupaten(label, kode_kabupaten) for label in HEADLINE_LABELS.values()]
+    return pd.DataFrame({"uraian": labels, "jumlah": [summary[k] for k in HEADLINE_LABELS]})
 
 
 def naive_comparison(processed_dir: str | Path, summary: dict[str, Any]) -> pd.DataFrame:
@@ -692,6 +716,8 @@ class StatusRun:
     sk: pd.DataFrame = field(default_factory=pd.DataFrame)
     register: pd.DataFrame = field(default_factory=pd.DataFrame)
     register_label: str = ""
+    #: The intervention records of each SK person up to the report date (:func:`interventions_per_person`).
+    intervensi_sasaran: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def keberadaan_review(masalah: pd.DataFrame) -> pd.DataFrame:
@@ -808,7 +834,9 @@ def run_status(
     label = registers.label(given, register)
     parameters = parameter_run(date, ambang_padan, ambang_tinjau, min_strategi, register, desil_dtsen, label)
     run = StatusRun(status, summary, parameters, match, masalah, findings, intervensi_masalah=overlooked)
-    run.rekomendasi = recommendations(tables, given, status, date, min_strategi, register)
+    received = received_per_person(tables, date)
+    run.rekomendasi = recommendations(tables, given, status, date, min_strategi, register, received)
+    run.intervensi_sasaran = interventions_per_person(received)
     compare = register == v.DTSEN and given.get("p3ke_individu") is not None and len(given["p3ke_individu"]) > 0
     if compare:
         before_match = match_sk(given["sk"], given["p3ke_individu"], given.get("keputusan_padan"), ambang_padan,
@@ -847,6 +875,7 @@ def write_run(run: StatusRun, processed_dir: str | Path, run_id: str, recorded: 
         (catalog.REKOMENDASI, run.rekomendasi, run_id),
         (catalog.PROGRAM_OPD, run.program_opd, None),
         (catalog.INTERVENSI_MASALAH, run.intervensi_masalah, None),
+        (catalog.INTERVENSI_SASARAN, run.intervensi_sasaran, run_id),
     ]
     run.paths += [catalog.write(entry, data, processed_dir, stamp) for entry, data, stamp in write]
     run.paths.extend(charts.save_charts(run.match, catalog.GRAFIK_PADAN.at(processed_dir)))

@@ -189,7 +189,7 @@ def test_no_formula_in_any_workbook_and_every_form_encrypted(hostile):
     passwords = keys.read_passwords(hostile["kunci"], REPORT_DATE)
     workbooks = sorted(folder.glob("*.xlsx"))
     camat = [p for p in workbooks if p.name != forms.DECISIONS_FILE]
-    assert len(camat) == 21 and sorted(passwords) == [p.name for p in camat]
+    assert len(camat) == 21 and {p.name for p in camat} <= set(passwords)  # the OPD workbooks are listed there too
     books = {}
     for path in camat:
         assert protect.is_encrypted(path)

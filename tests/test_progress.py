@@ -146,5 +146,5 @@ def test_three_report_dates_into_the_same_folders(demo_hard, tmp_path):
         from pypdf import PdfReader
 
         reader = PdfReader(pdf)
-        assert len(reader.pages) == 1 and round(float(reader.pages[0].mediabox.height)) == 842  # A4
+        assert len(reader.pages) == 1 and round(float(reader.pages[0].mediabox.height)) == 842, len(reader.pages)  # A4
         assert "30 November 2024" in reader.pages[0].extract_text()

@@ -85,7 +85,7 @@ def brief_html(summary: dict, kode_kabupaten: str, rounds: list[dict] | None = N
     chart = ""
     if progress.has_chart(summary, rounds):
         figure = progress.burndown_chart(summary, rounds)
-        figure.set_size_inches(9, 3.2)
+        figure.set_size_inches(9, 2.7)
         chart = base64.b64encode(content.png(figure)).decode("ascii")
     cards = [{"nilai": angka(summary[key]), "label": label.format(kepala=kepala), "ubah": _change(summary, key),
               "utama": key == "perlu_tindakan"} for key, label in CARDS]  # fmt: skip

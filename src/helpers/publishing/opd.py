@@ -64,7 +64,7 @@ _BARS = {"optimal": "Masih desil 1, optimal", "belum_optimal": "Masih desil 1, b
 #: The brief's table of the OPD furthest behind: (column, label); at most :data:`BEHIND_ROWS` OPD.
 BEHIND_COLUMNS = {"opd": "OPD", "penerima_perlu_tindakan": "Penerima belum optimal, perlu tindakan",
                   "belum_dilayani": "Rekomendasi belum dilayani", "menunggu": "Menunggu tindakan OPD"}  # fmt: skip
-BEHIND_ROWS = 5
+BEHIND_ROWS = 3
 
 
 def opd_key(name: object) -> object:

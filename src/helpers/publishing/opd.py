@@ -62,9 +62,9 @@ _COLOURS = {"optimal": "#2c6a9a", "belum_optimal": "#c0392b", "belum_dilayani": 
 _BARS = {"optimal": "Masih desil 1, optimal", "belum_optimal": "Masih desil 1, belum optimal",
          "belum_dilayani": "Perlu tindakan, direkomendasikan, belum dilayani"}  # fmt: skip
 #: The brief's table of the OPD furthest behind: (column, label); at most :data:`BEHIND_ROWS` OPD.
-BEHIND_COLUMNS = {"opd": "OPD", "penerima_perlu_tindakan": "Penerima belum optimal, perlu tindakan",
-                  "belum_dilayani": "Rekomendasi belum dilayani", "menunggu": "Menunggu tindakan OPD"}  # fmt: skip
-BEHIND_ROWS = 5
+BEHIND_COLUMNS = {"opd": "OPD", "penerima_perlu_tindakan": "Penerima belum optimal", "belum_dilayani": "Belum dilayani",
+                  "menunggu": "Menunggu"}  # fmt: skip
+BEHIND_ROWS = 3
 
 
 def opd_key(name: object) -> object:

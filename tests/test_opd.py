@@ -88,6 +88,13 @@ def test_figures_per_opd_counted_by_hand():
     # a kecamatan: only the OPD active there, its people only
     perak = opd.figures(data, "35.17.01").set_index("opd")
     assert perak.index.tolist() == ["Dinas Sosial"] and perak.loc["Dinas Sosial", "belum_optimal"] == 1
+    # per programme and per kecamatan of one OPD
+    programmes = opd.programme_figures(data, "dinas sosial").set_index("program")
+    assert programmes.loc["PKH", ["penerima_sk", "masih_desil1", "direkomendasikan", "belum_dilayani"]].tolist() == [
+        4, 3, 1, 1]  # fmt: skip
+    assert programmes.loc["BPNT", ["penerima_sk", "belum_optimal", "direkomendasikan"]].tolist() == [1, 1, 0]
+    per_kecamatan = opd.kecamatan_figures(data, "dinas sosial").set_index("nama")
+    assert per_kecamatan.loc["Mojoagung", "penerima_sk"] == 3 and per_kecamatan.loc["Perak", "belum_optimal"] == 1
     # the brief's OPD furthest behind: most people waiting, then most not yet served, then by name
     headers, rows = opd.behind_table(opd.figures(data))
     assert headers[0] == "OPD" and [r[0] for r in rows] == ["Dinas Sosial", "Dinas Perkim", "Disnaker"]

@@ -466,15 +466,13 @@ def kecamatan_figures(data: OpdData, kunci: str) -> pd.DataFrame:
 
 def programme_figures(data: OpdData, kunci: str) -> pd.DataFrame:
     """Per programme of OPD ``kunci``: SK recipients, still in desil 1, optimal, belum optimal; and people needing
-    action recommended it, not yet served by the OPD."""
+    action recommended it, and of them those the OPD has not served yet (with any of its programmes)."""
     records = data.records[data.records["kunci"] == kunci]
     serve = records[["program", "id_sasaran"]].drop_duplicates().join(
         data.status.set_index("id_sasaran")[["status_desil", "status_intervensi", "perlu_tindakan"]], on="id_sasaran")
-    recommend = recommended(data)
-    waiting = set(recommend.loc[(recommend["kunci"] == kunci) & ~recommend["dilayani"], "id_sasaran"])
-    advice = data.rekomendasi[(data.rekomendasi["kunci"] == kunci).to_numpy(bool)
-                              & _among(data.rekomendasi["id_sasaran"], pd.Series(list(waiting), dtype=object)).to_numpy()]
-    counts = tally(serve, advice.assign(dilayani=False), by="program")
+    advice = data.rekomendasi[(data.rekomendasi["kunci"] == kunci).to_numpy(bool)][["program", "id_sasaran"]]
+    advice = advice.drop_duplicates().assign(dilayani=_among(advice["id_sasaran"], records["id_sasaran"]).to_numpy())
+    counts = tally(serve, advice, by="program")
     listed = data.programmes.loc[data.programmes["kunci"] == kunci, "program"]
     counts = counts.reindex(list(dict.fromkeys([*listed, *counts.index])), fill_value=0)
     return counts.rename_axis("program").reset_index()

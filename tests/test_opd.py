@@ -88,6 +88,13 @@ def test_figures_per_opd_counted_by_hand():
     # a kecamatan: only the OPD active there, its people only
     perak = opd.figures(data, "35.17.01").set_index("opd")
     assert perak.index.tolist() == ["Dinas Sosial"] and perak.loc["Dinas Sosial", "belum_optimal"] == 1
+    # per programme and per kecamatan of one OPD
+    programmes = opd.programme_figures(data, "dinas sosial").set_index("program")
+    assert programmes.loc["PKH", ["penerima_sk", "masih_desil1", "direkomendasikan", "belum_dilayani"]].tolist() == [
+        4, 3, 1, 1]  # fmt: skip
+    assert programmes.loc["BPNT", ["penerima_sk", "belum_optimal", "direkomendasikan"]].tolist() == [1, 1, 0]
+    per_kecamatan = opd.kecamatan_figures(data, "dinas sosial").set_index("nama")
+    assert per_kecamatan.loc["Mojoagung", "penerima_sk"] == 3 and per_kecamatan.loc["Perak", "belum_optimal"] == 1
     # the brief's OPD furthest behind: most people waiting, then most not yet served, then by name
     headers, rows = opd.behind_table(opd.figures(data))
     assert headers[0] == "OPD" and [r[0] for r in rows] == ["Dinas Sosial", "Dinas Perkim", "Disnaker"]
@@ -308,15 +315,19 @@ def test_returned_workbooks_raise_optimal_by_exactly_n(channel, tmp_path):
     copy = json.loads(catalog.RINGKASAN.at(tmp_path / "dua_kali" / "processed").read_text(encoding="utf-8"))
     per_file = copy["intervensi"]["per_sumber"]["intervensi/OPD_Dinsos_diterima_2024-11-07.xlsx [Formulir]"]
     assert per_file["baris_duplikat"] == per_file["baris_masuk"] > 0  # every row of the copy: a duplicate
-    assert twice.summary["baris_duplikat"]["intervensi"] == after["baris_duplikat"]["intervensi"] + per_file["baris_masuk"]
+    assert (
+        twice.summary["baris_duplikat"]["intervensi"] == after["baris_duplikat"]["intervensi"] + per_file["baris_masuk"]
+    )
 
 
 def test_bad_returned_rows_are_listed_with_the_file_and_row_and_not_used(channel, tmp_path):
     nik = {name: make_nik(serial=serial) for serial, name, *_ in ADDED}
     stranger = make_nik(serial=77)  # nobody on the SK
-    answers = {nik["Sumarni"]: ("Lumayan", dt.datetime(2024, 11, 1), "PKH"),  # a status outside the list
-               nik["Paidi"]: ("Optimal", dt.datetime(2024, 12, 1), "PKH"),  # after the report date
-               make_nik(serial=1): ("Optimal", dt.datetime(2024, 11, 1), "PKH")}  # and its NIK typed over:
+    answers = {
+        nik["Sumarni"]: ("Lumayan", dt.datetime(2024, 11, 1), "PKH"),  # a status outside the list
+        nik["Paidi"]: ("Optimal", dt.datetime(2024, 12, 1), "PKH"),  # after the report date
+        make_nik(serial=1): ("Optimal", dt.datetime(2024, 11, 1), "PKH"),
+    }  # and its NIK typed over:
     _, run = _returned(channel, tmp_path, [("OPD_Dinsos.xlsx", answers, None, {make_nik(serial=1): stranger})])
     before = channel["run"].summary
     for key in ("intervensi_optimal", "belum_optimal_masih_ada", "perlu_tindakan"):

@@ -60,8 +60,7 @@ def requests(summary: dict, opd_behind: list[str] | None = None, jabatan: str = 
                  if focus else "")  # fmt: skip
         first = f" (dahulukan {', '.join(opd_behind[:3])})" if opd_behind else ""
         asked.append(("Kepala OPD", f"mengoptimalkan intervensi bagi {angka(summary['perlu_tindakan'])} jiwa yang "
-                                    f"perlu tindakan segera{extra}{first}; formulir BNBA per OPD memuat nama dan "
-                                    "program yang direkomendasikan."))  # fmt: skip
+                                    f"perlu tindakan segera{extra}{first}."))  # fmt: skip
     unverified = summary["masih_desil1"] - summary["diverifikasi"]
     if unverified > 0:
         behind = ", ".join(p["nama"] for p in progress.behind(summary))

@@ -638,6 +638,7 @@ def password_text(passwords_file: str | None, recipient: str = "camat", own_file
 Formulir ini **tidak dienkripsi** (parameter `enkripsi_formulir` = false): siapa pun yang mendapat salinan file
 dapat membaca semua NIK, nama dan alamat di dalamnya. Kirim hanya melalui saluran yang sudah aman (misalnya
 diserahkan langsung dalam flashdisk terenkripsi atau melalui penyimpanan dinas yang aksesnya terbatas)."""
+    who = recipient[0].upper() + recipient[1:]
     return f"""## Kata sandi
 
 Setiap file **dikunci dengan kata sandinya sendiri** (enkripsi standar Office, AES-256; dibuka di Excel atau
@@ -647,7 +648,7 @@ LibreOffice dengan memasukkan kata sandi). Daftar kata sandi ada di `{passwords_
 - Kirim file melalui saluran resmi, dan **kata sandinya melalui saluran lain** (telepon, SMS atau pesan langsung
   kepada {recipient}), tidak pernah dalam pesan, email atau grup yang sama dengan filenya.
 - Setiap {recipient} hanya menerima kata sandi {own_file}.
-- {recipient[0].upper() + recipient[1:]} menyimpan formulir yang sudah diisi dengan kata sandi yang sama (Excel dan LibreOffice menyimpannya tetap
+- {who} menyimpan formulir yang sudah diisi dengan kata sandi yang sama (Excel dan LibreOffice menyimpannya tetap
   terkunci). Formulir yang kembali masih terkunci dibaca pipeline dengan kata sandi dari folder kunci."""
 
 

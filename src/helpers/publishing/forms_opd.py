@@ -89,8 +89,9 @@ def workbook_rows(data: opd.OpdData) -> pd.DataFrame:
     still = set(status.index[status["status_desil"].eq(v.MASIH_DESIL1).to_numpy(bool)])
     received = data.records[data.records["id_sasaran"].isin(still)].dropna(subset=["kunci"])
     advised = data.rekomendasi.dropna(subset=["kunci"])
-    pairs = pd.concat([advised[["kunci", "id_sasaran"]].assign(alasan=v.ALASAN_OPD_REKOMENDASI),
-                       received[["kunci", "id_sasaran"]].assign(alasan=v.ALASAN_OPD_PENERIMA)], ignore_index=True)  # fmt: skip
+    advice_pairs = advised[["kunci", "id_sasaran"]].assign(alasan=v.ALASAN_OPD_REKOMENDASI)
+    recipient_pairs = received[["kunci", "id_sasaran"]].assign(alasan=v.ALASAN_OPD_PENERIMA)
+    pairs = pd.concat([advice_pairs, recipient_pairs], ignore_index=True)
     rank = {code: i for i, code in enumerate(v.ALASAN_OPD)}
     pairs = pairs.assign(_urut=pairs["alasan"].map(rank)).sort_values(["kunci", "id_sasaran", "_urut"])
     reasons = pairs.groupby(["kunci", "id_sasaran"], sort=False)["alasan"].agg(list)
@@ -98,7 +99,9 @@ def workbook_rows(data: opd.OpdData) -> pd.DataFrame:
     pairs["alasan"] = reasons.map(lambda codes: codes[0]).to_numpy()
     pairs["Alasan Tercantum"] = reasons.map(lambda codes: "; ".join(v.ALASAN_OPD_LABELS[c] for c in codes)).to_numpy()
     programmes = opd.programmes_with_dates(received, ["kunci", "id_sasaran"])
-    advice = advised.groupby(["kunci", "id_sasaran"], sort=False).agg(program=("program", _join), alasan=("alasan", _join))
+    advice = advised.groupby(["kunci", "id_sasaran"], sort=False).agg(
+        program=("program", _join), alasan=("alasan", _join)
+    )
     key = pd.MultiIndex.from_frame(pairs[["kunci", "id_sasaran"]])
     person = status.reindex(pairs["id_sasaran"])
     name_of = dict(zip(data.agencies["kunci"], data.agencies["opd"]))
@@ -114,7 +117,7 @@ def workbook_rows(data: opd.OpdData) -> pd.DataFrame:
         "ID Sasaran": pairs["id_sasaran"].map(forms.form_text).to_numpy(),
         "OPD": pairs["kunci"].map(name_of).to_numpy(),
         "Program dari OPD Ini": programmes.reindex(key).fillna("").to_numpy(),
-        "Intervensi Saat Ini": person["status_intervensi"].map(lambda s: v.INTERVENSI_LABELS.get(s, forms.form_text(s))).to_numpy(),
+        "Intervensi Saat Ini": [v.INTERVENSI_LABELS.get(s, forms.form_text(s)) for s in person["status_intervensi"]],
         "Keberadaan Terakhir": [forms.last_verification(s, d) for s, d in
                                 zip(person["status_keberadaan"], person["tanggal_verifikasi"])],
         "Rekomendasi Program": advice["program"].reindex(key).fillna("").to_numpy(),
@@ -135,14 +138,18 @@ def programme_choices(data: opd.OpdData, kunci: str) -> tuple[str, ...]:
 def reason_counts(rows: pd.DataFrame) -> str:
     """``"12 orang (8 perlu tindakan: program opd ini direkomendasikan; 4 ...)"`` (reasons present only)."""
     counts = rows["alasan"].value_counts()
-    parts = [f"{int(counts[code])} {v.ALASAN_OPD_LABELS[code].lower()}" for code in v.ALASAN_OPD if code in counts.index]
+    parts = [
+        f"{int(counts[code])} {v.ALASAN_OPD_LABELS[code].lower()}" for code in v.ALASAN_OPD if code in counts.index
+    ]
     return f"{len(rows)} orang ({'; '.join(parts)})"
 
 
 # --- workbook -----------------------------------------------------------------------------------------------
 
 
-def _title_lines(name: str, report_date: dt.date, rows: pd.DataFrame, kabupaten: str, kepala: str) -> list[tuple[str, str]]:
+def _title_lines(
+    name: str, report_date: dt.date, rows: pd.DataFrame, kabupaten: str, kepala: str
+) -> list[tuple[str, str]]:
     tanggal = format_date(report_date, "d MMMM y", locale="id_ID")
     lines = [
         ("red", forms.NOTICE),
@@ -151,7 +158,9 @@ def _title_lines(name: str, report_date: dt.date, rows: pd.DataFrame, kabupaten:
     ]
     if len(rows):
         lines.append(("plain", f"Sasaran SK {kepala} untuk {name}: {reason_counts(rows)}."))
-        lines.append(("note", "Isi hanya kolom berwarna kuning (Status Intervensi s.d. Keterangan). Baca lembar Petunjuk."))
+        lines.append(
+            ("note", "Isi hanya kolom berwarna kuning (Status Intervensi s.d. Keterangan). Baca lembar Petunjuk.")
+        )
     else:
         lines.append(("title", f"Tidak ada sasaran SK {kepala} untuk {name} per {tanggal}."))
         lines.append(("note", "Formulir ini tidak perlu diisi maupun dikembalikan."))
@@ -182,38 +191,74 @@ def _help_lines(name: str, report_date: dt.date, kabupaten: str, kepala: str,
         ("help_title", "Petunjuk pengisian formulir OPD", ""),
         ("plain", f"{name}, data per {tanggal}.", ""),
         ("help_head", "Kerahasiaan", ""),
-        ("help", "", "Formulir ini memuat NIK lengkap, nama dan alamat: data pribadi yang dilindungi UU No. 27 Tahun "
-         "2022. Hanya untuk OPD yang bersangkutan dan petugasnya. Jangan diteruskan, diunggah ke grup percakapan "
-         "atau media sosial, dan musnahkan cetakan setelah selesai."),
-        ("help_key", "Alasan Tercantum", f"Mengapa orang ini ada di formulir {name}: perlu tindakan dan program OPD "
-         "ini direkomendasikan baginya (disebut lebih dulu), dan/atau masih desil 1 dan pernah menerima program OPD "
-         "ini. Rekomendasi Program dan Alasan Rekomendasi menyebut program yang disarankan dan kondisi rumah "
-         "tangganya; Program dari OPD Ini menyebut program yang sudah tercatat beserta tanggal terakhirnya."),
-        ("help_key", "Intervensi Saat Ini", "Status intervensi orang ini dari semua OPD sampai tanggal data: Optimal, "
-         "Belum optimal, atau Belum diintervensi. Keberadaan Terakhir: hasil verifikasi camat terakhir."),
+        (
+            "help",
+            "",
+            "Formulir ini memuat NIK lengkap, nama dan alamat: data pribadi yang dilindungi UU No. 27 Tahun "
+            "2022. Hanya untuk OPD yang bersangkutan dan petugasnya. Jangan diteruskan, diunggah ke grup percakapan "
+            "atau media sosial, dan musnahkan cetakan setelah selesai.",
+        ),
+        (
+            "help_key",
+            "Alasan Tercantum",
+            f"Mengapa orang ini ada di formulir {name}: perlu tindakan dan program OPD "
+            "ini direkomendasikan baginya (disebut lebih dulu), dan/atau masih desil 1 dan pernah menerima program OPD "
+            "ini. Rekomendasi Program dan Alasan Rekomendasi menyebut program yang disarankan dan kondisi rumah "
+            "tangganya; Program dari OPD Ini menyebut program yang sudah tercatat beserta tanggal terakhirnya.",
+        ),
+        (
+            "help_key",
+            "Intervensi Saat Ini",
+            "Status intervensi orang ini dari semua OPD sampai tanggal data: Optimal, "
+            "Belum optimal, atau Belum diintervensi. Keberadaan Terakhir: hasil verifikasi camat terakhir.",
+        ),
         ("help_head", "Yang diisi (kolom kuning)", ""),
-        ("help_key", "Status Intervensi", f"Pilih dari daftar: {', '.join(STATUS_CHOICES)}. Penilaian OPD atas "
-         "intervensinya bagi orang ini pada tanggal intervensi. Optimal hanya bila intervensi OPD ini sudah "
-         "memadai."),
-        ("help_key", "Tanggal Intervensi", f"Tanggal program diberikan atau dinilai, format dd/mm/yyyy (misalnya "
-         f"{tanggal}). Wajib diisi bila baris diisi. Tanggal sesudah tanggal laporan tidak dipakai untuk laporan itu."),
-        ("help_key", "Program", "Pilih program OPD ini dari daftar. Wajib diisi bila baris diisi. Program yang tidak "
-         "ada di daftar: tulis namanya dan beri tahu Sekretariat TKPK (program itu perlu ditambahkan ke tabel program "
-         "sebelum dihitung)."),
+        (
+            "help_key",
+            "Status Intervensi",
+            f"Pilih dari daftar: {', '.join(STATUS_CHOICES)}. Penilaian OPD atas "
+            "intervensinya bagi orang ini pada tanggal intervensi. Optimal hanya bila intervensi OPD ini sudah "
+            "memadai.",
+        ),
+        (
+            "help_key",
+            "Tanggal Intervensi",
+            f"Tanggal program diberikan atau dinilai, format dd/mm/yyyy (misalnya "
+            f"{tanggal}). Wajib diisi bila baris diisi. Tanggal sesudah tanggal laporan tidak dipakai untuk laporan itu.",
+        ),
+        (
+            "help_key",
+            "Program",
+            "Pilih program OPD ini dari daftar. Wajib diisi bila baris diisi. Program yang tidak "
+            "ada di daftar: tulis namanya dan beri tahu Sekretariat TKPK (program itu perlu ditambahkan ke tabel program "
+            "sebelum dihitung).",
+        ),
         ("help_key", "Keterangan", "Catatan bebas: kendala, program lanjutan, alasan belum optimal, dll."),
         ("help_head", "Yang tidak boleh dilakukan", ""),
-        ("help", "", "Jangan mengubah NIK, Nama, ID Sasaran, OPD atau kolom lain yang judulnya berwarna biru; jangan "
-         "menambah, menghapus atau mengganti nama kolom; jangan menambah orang baru di formulir ini (laporkan "
-         "terpisah kepada Sekretariat TKPK). Orang yang belum diintervensi atau belum dinilai: biarkan barisnya "
-         "kosong (tidak mengubah apa pun; dihitung belum diisi). Satu orang yang menerima dua program: isi satu "
-         "program di formulir, laporkan yang lain di file intervensi OPD seperti biasa."),
+        (
+            "help",
+            "",
+            "Jangan mengubah NIK, Nama, ID Sasaran, OPD atau kolom lain yang judulnya berwarna biru; jangan "
+            "menambah, menghapus atau mengganti nama kolom; jangan menambah orang baru di formulir ini (laporkan "
+            "terpisah kepada Sekretariat TKPK). Orang yang belum diintervensi atau belum dinilai: biarkan barisnya "
+            "kosong (tidak mengubah apa pun; dihitung belum diisi). Satu orang yang menerima dua program: isi satu "
+            "program di formulir, laporkan yang lain di file intervensi OPD seperti biasa.",
+        ),
         ("help_head", "Pengembalian", ""),
-        ("help", "", "Simpan tetap sebagai file Excel (.xlsx) dengan nama yang sama, bukan PDF atau foto, lalu kirim "
-         f"kepada Sekretariat TKPK (Bappeda {kabupaten}) melalui saluran resmi. Penilaian yang berubah: isi lagi "
-         "dengan tanggal yang lebih baru (status dengan tanggal terbaru yang dipakai)."
-         + (" File ini dikunci dengan kata sandi yang dikirim terpisah: simpan dengan kata sandi yang sama (Excel "
-            "menyimpannya tetap terkunci), jangan menghapus atau mengganti kata sandinya, dan jangan menuliskan kata "
-            "sandi di pesan yang sama dengan file." if encrypted else "")),
+        (
+            "help",
+            "",
+            "Simpan tetap sebagai file Excel (.xlsx) dengan nama yang sama, bukan PDF atau foto, lalu kirim "
+            f"kepada Sekretariat TKPK (Bappeda {kabupaten}) melalui saluran resmi. Penilaian yang berubah: isi lagi "
+            "dengan tanggal yang lebih baru (status dengan tanggal terbaru yang dipakai)."
+            + (
+                " File ini dikunci dengan kata sandi yang dikirim terpisah: simpan dengan kata sandi yang sama (Excel "
+                "menyimpannya tetap terkunci), jangan menghapus atau mengganti kata sandinya, dan jangan menuliskan kata "
+                "sandi di pesan yang sama dengan file."
+                if encrypted
+                else ""
+            ),
+        ),
         ("help_key", "Sasaran", f"Sasaran SK {kepala} tentang penduduk miskin ekstrem."),
     ]
 

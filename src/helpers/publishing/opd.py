@@ -62,8 +62,8 @@ _COLOURS = {"optimal": "#2c6a9a", "belum_optimal": "#c0392b", "belum_dilayani": 
 _BARS = {"optimal": "Masih desil 1, optimal", "belum_optimal": "Masih desil 1, belum optimal",
          "belum_dilayani": "Perlu tindakan, direkomendasikan, belum dilayani"}  # fmt: skip
 #: The brief's table of the OPD furthest behind: (column, label); at most :data:`BEHIND_ROWS` OPD.
-BEHIND_COLUMNS = {"opd": "OPD", "penerima_perlu_tindakan": "Penerima belum optimal, perlu tindakan",
-                  "belum_dilayani": "Rekomendasi belum dilayani", "menunggu": "Menunggu tindakan OPD"}  # fmt: skip
+BEHIND_COLUMNS = {"opd": "OPD", "penerima_perlu_tindakan": "Penerima belum optimal", "belum_dilayani": "Belum dilayani",
+                  "menunggu": "Menunggu"}  # fmt: skip
 BEHIND_ROWS = 3
 
 
@@ -84,8 +84,9 @@ def agency_list(table: pd.DataFrame, named: pd.Series) -> pd.DataFrame:
     """Every OPD of the programme table in force (``table``: ``opd`` column) or named in the intervention records
     (``named``), once: ``kunci`` (:func:`opd_key`), ``opd`` (the table's spelling, else the most frequent one in the
     records) and ``file`` (:func:`file_stem`, made unique), sorted by name."""
-    spellings = pd.concat([pd.DataFrame({"opd": table["opd"].astype("string"), "urut": 0}),
-                           pd.DataFrame({"opd": pd.Series(named, dtype="string"), "urut": 1})], ignore_index=True)  # fmt: skip
+    from_table = pd.DataFrame({"opd": table["opd"].astype("string"), "urut": 0})
+    from_records = pd.DataFrame({"opd": pd.Series(named, dtype="string"), "urut": 1})
+    spellings = pd.concat([from_table, from_records], ignore_index=True)
     spellings["opd"] = spellings["opd"].str.strip().str.replace(r"\s+", " ", regex=True)
     spellings = spellings.dropna(subset=["opd"])
     spellings = spellings[spellings["opd"] != ""]
@@ -236,7 +237,9 @@ def figures(data: OpdData, kode: str = "") -> pd.DataFrame:
 def behind(fig: pd.DataFrame, rows: int = BEHIND_ROWS) -> pd.DataFrame:
     """The OPD furthest behind: most people waiting for them (:func:`tally` ``menunggu``), at most ``rows``, none
     with nothing waiting."""
-    waiting = fig[fig["menunggu"] > 0].sort_values(["menunggu", "belum_dilayani", "opd"], ascending=[False, False, True])
+    waiting = fig[fig["menunggu"] > 0].sort_values(
+        ["menunggu", "belum_dilayani", "opd"], ascending=[False, False, True]
+    )
     return waiting.head(rows).reset_index(drop=True)
 
 
@@ -389,8 +392,8 @@ def report_section(processed_dir: str | Path, kode: str = "", kode_kabupaten: st
     where = f"Kecamatan {nama}" if kode else kabupaten_name(kode_kabupaten) if kode_kabupaten else "kabupaten"
     title = f"Sasaran masih desil 1 dan rekomendasi per OPD — {where}"
     table = figures_html(fig) if len(fig) else ""
-    return Section(section_text(data, kode, nama), chart(fig, title=title), table,
-                   f'<p class="catatan">{html.escape(TABLE_NOTE)}</p>' if len(fig) else "", rule_text(data.min_strategi))  # fmt: skip
+    note = f'<p class="catatan">{html.escape(TABLE_NOTE)}</p>' if len(fig) else ""
+    return Section(section_text(data, kode, nama), chart(fig, title=title), table, note, rule_text(data.min_strategi))
 
 
 # --------------------------------------------------------------------------- pages
@@ -424,7 +427,7 @@ def _recommended_of(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def _presence(status: pd.DataFrame) -> list[str]:
-    """"Ada (01/11/2024)", "Belum diverifikasi" per person (:func:`helpers.publishing.forms.last_verification`)."""
+    """ "Ada (01/11/2024)", "Belum diverifikasi" per person (:func:`helpers.publishing.forms.last_verification`)."""
     from helpers.publishing.forms import last_verification
 
     return [last_verification(s, d) for s, d in zip(status["status_keberadaan"], status["tanggal_verifikasi"])]
@@ -466,15 +469,19 @@ def kecamatan_figures(data: OpdData, kunci: str) -> pd.DataFrame:
 
 def programme_figures(data: OpdData, kunci: str) -> pd.DataFrame:
     """Per programme of OPD ``kunci``: SK recipients, still in desil 1, optimal, belum optimal; and people needing
-    action recommended it, not yet served by the OPD."""
+    action recommended it, and of them those the OPD has not served yet (with any of its programmes)."""
     records = data.records[data.records["kunci"] == kunci]
-    serve = records[["program", "id_sasaran"]].drop_duplicates().join(
-        data.status.set_index("id_sasaran")[["status_desil", "status_intervensi", "perlu_tindakan"]], on="id_sasaran")
-    recommend = recommended(data)
-    waiting = set(recommend.loc[(recommend["kunci"] == kunci) & ~recommend["dilayani"], "id_sasaran"])
-    advice = data.rekomendasi[(data.rekomendasi["kunci"] == kunci).to_numpy(bool)
-                              & _among(data.rekomendasi["id_sasaran"], pd.Series(list(waiting), dtype=object)).to_numpy()]
-    counts = tally(serve, advice.assign(dilayani=False), by="program")
+    serve = (
+        records[["program", "id_sasaran"]]
+        .drop_duplicates()
+        .join(
+            data.status.set_index("id_sasaran")[["status_desil", "status_intervensi", "perlu_tindakan"]],
+            on="id_sasaran",
+        )
+    )
+    advice = data.rekomendasi[(data.rekomendasi["kunci"] == kunci).to_numpy(bool)][["program", "id_sasaran"]]
+    advice = advice.drop_duplicates().assign(dilayani=_among(advice["id_sasaran"], records["id_sasaran"]).to_numpy())
+    counts = tally(serve, advice, by="program")
     listed = data.programmes.loc[data.programmes["kunci"] == kunci, "program"]
     counts = counts.reindex(list(dict.fromkeys([*listed, *counts.index])), fill_value=0)
     return counts.rename_axis("program").reset_index()
@@ -524,26 +531,34 @@ def page_html(data: OpdData, agency: pd.Series, fig: pd.Series, sources: str = "
     people = waiting_people(data, kunci)
     right = tuple(FIGURE_LABELS[c] for c in COUNTS)
     kepala = kepala_daerah(data.kode_kabupaten) if data.kode_kabupaten else "Bupati/Wali Kota"
-    return environment().get_template(PAGE_TEMPLATE).render(
-        instansi=f"Bappeda {kabupaten} · Sekretariat TKPK" if kabupaten else "Bappeda · Sekretariat TKPK",
-        judul=f"Sasaran miskin ekstrem untuk {agency['opd']}",
-        wilayah=kabupaten,
-        tanggal=tanggal(data.report_date),
-        sumber=sources,
-        pengantar=(f"Halaman ini untuk {agency['opd']}: sasaran SK {kepala} yang menerima programnya sampai "
-                   f"{tanggal(data.report_date)}, berapa yang masih di desil 1 dan apakah intervensinya sudah optimal, "
-                   "serta sasaran yang perlu tindakan dan direkomendasikan program OPD ini. Daftar lengkap dengan nama "
-                   "dan NIK (BNBA) ada di formulir OPD yang dikunci kata sandi."),  # fmt: skip
-        kartu_kartu=_cards(fig),
-        grafik=_figure_png(chart(per_kecamatan, label="nama", title=f"{agency['opd']} per kecamatan")),
-        per_kecamatan=_table(shown, right),
-        per_program=_table(prog, right),
-        menunggu=_table(people),
-        jumlah_menunggu=angka(len(people)),
-        catatan=TABLE_NOTE,
-        aturan=rule_text(data.min_strategi, markdown=False),
-        kaki=("Dokumen ini tidak memuat nama; NIK disamarkan sesuai UU 27/2022 tentang Pelindungan Data Pribadi. "
-              "Dihasilkan otomatis dari data olahan oleh Sekretariat TKPK (Bappeda)."),  # fmt: skip
+    return (
+        environment()
+        .get_template(PAGE_TEMPLATE)
+        .render(
+            instansi=f"Bappeda {kabupaten} · Sekretariat TKPK" if kabupaten else "Bappeda · Sekretariat TKPK",
+            judul=f"Sasaran miskin ekstrem untuk {agency['opd']}",
+            wilayah=kabupaten,
+            tanggal=tanggal(data.report_date),
+            sumber=sources,
+            pengantar=(
+                f"Halaman ini untuk {agency['opd']}: sasaran SK {kepala} yang menerima programnya sampai "
+                f"{tanggal(data.report_date)}, berapa yang masih di desil 1 dan apakah intervensinya sudah optimal, "
+                "serta sasaran yang perlu tindakan dan direkomendasikan program OPD ini. Daftar lengkap dengan nama "
+                "dan NIK (BNBA) ada di formulir OPD yang dikunci kata sandi."
+            ),  # fmt: skip
+            kartu_kartu=_cards(fig),
+            grafik=_figure_png(chart(per_kecamatan, label="nama", title=f"{agency['opd']} per kecamatan")),
+            per_kecamatan=_table(shown, right),
+            per_program=_table(prog, right),
+            menunggu=_table(people),
+            jumlah_menunggu=angka(len(people)),
+            catatan=TABLE_NOTE,
+            aturan=rule_text(data.min_strategi, markdown=False),
+            kaki=(
+                "Dokumen ini tidak memuat nama; NIK disamarkan sesuai UU 27/2022 tentang Pelindungan Data Pribadi. "
+                "Dihasilkan otomatis dari data olahan oleh Sekretariat TKPK (Bappeda)."
+            ),  # fmt: skip
+        )
     )
 
 
@@ -564,8 +579,10 @@ def write_pages(parameters: dict) -> list[Path]:
     folder = pages_dir(parameters)
     folder.mkdir(parents=True, exist_ok=True)
     text = sources(parameters)
-    written = [outputs.write_text(page_html(data, agency, fig.loc[agency["kunci"]], text), folder / f"{agency['file']}.html")
-               for _, agency in data.agencies.iterrows()]  # fmt: skip
+    written = [
+        outputs.write_text(page_html(data, agency, fig.loc[agency["kunci"]], text), folder / f"{agency['file']}.html")
+        for _, agency in data.agencies.iterrows()
+    ]
     for old in folder.glob("*.html"):
         if old not in written:
             old.unlink()

@@ -18,9 +18,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import keys, params, pipeline
+from helpers import keys, params, pipeline, protect
 from helpers.config import ROOT
-from helpers.publishing import forms, protect
+from helpers.publishing import forms
 from helpers.reading import contract, readers
 
 pytestmark = pytest.mark.slow

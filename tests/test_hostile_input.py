@@ -20,9 +20,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import keys, params, pipeline
+from helpers import keys, params, pipeline, protect
 from helpers.outputs import FORMULA_START
-from helpers.publishing import forms, protect
+from helpers.publishing import forms
 
 pytestmark = pytest.mark.slow
 

@@ -19,10 +19,10 @@ import pytest
 from conftest import small_world, write_world
 from test_forms import HEADER, REPORT, SIZES, by_code, fill, form_niks, synthetic_status_sasaran
 
-from helpers import keys, runs
+from helpers import keys, protect, runs
 from helpers.cleaning import tables as cleaning
 from helpers.errors import InputError
-from helpers.publishing import forms, protect
+from helpers.publishing import forms
 from helpers.reading import contract, readers
 from helpers.statuses import verifikasi
 

@@ -14,7 +14,7 @@ Alamat, ID Keluarga P3KE, ...) are ignored on reading. Only the input columns ar
 with the round number of this sending (``putaran_berikutnya`` of ``summary.json``).
 
 With a key folder (``kunci_dir``; the command line does so unless ``enkripsi_formulir`` is false) every workbook is
-encrypted with its own random password (:mod:`helpers.publishing.protect`), listed in
+encrypted with its own random password (:mod:`helpers.protect`), listed in
 ``{kunci_dir}/kata_sandi_<report_date>.csv`` (:mod:`helpers.keys`), never in ``reports/``: the password goes to the
 camat by another channel than the file. A form rewritten for the same date keeps its password. A form returned
 still encrypted is read with that password.
@@ -39,13 +39,12 @@ import xlsxwriter
 from babel.dates import format_date
 from tqdm import tqdm
 
-from helpers import catalog, cli, keys, lock, outputs, runs
+from helpers import catalog, cli, keys, lock, outputs, protect, runs
 from helpers import params as run_params
 from helpers.config import KODE_KABUPATEN, NAMA_KABUPATEN
 from helpers.dates import dmy, to_date
 from helpers.errors import InputError
 from helpers.outputs import formula_like
-from helpers.publishing import protect
 from helpers.publishing.keputusan import FILE_NAME as DECISIONS_FILE
 from helpers.publishing.keputusan import write_decisions_form
 from helpers.reference import wilayah
@@ -590,7 +589,7 @@ def write_workbook(
 ) -> Path:
     """Write a BNBA workbook: its properties (``title``; confidential subject; Sekretariat TKPK of ``kabupaten``),
     then ``sheets(workbook, formats)``; with ``password``, built in memory and written encrypted
-    (:func:`helpers.publishing.protect.write_encrypted`). Text is never read as a formula, link or number."""
+    (:func:`helpers.protect.write_encrypted`). Text is never read as a formula, link or number."""
     created = dt.datetime.combine(report_date, dt.time())
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     target = io.BytesIO() if password else str(path)

@@ -13,7 +13,7 @@
 - With a ``cache_dir`` (the cleaning step passes ``data/processed/_cache/``), each file read is kept as Parquet
   under a key of its content (SHA-256), its name and the reader's own code: a rerun (a new report date, one
   new verification form) reads only new or changed files. Entries no longer used are removed.
-- A workbook that comes back still password-encrypted (a camat form, :mod:`helpers.publishing.protect`) is
+- A workbook that comes back still password-encrypted (a camat form, :mod:`helpers.protect`) is
   decrypted in memory with its password from the key folder (``kunci_dir``, :func:`helpers.keys.password_candidates`);
   without a fitting password the reading stops with an :class:`InputError` naming the file.
 - The cleaning step stages new readings (:class:`ReadCache` with a staging folder) and commits them only once its
@@ -118,8 +118,7 @@ def list_files(raw_dir: Path, spec: InputSpec) -> list[Path]:
 
 def _workbook_source(path: Path, shown: str, kunci_dir: Path | None) -> str | bytes:
     """What fastexcel opens: the path, or the decrypted bytes of a password-encrypted workbook."""
-    from helpers import keys
-    from helpers.publishing import protect
+    from helpers import keys, protect
 
     if not protect.is_encrypted(path):
         return str(path)

@@ -65,3 +65,15 @@ def test_an_opd_that_declared_belum_optimal_is_asked_to_optimise():
     ])  # fmt: skip
     got = rk.recommend(status, received, needs, rk.programme_opd(), min_strategi=2)
     assert list(got["opd"]) == ["Dinas Perkim"] and list(got["alasan"]) == [rk.ALASAN_OPTIMALKAN]
+
+
+def test_an_optimise_request_without_an_opd_cell_goes_to_the_programme_s_opd():
+    status = _status([("SK-1", "K1", True)])
+    needs = pd.DataFrame({"id_keluarga": ["K1"], "strategi": [PENGELUARAN], "alasan": [rk.ALASAN_DASAR],
+                          "program_contoh": [None]})  # fmt: skip
+    received = _received([
+        ("SK-1", "PKH", PENGELUARAN, "Dinas Sosial", None, "2024-05-01"),
+        ("SK-1", "Rehab RTLH", KANTONG, None, "belum_optimal", "2024-06-01"),
+    ])  # fmt: skip
+    got = rk.recommend(status, received, needs, rk.programme_opd(), min_strategi=2)
+    assert list(got["opd"]) == ["Dinas Perkim"] and list(got["program"]) == ["Rehab RTLH"]

@@ -136,7 +136,10 @@ def recommend(status: pd.DataFrame, received: pd.DataFrame, needs: pd.DataFrame,
             declared = got[got["status_opd"] == BELUM_OPTIMAL].sort_values("tanggal_intervensi").tail(1)
             source = declared if len(declared) else got.sort_values("tanggal_intervensi").tail(1)
             for record in source.itertuples(index=False):
-                rows.append({**where, "strategi": record.strategi, "program": record.program, "opd": record.opd,
+                # the record's OPD, else the programme's OPD in the table (an OPD cell left empty in the file)
+                opd = record.opd if isinstance(record.opd, str) and record.opd.strip() else None
+                opd = opd or _pick_programme(record.program, record.strategi, table, set())["opd"]
+                rows.append({**where, "strategi": record.strategi, "program": record.program, "opd": opd,
                              "alasan": ALASAN_OPTIMALKAN})  # fmt: skip
     frame = pd.DataFrame(rows, columns=COLUMNS).astype({c: "string" for c in COLUMNS})
     return schemas.validate("rekomendasi_program", frame)

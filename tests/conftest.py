@@ -249,9 +249,14 @@ def start_cli(*args: str) -> subprocess.Popen:
 
 def pipeline_args(raw: Path, base: Path, report_date: str = "2024-11-06", *extra: str) -> list[str]:
     """``pipeline`` arguments for raw data ``raw`` into ``base/processed`` and ``base/reports``, without the HTML
-    reports (the processed outputs and ``summary.json`` are what these runs compare)."""
+    reports (the processed outputs and ``summary.json`` are what these runs compare). The key folder is the
+    session's (:func:`kunci_dir`): a new process does not see the patched default, and copies of one run's outputs
+    must run under that run's key."""
+    from helpers import params
+
     return ["pipeline", "-p", "raw_dir", str(raw), "-p", "processed_dir", str(base / "processed"),
-            "-p", "reports_dir", str(base / "reports"), "-p", "report_date", report_date, "--tanpa-laporan", *extra]  # fmt: skip
+            "-p", "reports_dir", str(base / "reports"), "-p", "report_date", report_date,
+            "-p", "kunci_dir", str(params.DEFAULTS["kunci_dir"]), "--tanpa-laporan", *extra]  # fmt: skip
 
 
 def file_hashes(folder: Path) -> dict[str, str]:

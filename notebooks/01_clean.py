@@ -34,7 +34,7 @@
 raw_dir = "data/raw"
 processed_dir = "data/processed"
 reports_dir = "reports"
-report_date = "2024-11-06"
+report_date = ""
 kode_kabupaten = "35.17"
 kunci_dir = "data/kunci"
 register = "p3ke"  # register padu padan (02_match): p3ke atau dtsen; dengan dtsen, data DTSEN wajib ada

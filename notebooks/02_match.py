@@ -34,7 +34,7 @@
 raw_dir = "data/raw"
 processed_dir = "data/processed"
 reports_dir = "reports"
-report_date = "2024-11-06"
+report_date = ""
 tanggal_target = "2024-11-30"
 ambang_padan = 4.0
 ambang_tinjau = -6.0

@@ -34,7 +34,7 @@
 raw_dir = "data/raw"  # relatif terhadap folder utama repositori
 processed_dir = "data/processed"
 reports_dir = "reports"
-report_date = "2024-11-06"
+report_date = ""
 kecamatan = ""  # nama atau kode; kosong: peta desa semua kecamatan
 boundary_path = ""  # file/folder batas wilayah; kosong: <raw_dir>/batas_wilayah/
 kode_kabupaten = "35.17"

@@ -24,7 +24,7 @@
 raw_dir = "data/raw"  # relatif terhadap folder utama repositori
 processed_dir = "data/processed"
 reports_dir = "reports"
-report_date = "2024-11-06"
+report_date = ""
 tanggal_target = "2024-11-30"
 kecamatan = ""  # kosong: seluruh kabupaten; atau nama/kode kecamatan
 mask_pii = True

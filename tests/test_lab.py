@@ -95,7 +95,9 @@ def test_make_lint_fails_on_a_notebook_whose_py_is_out_of_sync(tmp_path):
     clean = subprocess.run(command, capture_output=True, text=True)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     script = folder / PAIR[1]
-    script.write_text(script.read_text(encoding="utf-8").replace('report_date = "2024-11-06"', 'report_date = "2024-11-20"'))
+    text = script.read_text(encoding="utf-8")
+    assert 'report_date = ""' in text
+    script.write_text(text.replace('report_date = ""', 'report_date = "2024-11-20"'))
     stale = subprocess.run(command, capture_output=True, text=True)
     assert stale.returncode != 0 and "02_match.ipynb and 02_match.py are out of sync" in stale.stderr
 

@@ -40,7 +40,8 @@ def test_for_notebook_takes_the_known_parameters_of_the_namespace(capsys):
 
 def test_for_notebook_reads_only_the_step_s_parameters_and_empty_means_default():
     # notebook 03 sets a variable "register" (a label); it is not one of 03's parameters, so it is never read
-    namespace = {"register": "P3KE 2024", "raw_dir": "", "processed_dir": None, "kecamatan": ""}
+    namespace = {"register": "P3KE 2024", "raw_dir": "", "processed_dir": None, "kecamatan": "",
+                 "report_date": "2024-11-06"}
     resolved = params.for_notebook("03_map", namespace, quiet=True)
     assert resolved["register"] == params.DEFAULTS["register"]
     assert resolved["raw_dir"] == str(ROOT / "data" / "raw") and resolved["processed_dir"] == str(ROOT / "data" / "processed")

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from helpers.config import KODE_KABUPATEN, ROOT, TANGGAL_LAPORAN_DEMO, TANGGAL_TARGET_DEFAULT
+from helpers.config import KODE_KABUPATEN, ROOT, TANGGAL_TARGET_DEFAULT
 from helpers.dates import to_date
 from helpers.errors import InputError
 from helpers.vocabulary import DESIL_DTSEN, MESIN_PADAN, P3KE, REGISTERS
@@ -41,6 +41,10 @@ def _path(name: str, value: Any) -> str:
 
 def _date(name: str, value: Any) -> str:
     return to_date(value, name).isoformat()
+
+
+def _date_or_empty(name: str, value: Any) -> str:
+    return "" if value in (None, "") else _date(name, value)
 
 
 def _bits(name: str, value: Any) -> float:
@@ -102,8 +106,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("processed_dir", "data/processed", _path, "folder data olahan", _ALL),
     Parameter("reports_dir", "reports", _path, "folder laporan; hasil satu run ada di `<reports_dir>/<report_date>/`",
               _ALL),
-    Parameter("report_date", TANGGAL_LAPORAN_DEMO, _date,
-              "tanggal laporan (TTTT-BB-HH); catatan bertanggal sesudahnya tidak dipakai", _ALL),
+    Parameter("report_date", "", _date_or_empty,
+              "tanggal laporan (TTTT-BB-HH); catatan bertanggal sesudahnya tidak dipakai. Kosong: tanggal terakhir di "
+              "data intervensi dan verifikasi (bukan sesudah hari ini), atau tanggal run terakhir untuk langkah "
+              "sesudah pembersihan; demo: `2024-11-06`", _ALL),
     Parameter("tanggal_target", TANGGAL_TARGET_DEFAULT, _date,
               "tanggal target kemiskinan ekstrem nol (proyeksi laju menuju nol)", (MATCH, REPORT)),
     Parameter("ambang_padan", 4.0, _bits, "bobot padan (bit) minimum untuk padan otomatis", (MATCH,)),
@@ -196,10 +202,16 @@ def for_notebook(step: str, namespace: dict, quiet: bool = False) -> dict:
     """The resolved parameters of notebook ``step``: each parameter the step takes (:func:`for_step`) that is
     defined in ``namespace`` (its ``parameters`` cell, after papermill's injection) overrides its default; empty
     values take the default; paths become absolute (relative ones from the repository root). Other names of the
-    namespace are never read, so a rerun in the same kernel gives the same parameters. Prints what the notebook
-    will read and for which date unless ``quiet``."""
+    namespace are never read, so a rerun in the same kernel gives the same parameters. An empty ``report_date``
+    is settled from the data (:func:`helpers.report_date.settle`). Prints what the notebook will read and for
+    which date unless ``quiet``."""
+    from helpers import report_date
+
     resolved = resolve(overrides={name: namespace[name] for name in for_step(step) if name in namespace})
+    resolved, line = report_date.settle(resolved, step)
     if not quiet:
+        if line:
+            print(line)
         print(
             f"Data mentah: {resolved['raw_dir']}\nData olahan: {resolved['processed_dir']}\n"
             f"Tanggal laporan: {resolved['report_date']}"

@@ -29,10 +29,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from helpers import catalog, cli, execution, guards, lock, runs
+from helpers import catalog, cli, execution, guards, lock, report_date, runs
 from helpers import params as params_mod
 from helpers.config import NOTEBOOKS_DIR
-from helpers.errors import InputError
 
 #: Notebooks in order, with the parameters each receives (declared in :mod:`helpers.params`); the reports follow.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
@@ -63,22 +62,13 @@ def _report_pool(parameters: dict):
     return render.start_pool(parameters)
 
 
-def _check_raw_dir(parameters: dict) -> None:
-    raw_dir = Path(parameters["raw_dir"])
-    if not raw_dir.is_dir():
-        raise InputError(
-            f"Folder data mentah {raw_dir} tidak ada. Periksa parameter raw_dir (bawaan: data/raw) atau letakkan file "
-            "mentah di sana sesuai data/raw/README.md. Tidak ada yang diubah."
-        )
-
-
 def run(parameters: dict, with_reports: bool = True, timings: dict[str, float] | None = None) -> Path:
     """Run every step for resolved ``parameters``; return the report folder. ``timings``, when given, receives
     the seconds of each notebook and of the reports (``laporan``).
 
     Holds the lock of ``processed_dir`` throughout (:func:`helpers.lock.hold`: another run on it refuses at once
     with an :class:`InputError`). A missing raw folder is refused before anything starts."""
-    _check_raw_dir(parameters)
+    runs.check_raw_dir(parameters["raw_dir"])
     with lock.hold(parameters["processed_dir"]):
         return _run(parameters, with_reports, timings)
 
@@ -131,9 +121,10 @@ def run_one(step: str, parameters: dict, given: list[str] = ()) -> str:
     step = params_mod.step_name(step)
     report = step == params_mod.REPORT
     if step == params_mod.CLEAN:
-        _check_raw_dir(parameters)
+        runs.check_raw_dir(parameters["raw_dir"])
     execution.warm_up(execution.REPORT_PRELOAD if report else execution.PIPELINE_PRELOAD)  # imports while we check
     with lock.hold(parameters["processed_dir"]):
+        parameters = report_date.settled(parameters, step)
         runs.check_inputs(step, parameters, given)
         if report:
             from helpers.publishing.brief import publish
@@ -159,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         parameters = params_mod.resolve(args.params, args.parameter)
         if args.langkah:
             return run_one(args.langkah, parameters, list(params_mod.explicit(args.params, args.parameter)))
-        out_dir = run(parameters, with_reports=not args.tanpa_laporan)
+        out_dir = run(report_date.settled(parameters), with_reports=not args.tanpa_laporan)
         return "\n".join([*closing_lines(parameters), f"Selesai. Hasil di {out_dir}"])
 
     return cli.guarded(action)

@@ -169,6 +169,9 @@ def run_province(raw_root: str | Path, out: str | Path = DEFAULT_OUT, kabupaten:
     if clash:
         raise InputError(f"Parameter {', '.join(clash)} diatur per kabupaten/kota oleh perintah provinsi; hapus -p-nya.")
     base = params_mod.resolve(params_file, overrides)  # validates the shared parameters once
+    if not base["report_date"]:
+        raise InputError("Laporan provinsi memerlukan satu tanggal laporan untuk semua kabupaten/kota: berikan "
+                         "-p report_date TTTT-BB-HH.")  # fmt: skip
     overrides.append(("kunci_dir", base["kunci_dir"]))  # one key folder for every kabupaten/kota, as resolved here
     folders = find_raw_folders(raw_root, kabupaten)
     out = Path(out).resolve()

@@ -49,6 +49,15 @@ def new_run_id() -> str:
     return f"{dt.datetime.now():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
 
+def check_raw_dir(raw_dir: str | Path) -> None:
+    """:class:`InputError` when the raw folder does not exist (checked before anything is read or changed)."""
+    if not Path(raw_dir).is_dir():
+        raise InputError(
+            f"Folder data mentah {raw_dir} tidak ada. Periksa parameter raw_dir (bawaan: data/raw) atau letakkan file "
+            "mentah di sana sesuai data/raw/README.md. Tidak ada yang diubah."
+        )
+
+
 def read_manifest(processed_dir: str | Path) -> dict[str, Any]:
     path = Path(processed_dir) / MANIFEST_FILE
     if not path.is_file():
@@ -193,6 +202,20 @@ def _shown(value: object) -> str:
     return '""' if value in ("", None) else str(value)
 
 
+_STEP_COMMAND = "python -m helpers pipeline --langkah {step}"
+
+
+def check_finished(step: str, processed_dir: str | Path) -> dict[str, dict]:
+    """The steps of ``run.json``, after checking that every step ``step`` reads from has finished
+    (:class:`InputError` naming the step to run first otherwise)."""
+    steps = read_manifest(processed_dir)["langkah"]
+    for name in INPUT_STEPS[params_mod.step_name(step)]:
+        entry = steps.get(name)
+        if entry is None or not entry.get("selesai"):
+            raise InputError(_unfinished(name, entry, _STEP_COMMAND.format(step=name)))
+    return steps
+
+
 def check_inputs(step: str, parameters: dict, given: Iterable[str] = ()) -> str | None:
     """Refuse (:class:`InputError`, Indonesian, naming each problem and the step to rerun) to run ``step`` with
     ``parameters`` on outputs that are missing or unfinished, from a mix of runs, made from an older execution of
@@ -204,14 +227,11 @@ def check_inputs(step: str, parameters: dict, given: Iterable[str] = ()) -> str 
     if not inputs:
         return None
     processed_dir = Path(parameters["processed_dir"])
-    base = "python -m helpers pipeline --langkah {step}"
-    steps = read_manifest(processed_dir)["langkah"]
+    steps = check_finished(step, processed_dir)
     for name in inputs:  # the processed tables first: finished, of one run, unchanged; then the maps
-        entry = steps.get(name)
-        if entry is None or not entry.get("selesai"):
-            raise InputError(_unfinished(name, entry, base.format(step=name)))
+        entry = steps[name]
         if name == CLEAN_STEP and MATCH_STEP not in inputs:
-            _check_files(processed_dir, CLEAN_STEP, entry, base.format(step=CLEAN_STEP))
+            _check_files(processed_dir, CLEAN_STEP, entry, _STEP_COMMAND.format(step=CLEAN_STEP))
         if name == MATCH_STEP:
             check_consistent(processed_dir, parameters.get("report_date"))
     run_id = str(steps[CLEAN_STEP]["run_id"])
@@ -220,7 +240,7 @@ def check_inputs(step: str, parameters: dict, given: Iterable[str] = ()) -> str 
             if steps.get(earlier, {}).get("eksekusi") != execution:
                 raise InputError(
                     f"Hasil langkah {name} ({STEP_OUTPUT[name]}) dibuat dari hasil {earlier} sebelumnya; {earlier} "
-                    f"sudah dijalankan ulang sesudahnya. Jalankan ulang mulai dari {name}: {base.format(step=name)}"
+                    f"sudah dijalankan ulang sesudahnya. Jalankan ulang mulai dari {name}: {_STEP_COMMAND.format(step=name)}"
                 )
     compared = set(params_mod.for_step(step)) | set(given)
     differences: list[tuple[str, str, object, object]] = []
@@ -229,7 +249,7 @@ def check_inputs(step: str, parameters: dict, given: Iterable[str] = ()) -> str 
         if recorded is None:
             raise InputError(
                 f"Langkah {name} tidak mencatat parameternya di {MANIFEST_FILE} (dibuat oleh versi lama). Jalankan "
-                f"ulang mulai dari {name}: {base.format(step=name)}"
+                f"ulang mulai dari {name}: {_STEP_COMMAND.format(step=name)}"
             )
         for key, value in recorded.items():
             if key not in compared or value is None or key not in parameters:
@@ -251,13 +271,13 @@ def check_inputs(step: str, parameters: dict, given: Iterable[str] = ()) -> str 
         raise InputError(
             f"Masukan langkah {step} dibuat dengan parameter lain:\n" + "\n".join(lines) + "\n"
             f"Langkah {step} tidak dijalankan di atas campuran itu. Jalankan ulang mulai dari {first} dengan "
-            f"parameter ini: {base.format(step=first)}{again}, lalu langkah sesudahnya (atau seluruh pipeline)."
+            f"parameter ini: {_STEP_COMMAND.format(step=first)}{again}, lalu langkah sesudahnya (atau seluruh pipeline)."
         )
     if MAP_STEP in inputs:
         expected = (params_mod.report_dir(parameters) / "peta").resolve()
         if Path(steps[MAP_STEP].get("folder", "")) != expected:
             raise InputError(
                 f"Peta data olahan ini dibuat di {steps[MAP_STEP].get('folder')}, bukan di {expected}. Jalankan "
-                f"{MAP_STEP} untuk folder laporan ini: {base.format(step=MAP_STEP)}"
+                f"{MAP_STEP} untuk folder laporan ini: {_STEP_COMMAND.format(step=MAP_STEP)}"
             )
     return run_id

@@ -39,7 +39,7 @@ import xlsxwriter
 from babel.dates import format_date
 from tqdm import tqdm
 
-from helpers import catalog, cli, keys, lock, outputs, protect, runs
+from helpers import catalog, cli, keys, lock, outputs, protect, report_date, runs
 from helpers import params as run_params
 from helpers.config import KODE_KABUPATEN, NAMA_KABUPATEN
 from helpers.dates import dmy, to_date
@@ -830,6 +830,7 @@ def main(argv: list[str] | None = None) -> int:
         if not catalog.STATUS_SASARAN.at(params["processed_dir"]).is_file():
             raise InputError(f"Tabel {catalog.STATUS_SASARAN.path} belum ada. Jalankan pipeline dulu (make pipeline).")
         with lock.hold(params["processed_dir"]):  # never while a pipeline rewrites the processed data
+            params = report_date.settled(params, run_params.MAP)  # the forms read what 03_map reads: 02's statuses
             status = catalog.read_parquet(catalog.STATUS_SASARAN, params["processed_dir"])
             runs.check_consistent(params["processed_dir"], params["report_date"])  # never from a mix of runs
             paths = write_forms(

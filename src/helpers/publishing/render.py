@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import catalog, cli, execution, lock, outputs, runs
+from helpers import catalog, cli, execution, lock, outputs, report_date, runs
 from helpers import params as params_mod
 from helpers.config import NOTEBOOKS_DIR, PACKAGE_DIR
 from helpers.errors import InputError, NotebookFailed, notebook_failure
@@ -239,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     def action() -> str:
         parameters = params_mod.resolve(args.params, args.parameter)
         with lock.hold(parameters["processed_dir"]):  # never while a pipeline rewrites the processed data
+            parameters = report_date.settled(parameters, params_mod.REPORT)
             paths = render_all(parameters, given=list(params_mod.explicit(args.params, args.parameter)))
             from helpers.publishing.brief import publish
 

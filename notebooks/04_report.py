@@ -34,24 +34,25 @@ kode_kabupaten = "35.17"
 from IPython.display import HTML, Image, Markdown, display
 
 from helpers import params, runs
-from helpers.publishing import content as rc
+from helpers.publishing import charts, prose, report_figures, sections
 from helpers.publishing.render import resolve_kecamatan_parameter
+from helpers.publishing.report_data import load_report_data, map_files
 
 p = params.for_notebook("04_report", globals(), quiet=True)  # the parameters above, checked
 runs.check_inputs("04_report", p)  # processed data and maps of one run, made with this report_date
 kode = resolve_kecamatan_parameter(p["kecamatan"], p["kode_kabupaten"])
-data = rc.load_report_data(p["processed_dir"], kode, p["kode_kabupaten"], p["raw_dir"])
+data = load_report_data(p["processed_dir"], kode, p["kode_kabupaten"], p["raw_dir"])
 peta = params.report_dir(p) / "peta"
 
 # %% tags=["sembunyikan"]
-display(HTML(rc.notebook_styles()))  # the cards' look in JupyterLab (the report has it from its template)
+display(HTML(prose.notebook_styles()))  # the cards' look in JupyterLab (the report has it from its template)
 
 # %% [markdown]
 # ## Ringkasan
 
 # %%
-display(Markdown(rc.intro(data, p["report_date"], p["tanggal_target"])))
-display(HTML(rc.headline_cards(data['angka'], kode_kabupaten)))
+display(Markdown(prose.intro(data, p["report_date"], p["tanggal_target"])))
+display(HTML(prose.headline_cards(data.angka, kode_kabupaten)))
 
 # %% [markdown]
 # ## Perubahan sejak laporan sebelumnya
@@ -61,25 +62,25 @@ display(HTML(rc.headline_cards(data['angka'], kode_kabupaten)))
 # %%
 from helpers.publishing import progress
 
-display(Markdown(progress.changes_text(data['summary'], kode)))
-perubahan = progress.changes_table(data['summary'], kode)
+display(Markdown(progress.changes_text(data.summary, kode)))
+perubahan = progress.changes_table(data.summary, kode)
 if len(perubahan):
-    display(HTML(rc.html_table(perubahan, right=tuple(perubahan.columns[1:]))))
-if progress.has_chart(data['summary'], rc.rounds_for(data), kode):
-    rc.show(progress.burndown_chart(data['summary'], rc.rounds_for(data), kode))
-display(Markdown(progress.projection_text(data['summary'], kode)))
+    display(HTML(sections.html_table(perubahan, right=tuple(perubahan.columns[1:]))))
+if progress.has_chart(data.summary, report_figures.rounds_for(data), kode):
+    charts.show(progress.burndown_chart(data.summary, report_figures.rounds_for(data), kode))
+display(Markdown(progress.projection_text(data.summary, kode)))
 if not kode:
-    laju = progress.pace_table(data['summary'])
+    laju = progress.pace_table(data.summary)
     display(Markdown("**Laju per kecamatan** (yang tertinggal lebih dulu):"))
-    display(HTML(rc.html_table(laju, right=("Perlu tindakan", "Laju (jiwa/minggu)"))))
+    display(HTML(sections.html_table(laju, right=("Perlu tindakan", "Laju (jiwa/minggu)"))))
 
 # %% [markdown]
 # ## Alur padu padan
 
 # %%
-display(Markdown(rc.matching_text(data)))
-rc.show(rc.funnel_chart(data['angka'], rc.register_name(data), kode_kabupaten))
-if perbandingan := rc.comparison_section(data):
+display(Markdown(prose.matching_text(data)))
+charts.show(charts.funnel_chart(data.angka, report_figures.register_name(data), kode_kabupaten))
+if perbandingan := sections.comparison_section(data):
     display(HTML(perbandingan))
 
 # %% [markdown]
@@ -88,14 +89,14 @@ if perbandingan := rc.comparison_section(data):
 # Peta menurut wilayah: sasaran yang masih di desil 1 (jumlah dan per 1.000 penduduk), persentase sasaran yang sudah keluar dari desil 1, sasaran desil 1 yang diintervensi belum optimal (angka yang sama dengan ringkasan; yang belum diintervensi sama sekali disebut terpisah di catatan peta dan tabel peringkat), dan cakupan verifikasi lapangan oleh camat.
 
 # %%
-for path in rc.map_files(peta, kode):
+for path in map_files(peta, kode):
     display(Image(filename=str(path)))
 
 # %% [markdown]
 # ## Peringkat wilayah
 
 # %%
-display(HTML(rc.ranking_section(data)))
+display(HTML(sections.ranking_section(data)))
 
 # %% [markdown]
 # ## Kemajuan verifikasi lapangan
@@ -103,9 +104,9 @@ display(HTML(rc.ranking_section(data)))
 # Camat menyisir wilayahnya dan melaporkan keberadaan setiap sasaran yang masih di desil 1. Satu putaran adalah satu masa penyisiran, bukan satu tanggal: baris formulir yang mencantumkan nomor putaran dikelompokkan menurut nomor itu, baris lain menurut minggu kalender (Senin–Minggu) tanggal verifikasinya. Angka setiap putaran bersifat kumulatif sampai tanggal verifikasi terakhir dalam putaran itu.
 
 # %%
-rounds = rc.rounds_for(data)
-rc.show(rc.progress_chart(rounds, p["report_date"], p["tanggal_target"], data['angka']['masih_desil1']))
-display(HTML(rc.html_table(rc.round_table(rounds))))
+rounds = report_figures.rounds_for(data)
+charts.show(charts.progress_chart(rounds, p["report_date"], p["tanggal_target"], data.angka['masih_desil1']))
+display(HTML(sections.html_table(sections.round_table(rounds))))
 
 # %% [markdown]
 # ## Intervensi per OPD
@@ -115,10 +116,10 @@ display(HTML(rc.html_table(rc.round_table(rounds))))
 # %%
 from helpers.publishing import opd
 
-bagian = opd.report_section(p["processed_dir"], kode, kode_kabupaten, data["nama"])
+bagian = opd.report_section(p["processed_dir"], kode, kode_kabupaten, data.nama)
 display(Markdown(bagian.teks))
 if bagian.grafik is not None:
-    rc.show(bagian.grafik)
+    charts.show(bagian.grafik)
 if bagian.tabel:
     display(HTML(bagian.tabel + bagian.catatan))
 display(Markdown(bagian.aturan))
@@ -127,35 +128,35 @@ display(Markdown(bagian.aturan))
 # ## Profil deprivasi rumah tangga yang masih di desil 1
 
 # %%
-display(Markdown(rc.deprivation_text(data)))
-profil = rc.deprivation_profile(data['keluarga'], data['status'])
-rc.show(rc.deprivation_chart(profil))
-display(HTML(rc.format_deprivation(profil)))
+display(Markdown(prose.deprivation_text(data)))
+profil = report_figures.deprivation_profile(data.keluarga, data.status)
+charts.show(charts.deprivation_chart(profil))
+display(HTML(sections.format_deprivation(profil)))
 
 # %% [markdown]
 # ## Kemungkinan kesalahan eksklusi
 
 # %%
-display(Markdown(rc.exclusion_text(data)))
-display(HTML(rc.exclusion_section(data)))
+display(Markdown(prose.exclusion_text(data)))
+display(HTML(sections.exclusion_section(data)))
 
 # %% [markdown]
 # ## Konteks kemiskinan (BPS)
 
 # %%
-display(Markdown(rc.context_text(p["kode_kabupaten"], rc.register_name(data))))
-rc.show(rc.poverty_png(p["kode_kabupaten"]))
+display(Markdown(prose.context_text(p["kode_kabupaten"], report_figures.register_name(data))))
+charts.show(charts.poverty_png(p["kode_kabupaten"]))
 
 # %% [markdown]
 # ## Sasaran yang didatangi di lapangan
 
 # %%
-display(HTML(rc.field_work_section(data, p["mask_pii"])))
-display(HTML(rc.cases_section(data, p["mask_pii"])))
+display(HTML(sections.field_work_section(data, p["mask_pii"])))
+display(HTML(sections.cases_section(data, p["mask_pii"])))
 
 # %% [markdown]
 # ## Kualitas data dan definisi
 
 # %%
-display(HTML(rc.quality_section(data)))
-display(Markdown(rc.definitions(data)))
+display(HTML(sections.quality_section(data)))
+display(Markdown(prose.definitions(data)))

@@ -212,25 +212,27 @@ def test_demo_dtsen_reproduces_its_truth_through_the_pipeline(demo_dtsen, tmp_pa
 
 
 def test_report_texts_name_the_register():
-    from helpers.publishing import content as rc
+    import dataclasses
 
-    p3ke = {"run": {"register": "p3ke", "register_label": "P3KE 2024"}, "kode": "", "nama": ""}
-    dtsen = {"run": {"register": "dtsen", "register_label": "DTSEN 2025", "desil_dtsen": "provinsi"}, "kode": "",
-             "nama": ""}  # fmt: skip
-    assert rc.register_name({"run": {}}) == "P3KE 2024"  # a parameter_run.json written before the parameter
-    assert rc.matching_text(p3ke).startswith("Setiap jiwa dalam SK Bupati dipadankan dengan data P3KE 2024: ")
-    assert "desil 1 DTSEN 2025 yang **tidak**" in rc.exclusion_text(dtsen)
-    assert '"masih di desil 1 DTSEN 2025"' in rc.context_text(label="DTSEN 2025")
-    assert "Desil DTSEN yang dipakai: desil provinsi" in rc.definitions(
-        {**dtsen, "run": {**dtsen["run"], "definisi_optimal": "x", "ambang_padan": 4, "ambang_tinjau": -6,
-                          "report_date": "2024-11-06"}})  # fmt: skip
+    from helpers.publishing import charts, prose, report_figures, sections
+    from helpers.publishing.report_data import ReportData
+
+    p3ke = ReportData(run={"register": "p3ke", "register_label": "P3KE 2024"})
+    dtsen = ReportData(run={"register": "dtsen", "register_label": "DTSEN 2025", "desil_dtsen": "provinsi"})
+    assert report_figures.register_name(ReportData(run={})) == "P3KE 2024"  # a parameter_run.json written before the parameter
+    assert prose.matching_text(p3ke).startswith("Setiap jiwa dalam SK Bupati dipadankan dengan data P3KE 2024: ")
+    assert "desil 1 DTSEN 2025 yang **tidak**" in prose.exclusion_text(dtsen)
+    assert '"masih di desil 1 DTSEN 2025"' in prose.context_text(label="DTSEN 2025")
+    assert "Desil DTSEN yang dipakai: desil provinsi" in prose.definitions(
+        dataclasses.replace(dtsen, run={**dtsen.run, "definisi_optimal": "x", "ambang_padan": 4, "ambang_tinjau": -6,
+                                        "report_date": "2024-11-06"}))  # fmt: skip
     fig = {"sasaran_sk": 10, "keluar_desil1": 5, "masih_desil1": 4, "intervensi_optimal": 2,
            "intervensi_belum_optimal": 1, "belum_intervensi": 1, "belum_optimal_masih_ada": 1,
            "belum_optimal_meninggal": 0}  # fmt: skip
-    chart = rc.funnel_chart(fig, "DTSEN 2025")
+    chart = charts.funnel_chart(fig, "DTSEN 2025")
     assert chart.axes[0].get_title(loc="left") == "Hasil padu padan SK Bupati dengan DTSEN 2025"
-    assert ("belum_padan", "Belum padan DTSEN", 1, "sasaran_sk") in rc.funnel_levels(fig, "DTSEN 2025")
-    assert rc.comparison_section(p3ke) == ""
+    assert ("belum_padan", "Belum padan DTSEN", 1, "sasaran_sk") in report_figures.funnel_levels(fig, "DTSEN 2025")
+    assert sections.comparison_section(p3ke) == ""
 
 
 def test_map_texts_name_the_register():
@@ -248,17 +250,18 @@ def test_map_texts_name_the_register():
 
 def test_texts_of_another_kabupaten_carry_its_name_and_the_register():
     """Both the kabupaten/kota (``kode_kabupaten``) and the register label, in the same sentence where both occur."""
-    from helpers.publishing import content as rc
+    from helpers.publishing import prose, sections
+    from helpers.publishing.report_data import ReportData
     from helpers.statuses import perbandingan as pb
 
     frame = pd.DataFrame({"perubahan": [pb.KELUAR, pb.KELUAR, pb.MASUK, pb.TETAP_DESIL1]})
-    data = {"run": {"register": "dtsen", "register_label": "DTSEN 2025", "desil_dtsen": "kabupaten"}, "kode": "",
-            "nama": "", "kode_kabupaten": "35.07", "perbandingan": frame}  # fmt: skip
-    section = rc.comparison_section(data)
+    data = ReportData(run={"register": "dtsen", "register_label": "DTSEN 2025", "desil_dtsen": "kabupaten"},
+                      kode_kabupaten="35.07", perbandingan=frame)
+    section = sections.comparison_section(data)
     assert "<h2>Perbandingan P3KE 2024 → DTSEN 2025</h2>" in section
     assert "Sasaran SK Bupati di Kabupaten Malang menurut desil 1 di kedua register: <b>2 jiwa</b>" in section
     assert "Jombang" not in section
-    context = rc.context_text("35.07", "DTSEN 2025")
+    context = prose.context_text("35.07", "DTSEN 2025")
     assert '"masih di desil 1 DTSEN 2025"' in context and "praktik TKPK Kabupaten Malang." in context
     assert "Jombang" not in context
-    assert rc.context_text() == rc.context_text("35.17", "P3KE 2024")  # the default wording, unchanged
+    assert prose.context_text() == prose.context_text("35.17", "P3KE 2024")  # the default wording, unchanged

@@ -13,7 +13,8 @@ from conftest import make_nik, small_world, write_csv, write_world
 
 from helpers import catalog, guards
 from helpers.cleaning import tables as cleaning
-from helpers.publishing import content
+from helpers.publishing import sections
+from helpers.publishing.report_data import ReportData
 from helpers.reading.contract import INPUTS
 from helpers.statuses import classify
 
@@ -51,7 +52,7 @@ def test_a_verification_row_dated_2030_is_listed_with_its_file_and_counted(tmp_p
     assert status.loc[N[1], "status_keberadaan"] == "belum_diverifikasi"  # the 2030 death is not applied
     line = next(x for x in guards.closing_lines(summary, processed) if x.strip().startswith("verifikasi"))
     assert "1 bertanggal sesudah tanggal laporan" in line
-    assert "1 bertanggal sesudah tanggal laporan" in content.quality_section({"summary": summary})
+    assert "1 bertanggal sesudah tanggal laporan" in sections.quality_section(ReportData(summary=summary))
 
 
 def test_intervention_rows_after_the_report_date_and_same_day_contradictions_are_listed(tmp_path):
@@ -119,7 +120,7 @@ def test_a_report_date_more_than_a_year_after_the_newest_record_is_warned(tmp_pa
     if warned:
         assert "01/01/2099" in summary["peringatan"][0] and "05/11/2024" in summary["peringatan"][0]
         assert any(line.startswith("PERINGATAN: Tanggal laporan 01/01/2099") for line in guards.closing_lines(summary))
-        assert "Peringatan:" in content.quality_section({"summary": summary})
+        assert "Peringatan:" in sections.quality_section(ReportData(summary=summary))
 
 
 def test_closing_lines_name_every_input_in_contract_order(tmp_path):

@@ -15,7 +15,8 @@ from conftest import kabupaten_world, write_csv, write_world
 
 from helpers import params, pipeline
 from helpers.errors import InputError
-from helpers.publishing import content, forms, maps, render
+from helpers.publishing import forms, maps, prose, render, report_figures, sections
+from helpers.publishing.report_data import ReportData
 from helpers.reference import figures, wilayah
 
 KODE = "35.07"
@@ -71,10 +72,10 @@ def test_ranking_without_population_shows_counts_and_says_why():
         "perlu_tindakan": [False, True, False, True], "metode_padan": ["nik"] * 4,
     })  # fmt: skip
     assert world["sk"]  # the world helper is the one the pipeline test uses
-    html = content.ranking_section({"kode": "", "status_all": status, "kode_kabupaten": KODE})
+    html = sections.ranking_section(ReportData(status_all=status, kode_kabupaten=KODE))
     assert "per 1.000 penduduk</th>" not in html and not re.search(r">\s*(nan|NaN|<NA>)\s*<", html)
     assert "karena data penduduknya belum tersedia" in html and "Kabupaten Malang" in html
-    assert "Jombang" not in content.context_text(KODE) and "Kabupaten Malang" in content.context_text(KODE)
+    assert "Jombang" not in prose.context_text(KODE) and "Kabupaten Malang" in prose.context_text(KODE)
 
 
 # ----------------------------------------------------------------------------------------------- a whole run
@@ -134,9 +135,9 @@ def test_a_kota_names_its_decree_sk_wali_kota():
     fig = {"sasaran_sk": 10, "keluar_desil1": 4, "masih_desil1": 6, "intervensi_optimal": 2,
            "intervensi_belum_optimal": 3, "belum_intervensi": 1, "belum_optimal_masih_ada": 2,
            "belum_optimal_meninggal": 1, "perlu_tindakan": 3}  # fmt: skip
-    assert "jiwa dalam SK Wali Kota" in content.headline_cards(fig, KOTA)
-    assert "jiwa dalam SK Bupati" in content.headline_cards(fig)  # Jombang reads as before
-    assert content.funnel_levels(fig, kode_kabupaten=KOTA)[0][1] == "Sasaran SK Wali Kota"
+    assert "jiwa dalam SK Wali Kota" in prose.headline_cards(fig, KOTA)
+    assert "jiwa dalam SK Bupati" in prose.headline_cards(fig)  # Jombang reads as before
+    assert report_figures.funnel_levels(fig, kode_kabupaten=KOTA)[0][1] == "Sasaran SK Wali Kota"
     assert wilayah.for_kabupaten(maps.SPECS["masih_desil1"].judul, KOTA).startswith("Sasaran SK Wali Kota ")
     from helpers.statuses import classify
 

@@ -9,7 +9,8 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from helpers.publishing import content as rc
+from helpers.publishing import charts, prose, report_figures, sections
+from helpers.publishing.report_data import ReportData
 from helpers.vocabulary import perlu_tindakan
 
 NIKS = [f"35170612038500{i:02d}" for i in range(1, 9)]
@@ -40,7 +41,7 @@ def status_frame() -> pd.DataFrame:
 
 
 def test_figures_partition_and_action():
-    fig = rc.figures(status_frame())
+    fig = report_figures.figures(status_frame())
     assert fig["sasaran_sk"] == 8 and fig["keluar_desil1"] == 2 and fig["masih_desil1"] == 5
     assert fig["intervensi_optimal"] == 1 and fig["intervensi_belum_optimal"] == 3 and fig["belum_intervensi"] == 1
     assert fig["belum_optimal_masih_ada"] == 1 and fig["belum_optimal_meninggal"] == 1
@@ -52,50 +53,50 @@ def test_figures_partition_and_action():
 
 def test_funnel_adds_up_at_every_level():
     for status in (status_frame(), status_frame().iloc[[0, 2, 3]]):
-        fig = rc.figures(status)
-        boxes = rc.funnel_levels(fig)
+        fig = report_figures.figures(status)
+        boxes = report_figures.funnel_levels(fig)
         value = {key: n for key, _, n, _ in boxes}
         for parent in {p for *_, p in boxes if p}:
             assert sum(n for _, _, n, p in boxes if p == parent) == value[parent], parent
     # the "status lain" box appears only when the not-optimal include moved/not found/unverified people
-    assert "belum_optimal_lainnya" in {k for k, *_ in rc.funnel_levels(rc.figures(status_frame()))}
-    assert "belum_optimal_lainnya" not in {k for k, *_ in rc.funnel_levels(rc.figures(status_frame().iloc[:5]))}
+    assert "belum_optimal_lainnya" in {k for k, *_ in report_figures.funnel_levels(report_figures.figures(status_frame()))}
+    assert "belum_optimal_lainnya" not in {k for k, *_ in report_figures.funnel_levels(report_figures.figures(status_frame().iloc[:5]))}
 
 
 def test_intro_names_the_three_parts_of_desil1():
-    data = {"kode": "", "nama": "", "angka": rc.figures(status_frame())}
-    text = rc.intro(data, "2024-11-06", "2024-11-30")
+    data = ReportData(angka=report_figures.figures(status_frame()))
+    text = prose.intro(data, "2024-11-06", "2024-11-30")
     assert "**1 jiwa** belum diintervensi sama sekali" in text
     assert "1 jiwa pindah, tidak ditemukan atau belum diverifikasi" in text
-    assert rc.BELUM_INTERVENSI_SENTENCE in text
-    assert "sudah menerima intervensi" not in text.split(rc.BELUM_INTERVENSI_SENTENCE)[1].split("\n")[0]  # 1 is not
+    assert prose.BELUM_INTERVENSI_SENTENCE in text
+    assert "sudah menerima intervensi" not in text.split(prose.BELUM_INTERVENSI_SENTENCE)[1].split("\n")[0]  # 1 is not
 
 
 def test_the_all_intervened_remark_follows_from_the_figures():
     """The remark that everyone still in desil 1 received an intervention is said only where the figures say so
     (the old text claimed it for every Jombang report, from the paparan of 6 November 2024)."""
-    assert "7.408" not in rc.BELUM_INTERVENSI_SENTENCE and "paparan" not in rc.BELUM_INTERVENSI_SENTENCE
-    assert "seluruh 12 jiwa" in rc.belum_intervensi_sentence({"masih_desil1": 12, "belum_intervensi": 0})
-    assert rc.belum_intervensi_sentence({"masih_desil1": 12, "belum_intervensi": 3}) == rc.BELUM_INTERVENSI_SENTENCE
-    assert "belum diintervensi" in rc.headline_cards(rc.figures(status_frame()))
+    assert "7.408" not in prose.BELUM_INTERVENSI_SENTENCE and "paparan" not in prose.BELUM_INTERVENSI_SENTENCE
+    assert "seluruh 12 jiwa" in prose.belum_intervensi_sentence({"masih_desil1": 12, "belum_intervensi": 0})
+    assert prose.belum_intervensi_sentence({"masih_desil1": 12, "belum_intervensi": 3}) == prose.BELUM_INTERVENSI_SENTENCE
+    assert "belum diintervensi" in prose.headline_cards(report_figures.figures(status_frame()))
 
 
 def test_ranking_shows_the_three_parts_that_add_up():
     status = status_frame()
-    html = rc.ranking_section({"kode": "", "status_all": status})
+    html = sections.ranking_section(ReportData(status_all=status))
     assert "<th>Optimal</th><th>Belum optimal</th><th>Belum diintervensi</th>" in html
-    table = rc.ranking({"kode": "", "status_all": status})
+    table = report_figures.ranking(ReportData(status_all=status))
     assert (table["masih_desil1"] == table["optimal"] + table["belum_optimal"] + table["belum_intervensi"]).all()
 
 
 def test_field_work_section_counts_and_lists_unmatched_people_masked():
     status = status_frame()
-    data = {"kode": "35.17.01", "nama": "Perak", "status": status[status["kode_kecamatan"] == "35.17.01"]}
-    data["angka"] = rc.figures(data["status"])
-    html = rc.field_work_section(data)
+    perak = status[status["kode_kecamatan"] == "35.17.01"]
+    data = ReportData(kode="35.17.01", nama="Perak", status=perak, angka=report_figures.figures(perak))
+    html = sections.field_work_section(data)
     assert "memuat <b>3 jiwa</b>" in html and "Belum ditemukan di P3KE" in html and "Warga Uji 8" in html
     assert NIKS[7] not in html and "3517**********08" in html
-    kabupaten = rc.field_work_section({"kode": "", "nama": "", "angka": rc.figures(status), "status": status})
+    kabupaten = sections.field_work_section(ReportData(angka=report_figures.figures(status), status=status))
     assert "Warga Uji" not in kabupaten and "memuat <b>6 jiwa</b>" in kabupaten
 
 
@@ -106,7 +107,7 @@ def test_progress_chart_labels_never_overlap():
          "diverifikasi": 10 * i, "perlu_tindakan": 80 - i}
         for i, d in enumerate(["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-20"])
     ]  # fmt: skip
-    figure = rc.progress_chart(rounds, "2024-11-06", "2024-11-30", 100)
+    figure = charts.progress_chart(rounds, "2024-11-06", "2024-11-30", 100)
     ax = figure.axes[0]
     renderer = figure.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().isdigit()]
@@ -115,31 +116,31 @@ def test_progress_chart_labels_never_overlap():
 
 
 def test_intro_is_indonesian_and_formatted():
-    data = {"kode": "", "nama": "", "angka": {**rc.figures(status_frame()), "sasaran_sk": 7408, "keluar_desil1": 5567}}
-    text = rc.intro(data, "2024-11-06", "2024-11-30")
+    data = ReportData(angka={**report_figures.figures(status_frame()), "sasaran_sk": 7408, "keluar_desil1": 5567})
+    text = prose.intro(data, "2024-11-06", "2024-11-30")
     assert "6 November 2024" in text and "7.408 jiwa" in text and "24 hari" in text and "75,15 persen" in text
-    late = rc.intro(data, "2024-12-05", "2024-11-30")
+    late = prose.intro(data, "2024-12-05", "2024-11-30")
     assert "telah lewat 5 hari" in late
 
 
 def test_ranking_includes_every_area_with_zeros():
     status = status_frame()
-    kab = rc.ranking({"kode": "", "status_all": status})
+    kab = report_figures.ranking(ReportData(status_all=status))
     assert len(kab) == 21 and kab["peringkat"].tolist() == list(range(1, 22))
     assert (kab.set_index("kode").loc["35.17.05", "masih_desil1"]) == 0
-    desa = rc.ranking({"kode": "35.17.06", "status_all": status})
+    desa = report_figures.ranking(ReportData(kode="35.17.06", status_all=status))
     assert desa.iloc[0]["nama"] and desa["masih_desil1"].sum() == 3
 
 
 def test_cases_are_masked_unless_asked():
     status = status_frame()
-    cases = rc.cases_needing_action(status)
+    cases = report_figures.cases_needing_action(status)
     assert len(cases) == 2
     assert all(n.startswith("3517") and "*" in n and len(n) == 16 for n in cases["NIK"])
-    assert set(rc.cases_needing_action(status, mask_pii=False)["NIK"]) <= set(NIKS)
-    html = rc.cases_section({"kode": "35.17.06", "status": status[status["kode_kecamatan"] == "35.17.06"]})
+    assert set(report_figures.cases_needing_action(status, mask_pii=False)["NIK"]) <= set(NIKS)
+    html = sections.cases_section(ReportData(kode="35.17.06", status=status[status["kode_kecamatan"] == "35.17.06"]))
     assert "Warga Uji 4" in html and NIKS[3] not in html
-    assert rc.cases_section({"kode": "", "status": status}) == ""
+    assert sections.cases_section(ReportData(status=status)) == ""
 
 
 def test_exclusion_candidates_by_id_or_nik():
@@ -155,9 +156,9 @@ def test_exclusion_candidates_by_id_or_nik():
             "nama_desa": ["Desa A"] * 4,
         }
     )
-    table = rc.exclusion_candidates(individu, status)
+    table = report_figures.exclusion_candidates(individu, status)
     assert table["jumlah"].sum() == 2  # I3 is on the SK list, X3 is desil 2
-    by_nik = rc.exclusion_candidates(individu.assign(id_individu=[None, "X1", "X2", "X3"]), status, "35.17.06")
+    by_nik = report_figures.exclusion_candidates(individu.assign(id_individu=[None, "X1", "X2", "X3"]), status, "35.17.06")
     assert by_nik["jumlah"].sum() == 2 and by_nik["kode"].tolist() == ["35.17.06.2001"]
 
 
@@ -170,7 +171,7 @@ def test_deprivation_profile_counts_families_still_in_desil1():
             "bahan_bakar_memasak": ["Kayu Bakar", "LPG 3 kg", "Kayu Bakar"],
         }
     )
-    profile = rc.deprivation_profile(keluarga, status).set_index("indikator")
+    profile = report_figures.deprivation_profile(keluarga, status).set_index("indikator")
     assert profile.loc["Lantai tanah", "keluarga"] == 1  # K1 left desil 1 and is not counted
     assert profile.loc["Lantai tanah", "persen"] == pytest.approx(50.0)
     assert profile.loc["Memasak dengan kayu bakar/arang", "strategi"] == "Pengurangan Beban Pengeluaran"
@@ -183,28 +184,28 @@ def test_rounds_for_kecamatan_recounts_status_putaran():
     form = {"putaran": 2, "nama_putaran": "Putaran 2", "periode_awal": "2024-11-01", "periode_akhir": "2024-11-04",
             "tanggal": "2024-11-04"}  # fmt: skip
     rounds = pd.concat([status.assign(**week), status.assign(**form)])
-    data = {"kode": "35.17.06", "rounds": rounds[rounds["kode_kecamatan"] == "35.17.06"], "summary": {}}
-    got = rc.rounds_for(data)
+    data = ReportData(kode="35.17.06", rounds=rounds[rounds["kode_kecamatan"] == "35.17.06"])
+    got = report_figures.rounds_for(data)
     assert [r["putaran"] for r in got] == [1, 2] and got[0]["diverifikasi"] == 3 and got[0]["meninggal"] == 1
-    assert [rc.round_label(r) for r in got] == ["Minggu 41 (7–13 Okt 2024)", "Putaran 2 (1–4 Nov 2024)"]
-    assert rc.round_table(got)["Putaran"].tolist() == ["Minggu 41 (7–13 Okt 2024)", "Putaran 2 (1–4 Nov 2024)"]
-    assert rc.rounds_for({"kode": "", "summary": {"per_putaran": got}}) == got
+    assert [prose.round_label(r) for r in got] == ["Minggu 41 (7–13 Okt 2024)", "Putaran 2 (1–4 Nov 2024)"]
+    assert sections.round_table(got)["Putaran"].tolist() == ["Minggu 41 (7–13 Okt 2024)", "Putaran 2 (1–4 Nov 2024)"]
+    assert report_figures.rounds_for(ReportData(summary={"per_putaran": got})) == got
 
 
 def test_charts_render_and_close(tmp_path):
-    fig = rc.figures(status_frame())
-    rc.funnel_chart(fig).savefig(tmp_path / "corong.png")
-    rc.progress_chart([], "2024-11-06", "2024-11-30", 5).savefig(tmp_path / "kosong.png")
-    rc.poverty_chart().savefig(tmp_path / "bps.png")
+    fig = report_figures.figures(status_frame())
+    charts.funnel_chart(fig).savefig(tmp_path / "corong.png")
+    charts.progress_chart([], "2024-11-06", "2024-11-30", 5).savefig(tmp_path / "kosong.png")
+    charts.poverty_chart().savefig(tmp_path / "bps.png")
     assert all((tmp_path / n).stat().st_size > 5_000 for n in ("corong.png", "kosong.png", "bps.png"))
 
 
 def test_poverty_chart_is_drawn_once_per_process():
-    first = rc.poverty_png()
-    assert first.startswith(b"\x89PNG") and rc.poverty_png() is first
-    assert first == rc.png(rc.poverty_chart())  # the cached bytes are the chart's own
+    first = charts.poverty_png()
+    assert first.startswith(b"\x89PNG") and charts.poverty_png() is first
+    assert first == charts.png(charts.poverty_chart())  # the cached bytes are the chart's own
 
 
 def test_html_table_escapes_and_aligns():
-    html = rc.html_table(pd.DataFrame({"Nama": ["<b>x</b>"], "Jiwa": ["1.234"]}), right=("Jiwa",))
+    html = sections.html_table(pd.DataFrame({"Nama": ["<b>x</b>"], "Jiwa": ["1.234"]}), right=("Jiwa",))
     assert "&lt;b&gt;" in html and 'style="text-align:right">1.234' in html

@@ -17,7 +17,7 @@ import jinja2
 from helpers import catalog, outputs
 from helpers import params as params_mod
 from helpers.config import PACKAGE_DIR
-from helpers.publishing import content, opd, progress
+from helpers.publishing import charts, opd, progress
 from helpers.publishing.fmt import angka, tanggal
 from helpers.reference.wilayah import jabatan_kepala_daerah, kabupaten_name, kepala_daerah
 
@@ -85,7 +85,7 @@ def brief_html(summary: dict, kode_kabupaten: str, rounds: list[dict] | None = N
     if progress.has_chart(summary, rounds):
         figure = progress.burndown_chart(summary, rounds)
         figure.set_size_inches(9, 2.7)
-        chart = base64.b64encode(content.png(figure)).decode("ascii")
+        chart = base64.b64encode(charts.png(figure)).decode("ascii")
     cards = [{"nilai": angka(summary[key]), "label": label.format(kepala=kepala), "ubah": _change(summary, key),
               "utama": key == "perlu_tindakan"} for key, label in CARDS]  # fmt: skip
     behind = [{"nama": p["nama"], "perlu": angka(p["perlu_tindakan"]),

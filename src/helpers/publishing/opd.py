@@ -35,7 +35,7 @@ from helpers import vocabulary as v  # noqa: E402
 from helpers.cleaning.nik import mask_series  # noqa: E402
 from helpers.config import PACKAGE_DIR  # noqa: E402
 from helpers.dates import dmy  # noqa: E402
-from helpers.publishing import content  # noqa: E402
+from helpers.publishing import charts, report_data, sections  # noqa: E402
 from helpers.publishing.fmt import angka, tanggal  # noqa: E402
 from helpers.reference.wilayah import kabupaten_name, kepala_daerah  # noqa: E402
 from helpers.statuses import rekomendasi  # noqa: E402
@@ -138,11 +138,11 @@ def load(processed_dir: str | Path, kode_kabupaten: str = "") -> OpdData:
     run = catalog.read_json(catalog.PARAMETER_RUN, processed)
     table = pd.read_csv(catalog.PROGRAM_OPD.at(processed), dtype="string") if catalog.PROGRAM_OPD.at(
         processed).is_file() else rekomendasi.programme_table().astype("string")  # fmt: skip
-    named = content._read_columns(catalog.INTERVENSI.at(processed), ["opd"])["opd"]
+    named = report_data.read_columns(catalog.INTERVENSI.at(processed), ["opd"])["opd"]
     return OpdData(
-        status=content._read_columns(catalog.STATUS_SASARAN.at(processed)),
-        records=_keyed(content._read_columns(catalog.INTERVENSI_SASARAN.at(processed))),
-        rekomendasi=_keyed(content._read_columns(catalog.REKOMENDASI.at(processed))),
+        status=report_data.read_columns(catalog.STATUS_SASARAN.at(processed)),
+        records=_keyed(report_data.read_columns(catalog.INTERVENSI_SASARAN.at(processed))),
+        rekomendasi=_keyed(report_data.read_columns(catalog.REKOMENDASI.at(processed))),
         agencies=agency_list(table, named),
         programmes=_keyed(table),
         report_date=run["report_date"],
@@ -259,7 +259,7 @@ def figures_table(fig: pd.DataFrame) -> pd.DataFrame:
 
 
 def figures_html(fig: pd.DataFrame) -> str:
-    return content.html_table(figures_table(fig), right=tuple(FIGURE_LABELS[c] for c in COUNTS))
+    return sections.html_table(figures_table(fig), right=tuple(FIGURE_LABELS[c] for c in COUNTS))
 
 
 def chart(fig: pd.DataFrame, label: str = "opd", title: str = "") -> plt.Figure | None:
@@ -504,7 +504,7 @@ def _cards(fig: pd.Series) -> list[dict]:
 
 
 def _figure_png(figure: plt.Figure | None) -> str:
-    return base64.b64encode(content.png(figure)).decode("ascii") if figure is not None else ""
+    return base64.b64encode(charts.png(figure)).decode("ascii") if figure is not None else ""
 
 
 def _table(frame: pd.DataFrame, right: tuple[str, ...] = ()) -> dict:

@@ -153,9 +153,9 @@ def render_area(parameters: dict, kode: str) -> Path:
 #: A small notebook executed and exported like a report by each rendering process before its first report.
 WARM_UP_CODE = (
     "import matplotlib.pyplot as plt\nfrom IPython.display import HTML, Markdown, display\n"
-    "from helpers.publishing import content as rc\n"
+    "from helpers.publishing import charts, prose, report_data, report_figures, sections\n"
     "display(Markdown('**a** 1'))\ndisplay(HTML('<b>a</b>'))\nfigure, ax = plt.subplots()\nax.set_title('a')\n"
-    "figure.tight_layout()\nrc.show(figure)"
+    "figure.tight_layout()\ncharts.show(figure)"
 )
 
 

@@ -59,6 +59,8 @@ _HEADER_OF = {v: k for k, v in COLUMN_NAMES.items()}
 class ConservationError(RuntimeError):
     """Rows were lost or invented between reading and cleaning (a bug, never bad input)."""
 
+
+#: The cleaner of each input (:mod:`helpers.cleaning.registers`, :mod:`helpers.cleaning.records`).
 CLEANERS: dict[str, Callable[[pd.DataFrame, str], Cleaned]] = {
     "p3ke": clean_p3ke,
     "p3ke_keluarga": clean_p3ke_keluarga,

@@ -197,6 +197,7 @@ def mask_raw_nik(value: object) -> str:
     hidden = set(positions[4:-2]) if len(positions) > 6 else set(positions)
     return "".join("*" if i in hidden else c for i, c in enumerate(text))
 
+
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 from conftest import file_hashes, make_nik, pipeline_args, run_cli, small_world, write_csv, write_world
 
-from helpers import guards, pipeline
-from helpers.cleaning import tables as cleaning
+from helpers import cleaning, guards, pipeline
 from helpers.dates import to_date
 from helpers.errors import InputError
 from helpers.reading.contract import INPUTS

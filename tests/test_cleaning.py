@@ -10,8 +10,18 @@ import pandas as pd
 import pytest
 from conftest import ID_KEY, make_nik, raw_frame, small_world, write_world
 
+from helpers import cleaning
 from helpers.cleaning import schemas
-from helpers.cleaning import tables as cleaning
+from helpers.cleaning.inputs import TABLE_NAMES, ConservationError, clean_frame
+from helpers.cleaning.normalise import (
+    mask_raw_nik,
+    name_key,
+    parse_dates,
+    parse_desil,
+    parse_sex,
+    parse_status_opd,
+    tidy_name,
+)
 from helpers.reading.contract import INPUTS
 
 # --------------------------------------------------------------------------- normalisers
@@ -27,7 +37,7 @@ from helpers.reading.contract import INPUTS
     ],
 )
 def test_tidy_name(raw, expected):
-    out = cleaning.tidy_name(pd.Series([raw], dtype="string")).iloc[0]
+    out = tidy_name(pd.Series([raw], dtype="string")).iloc[0]
     assert (pd.isna(out) and expected is None) or out == expected
 
 
@@ -49,7 +59,7 @@ def test_tidy_name(raw, expected):
     ],
 )
 def test_name_key(raw, expected):
-    out = cleaning.name_key(pd.Series([raw], dtype="string")).iloc[0]
+    out = name_key(pd.Series([raw], dtype="string")).iloc[0]
     assert (pd.isna(out) and expected is None) or out == expected
 
 
@@ -75,7 +85,7 @@ def test_name_key(raw, expected):
     ],
 )
 def test_parse_dates(raw, expected):
-    out = cleaning.parse_dates(pd.Series([raw], dtype="string"))
+    out = parse_dates(pd.Series([raw], dtype="string"))
     assert out.dtype == schemas.DATE
     value = out.iloc[0]
     assert (pd.isna(value) and expected is None) or value.date() == expected
@@ -87,13 +97,13 @@ def test_parse_dates(raw, expected):
      ("0", None), ("satu", None), (None, None)],
 )  # fmt: skip
 def test_parse_desil(raw, expected):
-    out = cleaning.parse_desil(pd.Series([raw], dtype="string"))
+    out = parse_desil(pd.Series([raw], dtype="string"))
     assert out.dtype == "Int64"
     assert (pd.isna(out.iloc[0]) and expected is None) or out.iloc[0] == expected
 
 
 def test_parse_desil_accepts_numbers():
-    assert cleaning.parse_desil(pd.Series([1, 3])).tolist() == [1, 3]
+    assert parse_desil(pd.Series([1, 3])).tolist() == [1, 3]
 
 
 @pytest.mark.parametrize(
@@ -101,7 +111,7 @@ def test_parse_desil_accepts_numbers():
     [("Laki-laki", "L"), ("LAKI-LAKI", "L"), ("L", "L"), ("Perempuan", "P"), ("p", "P"), ("X", None)],
 )
 def test_parse_sex(raw, expected):
-    out = cleaning.parse_sex(pd.Series([raw], dtype="string")).iloc[0]
+    out = parse_sex(pd.Series([raw], dtype="string")).iloc[0]
     assert (pd.isna(out) and expected is None) or out == expected
 
 
@@ -111,13 +121,13 @@ def test_parse_sex(raw, expected):
      ("belum_optimal", "belum_optimal"), ("", None), ("mungkin", None)],
 )  # fmt: skip
 def test_parse_status_opd(raw, expected):
-    out = cleaning.parse_status_opd(pd.Series([raw], dtype="string")).iloc[0]
+    out = parse_status_opd(pd.Series([raw], dtype="string")).iloc[0]
     assert (pd.isna(out) and expected is None) or out == expected
 
 
 def test_mask_raw_nik_hides_birth_date_digits():
-    assert cleaning.mask_raw_nik("'3517061203850001") == "'3517**********01"
-    assert "1203" not in cleaning.mask_raw_nik("3517 0612 0385 0001")
+    assert mask_raw_nik("'3517061203850001") == "'3517**********01"
+    assert "1203" not in mask_raw_nik("3517 0612 0385 0001")
 
 
 # --------------------------------------------------------------------------- P3KE
@@ -141,7 +151,7 @@ def _p3ke_row(**overrides):
 
 
 def _clean(input_name, rows):
-    return cleaning.clean_frame(raw_frame(input_name, rows), INPUTS[input_name], key=ID_KEY)
+    return clean_frame(raw_frame(input_name, rows), INPUTS[input_name], key=ID_KEY)
 
 
 def test_p3ke_nik_repaired_and_unrecoverable_kept():
@@ -227,20 +237,20 @@ def test_exact_duplicates_dropped_ignoring_source_columns():
     rows = [_p3ke_row(), _p3ke_row(), _p3ke_row(Nama="Budi")]
     raw = raw_frame("p3ke", rows)
     raw.loc[1, "sumber_file"] = "lain.csv"
-    result = cleaning.clean_frame(raw, INPUTS["p3ke"])
+    result = clean_frame(raw, INPUTS["p3ke"])
     assert (result.baris_masuk, result.baris_bersih, result.baris_duplikat) == (3, 2, 1)
     assert result.data["baris_sumber"].tolist() == [2, 4]  # the first copy is kept
 
 
 def test_cleaned_tables_follow_schema_columns():
-    result = cleaning.clean_frame(raw_frame("p3ke", [_p3ke_row()]), INPUTS["p3ke"])
+    result = clean_frame(raw_frame("p3ke", [_p3ke_row()]), INPUTS["p3ke"])
     assert list(result.data.columns) == schemas.columns("p3ke_individu")
     assert result.data["tanggal_lahir"].dtype == schemas.DATE
     assert result.data["desil"].dtype == "Int64"
 
 
 def test_schema_rejects_bad_table():
-    frame = cleaning.clean_frame(raw_frame("p3ke", [_p3ke_row()]), INPUTS["p3ke"]).data
+    frame = clean_frame(raw_frame("p3ke", [_p3ke_row()]), INPUTS["p3ke"]).data
     frame.loc[0, "desil"] = 11
     with pytest.raises(Exception, match="in_range"):
         schemas.validate("p3ke_individu", frame)
@@ -381,7 +391,7 @@ def test_clean_all_conserves_rows_and_writes_outputs(tmp_path):
         karantina = pd.read_csv(processed / "karantina" / f"{name}.csv", dtype=str)
         assert len(karantina) == entry["baris_karantina"]
         assert list(karantina.columns[-3:]) == ["sumber_file", "baris_sumber", "alasan"]
-    for table_name in cleaning.TABLE_NAMES.values():
+    for table_name in TABLE_NAMES.values():
         frame = pd.read_parquet(processed / f"{table_name}.parquet")
         assert list(frame.columns) == schemas.columns(table_name)
     assert ringkasan["p3ke"]["baris_duplikat"] == 1
@@ -391,7 +401,7 @@ def test_clean_all_conserves_rows_and_writes_outputs(tmp_path):
 def test_conservation_violation_raises():
     result = _clean("p3ke", [_p3ke_row()])
     result.baris_masuk += 1
-    with pytest.raises(cleaning.ConservationError, match="hilang"):
+    with pytest.raises(ConservationError, match="hilang"):
         result.check_conservation()
 
 

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from conftest import make_nik, raw_frame, small_world, write_world
 
-from helpers import catalog, params
+from helpers import catalog, cleaning, params
 from helpers import vocabulary as v
-from helpers.cleaning import tables as cleaning
+from helpers.cleaning.inputs import clean_frame
 from helpers.errors import InputError
 from helpers.reading.contract import INPUTS
 from helpers.reading.readers import read_input
@@ -30,7 +30,7 @@ def test_dtsen_cleaning_quarantines_with_indonesian_reasons_and_conserves_rows()
         _dtsen_row(None, None, None, "Mojoagung", "Mancilan"),
     ]
     rows.append(dict(rows[0]))  # an exact duplicate
-    result = cleaning.clean_frame(raw_frame("dtsen", rows), INPUTS["dtsen"])
+    result = clean_frame(raw_frame("dtsen", rows), INPUTS["dtsen"])
     assert result.table == "dtsen_individu"
     assert (result.baris_masuk, result.baris_bersih, result.baris_duplikat, result.baris_karantina) == (6, 1, 1, 4)
     kept = result.data.iloc[0]

@@ -428,7 +428,7 @@ def test_bad_forms(written, tmp_path, status_sasaran):
 
 
 def test_round_trip_reads_putaran_and_nik_found_and_old_forms_still_read(written, tmp_path, status_sasaran):
-    from helpers.cleaning.tables import clean_verifikasi
+    from helpers.cleaning.records import clean_verifikasi
 
     path = by_code(written, "35.17.01")
     unmatched = status_sasaran[status_sasaran["status_desil"] == "tidak_padan"].iloc[0]

@@ -8,8 +8,9 @@ import pytest
 from conftest import ID_KEY, make_nik, raw_frame, write_world
 from test_statuses import status_world
 
+from helpers import cleaning
 from helpers.cleaning import ids
-from helpers.cleaning import tables as cleaning
+from helpers.cleaning.inputs import clean_frame
 from helpers.publishing import forms
 from helpers.reading import contract, readers
 from helpers.statuses import classify
@@ -60,8 +61,8 @@ def test_amended_sk_keeps_every_other_persons_id_status_and_form_row(tmp_path):
 
 def test_ids_do_not_depend_on_row_order_file_or_sheet():
     rows = status_world()["sk"]
-    first = cleaning.clean_frame(raw_frame("sk", rows), contract.SK, key=ID_KEY).data
-    shuffled = cleaning.clean_frame(raw_frame("sk", rows[::-1], sumber_file="lain.xlsx [Perak]"), contract.SK, key=ID_KEY).data
+    first = clean_frame(raw_frame("sk", rows), contract.SK, key=ID_KEY).data
+    shuffled = clean_frame(raw_frame("sk", rows[::-1], sumber_file="lain.xlsx [Perak]"), contract.SK, key=ID_KEY).data
     assert dict(zip(first["no"], first["id_sasaran"])) == dict(zip(shuffled["no"], shuffled["id_sasaran"]))
     assert first["id_sasaran"].str.fullmatch(ids.PATTERN).all()
     assert not any(str(n) in i for n in first["nik"].dropna() for i in first["id_sasaran"])
@@ -74,7 +75,7 @@ def test_collisions_are_suffixed_in_reading_order_and_listed_masked(tmp_path):
         {"No": "2", "NIK": nik, "Nama": "Siti Aminah", "Kecamatan": "Mojoagung", "Desa/Kelurahan": "Mancilan"},
         {"No": "1", "NIK": nik, "Nama": "Siti", "Kecamatan": "Mojoagung", "Desa/Kelurahan": "Mancilan"},  # exact dup
     ]
-    result = cleaning.clean_frame(raw_frame("sk", rows), contract.SK, key=ID_KEY)
+    result = clean_frame(raw_frame("sk", rows), contract.SK, key=ID_KEY)
     assert result.baris_duplikat == 1 and result.baris_bersih == 2  # exact duplicates: dropped and counted, as before
     first, second = result.data["id_sasaran"]
     assert second == first + "-2"
@@ -88,5 +89,5 @@ def test_collisions_are_suffixed_in_reading_order_and_listed_masked(tmp_path):
 def test_name_route_uses_desa_and_birth_date(missing_birth):
     row = {**BY_NAME, "Tanggal Lahir": None if missing_birth else BY_NAME["Tanggal Lahir"]}
     other_desa = {**row, "Kecamatan": "Jogoroto", "Desa/Kelurahan": "Sumbermulyo"}
-    data = cleaning.clean_frame(raw_frame("sk", [row, other_desa]), contract.SK, key=ID_KEY).data
+    data = clean_frame(raw_frame("sk", [row, other_desa]), contract.SK, key=ID_KEY).data
     assert data["id_sasaran"].nunique() == 2 and data["id_sasaran"].str.fullmatch(r"SK-[0-9a-f]{10}").all()

@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 from conftest import make_nik, small_world, write_csv, write_world
 
-from helpers import catalog, guards
-from helpers.cleaning import tables as cleaning
+from helpers import catalog, cleaning, guards
 from helpers.publishing import sections
 from helpers.publishing.report_data import ReportData
 from helpers.reading.contract import INPUTS

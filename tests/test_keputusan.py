@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import make_nik, write_world
 
-from helpers.cleaning import tables as cleaning
+from helpers import cleaning
 from helpers.publishing import keputusan
 from helpers.statuses import classify as statuses
 

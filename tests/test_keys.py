@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from conftest import ID_KEY, make_nik, raw_frame, small_world, write_world
 
-from helpers import catalog, keys, runs
+from helpers import catalog, cleaning, keys, runs
 from helpers.cleaning import ids
-from helpers.cleaning import tables as cleaning
+from helpers.cleaning.inputs import clean_frame
 from helpers.errors import InputError
 from helpers.reading import contract
 
@@ -59,10 +59,10 @@ def test_same_key_same_ids_another_key_changes_every_id(tmp_path):
 
 def test_ids_are_keyed_not_a_plain_digest_of_the_nik():
     rows = small_world()["sk"][:2]
-    sk = cleaning.clean_frame(raw_frame("sk", rows), contract.SK, key=ID_KEY).data
+    sk = clean_frame(raw_frame("sk", rows), contract.SK, key=ID_KEY).data
     plain = ["SK-" + hashlib.sha256(f"id_sasaran|nik:{n}".encode()).hexdigest()[:10] for n in sk["nik"]]
     assert not set(plain) & set(sk["id_sasaran"])  # the old, reversible id
-    other = cleaning.clean_frame(raw_frame("sk", rows), contract.SK, key=bytes(32)).data
+    other = clean_frame(raw_frame("sk", rows), contract.SK, key=bytes(32)).data
     assert not set(other["id_sasaran"]) & set(sk["id_sasaran"])
 
 
@@ -172,11 +172,11 @@ def test_base_of_keeps_a_digest_made_only_of_digits():
 
 def test_digit_only_ids_are_not_counted_as_collisions():
     rows = _digit_only_rows(2)
-    result = cleaning.clean_frame(raw_frame("sk", rows), contract.SK, key=ID_KEY)
+    result = clean_frame(raw_frame("sk", rows), contract.SK, key=ID_KEY)
     assert result.data["id_sasaran"].str.fullmatch(r"SK-\d{10}").all()
     assert result.perbaikan["id_sasaran_bentrok"] == 0
     assert ids.collisions(result.data).empty
     # a real collision next to them is still counted once and listed twice
     twice = [*rows, {**rows[0], "Nama": "Warga Lain"}]
-    result = cleaning.clean_frame(raw_frame("sk", twice), contract.SK, key=ID_KEY)
+    result = clean_frame(raw_frame("sk", twice), contract.SK, key=ID_KEY)
     assert result.perbaikan["id_sasaran_bentrok"] == 1 and len(ids.collisions(result.data)) == 2

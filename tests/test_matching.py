@@ -94,7 +94,7 @@ def test_shared_sk_niks_are_listed(hard, tmp_path):
 
 @pytest.mark.slow
 def test_demo_every_sk_person_matched_to_true_individual(demo_small, tmp_path):
-    from helpers.cleaning import tables as cleaning
+    from helpers import cleaning
 
     result = cleaning.clean_all(demo_small["raw"], tmp_path / "processed")
     sk, p3ke = result.tables["sk"], result.tables["p3ke_individu"]

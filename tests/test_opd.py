@@ -19,9 +19,8 @@ import pandas as pd
 import pytest
 from conftest import make_nik, small_world, write_world
 
-from helpers import catalog, keys, protect
+from helpers import catalog, cleaning, keys, protect
 from helpers import vocabulary as v
-from helpers.cleaning import tables as cleaning
 from helpers.publishing import brief, forms, forms_opd, opd
 from helpers.statuses import classify
 

@@ -116,7 +116,7 @@ def test_index_lists_every_date_newest_first(tmp_path):
 @pytest.mark.slow
 def test_three_report_dates_into_the_same_folders(demo_hard, tmp_path):
     """The acceptance run: the demo with hard cases at 2024-10-20, 2024-11-06 and 2024-11-20 into the same folders."""
-    from helpers.cleaning.tables import clean_all
+    from helpers.cleaning.step import clean_all
     from helpers.statuses.classify import run_status
 
     processed, reports = tmp_path / "processed", tmp_path / "reports"

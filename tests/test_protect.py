@@ -19,8 +19,8 @@ import pytest
 from conftest import small_world, write_world
 from test_forms import HEADER, REPORT, SIZES, by_code, fill, form_niks, synthetic_status_sasaran
 
-from helpers import keys, protect, runs
-from helpers.cleaning import tables as cleaning
+from helpers import cleaning, keys, protect, runs
+from helpers.cleaning.records import clean_verifikasi
 from helpers.errors import InputError
 from helpers.publishing import forms
 from helpers.reading import contract, readers
@@ -116,7 +116,7 @@ def test_a_form_returned_still_encrypted_goes_back_in(sent, status_sasaran, tmp_
     assert rows["nik"].tolist() == niks
     filled = rows[rows["status_keberadaan"].notna()]
     assert filled["nik"].tolist() == niks[:2] and filled["tanggal_verifikasi"].tolist() == ["2024-11-01", "2024-10-20"]
-    cleaned = cleaning.clean_verifikasi(rows).data
+    cleaned = clean_verifikasi(rows).data
     per_nik, _ = verifikasi.resolve_keberadaan(cleaned, REPORT, known_nik=status_sasaran["nik"])
     assert dict(zip(per_nik["nik"], per_nik["status_keberadaan"])) == {niks[0]: "ada", niks[1]: "meninggal"}
 

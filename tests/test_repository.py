@@ -113,7 +113,7 @@ def test_pre_commit_strips_outputs_and_runs_ruff():
 def test_pipeline_never_imports_the_demo_generator():
     code = (
         "import sys; import helpers.pipeline, helpers.provinsi, helpers.publishing.provinsi, helpers.cli, helpers.publishing.render, helpers.publishing.forms, "
-        "helpers.statuses.classify, helpers.cleaning.tables, helpers.publishing.maps, helpers.publishing.report_data, helpers.publishing.charts, helpers.publishing.sections; "
+        "helpers.statuses.classify, helpers.cleaning.step, helpers.publishing.maps, helpers.publishing.report_data, helpers.publishing.charts, helpers.publishing.sections; "
         "print(sorted(m for m in sys.modules if m.startswith('helpers.demo')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

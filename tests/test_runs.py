@@ -11,8 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import small_world, write_world
 
-from helpers import catalog, outputs, params, pipeline, runs
-from helpers.cleaning import tables as cleaning
+from helpers import catalog, cleaning, outputs, params, pipeline, runs
 from helpers.errors import InputError
 from helpers.publishing import forms, render
 from helpers.statuses import classify

@@ -10,7 +10,8 @@ import pytest
 import xlsxwriter
 from conftest import ID_KEY, make_nik, small_world, write_world
 
-from helpers.cleaning import tables as cleaning
+from helpers import cleaning
+from helpers.cleaning.inputs import clean_frame
 from helpers.reading import contract, readers
 
 HEADER = ["No", "NIK", "Nama", "Alamat", "Desa/Kelurahan", "Kecamatan", "Tanggal Lahir"]
@@ -95,7 +96,7 @@ def test_every_sheet_with_headers_is_read_in_sheet_order(annex):
 def test_footers_are_quarantined_and_rows_conserved_per_sheet(annex, tmp_path):
     with pytest.warns(UserWarning):
         raw, notes = readers.read_input_sheets(annex, contract.SK)
-    result = cleaning.clean_frame(raw, contract.SK, lembar=notes, key=ID_KEY)
+    result = clean_frame(raw, contract.SK, lembar=notes, key=ID_KEY)
     assert result.baris_bersih == 8
     footer_rows = result.karantina[result.karantina["NIK"].isna()]
     assert len(footer_rows) == 2 * (1 + len(SIGNATURE)) == result.baris_karantina
@@ -138,7 +139,7 @@ def test_stated_count_that_disagrees_is_warned_and_summarised(tmp_path):
     book.close()
     raw, notes = readers.read_input_sheets(tmp_path, contract.SK)
     with pytest.warns(UserWarning, match="menyebut 37 orang, tetapi 4 baris"):
-        result = cleaning.clean_frame(raw, contract.SK, lembar=notes, key=ID_KEY)
+        result = clean_frame(raw, contract.SK, lembar=notes, key=ID_KEY)
     assert [(m["sumber_file"], m["jumlah_menurut_file"], m["baris_terbaca"]) for m in result.selisih_jumlah] == [
         ("sk_miskin_ekstrem.xlsx [Mojoagung]", 37, 4)
     ]
@@ -151,7 +152,7 @@ def test_a_person_without_nik_is_never_taken_for_a_footer(tmp_path):
     book = xlsxwriter.Workbook(str(tmp_path / "sk_miskin_ekstrem.xlsx"))
     _annex_sheet(book, "Mojoagung", rows)
     book.close()
-    result = cleaning.clean_frame(readers.read_input(tmp_path, contract.SK), contract.SK, key=ID_KEY)
+    result = clean_frame(readers.read_input(tmp_path, contract.SK), contract.SK, key=ID_KEY)
     assert result.data["nama"].tolist() == ["Kasiyem", "Jumlah Sari"]
 
 

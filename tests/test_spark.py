@@ -96,7 +96,7 @@ def test_jaro_winkler_equals_duckdb_bit_for_bit():
 def both_engines(demo_hard, tmp_path_factory, monkeypatch_module):
     """Clean the hard demo once, then run matching + statuses on DuckDB and on Spark (local mode), keeping the
     scored pairs of each."""
-    from helpers.cleaning import tables as cleaning
+    from helpers import cleaning
     from helpers.statuses import classify
 
     base = tmp_path_factory.mktemp("spark")

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 from conftest import make_nik, write_world
 
-from helpers import catalog
-from helpers.cleaning import tables as cleaning
+from helpers import catalog, cleaning
 from helpers.matching.padan import match_sk
 from helpers.statuses import classify as statuses
 from helpers.vocabulary import STRATEGI

@@ -37,9 +37,9 @@ _PARAMS = (
 #: the cached readings of an earlier run); the steps before it measure its parts one by one.
 STEPS: tuple[tuple[str, str], ...] = (
     ("demo", "from helpers.demo.generate import main; main(['--scale', '{scale}', '--out', '{raw}', '--quiet'])"),
-    ("pembersihan", "from helpers.cleaning.tables import clean_all; clean_all('{raw}', '{processed}')"),
+    ("pembersihan", "from helpers.cleaning.step import clean_all; clean_all('{raw}', '{processed}')"),
     # the same again: every raw file now comes from its cached reading (a rerun with a new report date)
-    ("pembersihan_ulang_cache", "from helpers.cleaning.tables import clean_all; clean_all('{raw}', '{processed}')"),
+    ("pembersihan_ulang_cache", "from helpers.cleaning.step import clean_all; clean_all('{raw}', '{processed}')"),
     ("padu_padan_status", "from helpers.statuses.classify import run_status; run_status('{processed}', '{report_date}')"),
     (
         "peta",

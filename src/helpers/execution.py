@@ -72,7 +72,7 @@ REPORT_PRELOAD = ["helpers.publishing.render", "helpers.publishing.charts", "hel
 #: first to start: the server serves no process before it has imported the whole list) and the drawing processes
 #: of 03. The report processes start during 02 and import their modules themselves, off the critical path. The
 #: server of a process imports the list of its first pool or :func:`warm_up`.
-PIPELINE_PRELOAD = ["helpers.cleaning.tables", *MAPS_PRELOAD]
+PIPELINE_PRELOAD = ["helpers.cleaning.step", *MAPS_PRELOAD]
 
 
 # --------------------------------------------------------------------------- processes

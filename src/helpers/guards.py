@@ -1,6 +1,6 @@
 """Refuse what cannot be right before anything is written, and say what was left out.
 
-:func:`check_cleaning` runs at the end of the cleaning step (:func:`helpers.cleaning.tables.clean_all`), *before* it
+:func:`check_cleaning` runs at the end of the cleaning step (:func:`helpers.cleaning.step.clean_all`), *before* it
 writes a single processed file or read-cache entry, so that a refused run leaves the last good outputs exactly as
 they were. It refuses (an :class:`~helpers.errors.InputError` listing every problem at once, exit code 2):
 
@@ -143,7 +143,7 @@ def check_cleaning(
     kode_kabupaten: str | None = None,
 ) -> None:  # fmt: skip
     """Raise :class:`InputError` listing every reason to refuse the cleaned ``result`` (a
-    :class:`helpers.cleaning.tables.CleaningResult`), before it is written. See the module notes."""
+    :class:`helpers.cleaning.step.CleaningResult`), before it is written. See the module notes."""
     from helpers.config import KODE_KABUPATEN
 
     kode_kabupaten = kode_kabupaten or KODE_KABUPATEN

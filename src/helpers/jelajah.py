@@ -24,8 +24,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from helpers import catalog, runs
+from helpers.cleaning.inputs import TABLE_NAMES
 from helpers.cleaning.nik import mask_series
-from helpers.cleaning.tables import TABLE_NAMES
 from helpers.dates import to_timestamp
 from helpers.errors import InputError
 from helpers.params import DEFAULTS, resolve_path

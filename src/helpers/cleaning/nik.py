@@ -92,6 +92,19 @@ def normalise_nik(values: pd.Series) -> pd.DataFrame:
     return out
 
 
+def fix_counts(status: pd.Series, prefix: str = "nik") -> dict[str, int]:
+    """How many NIKs of a ``nik_status`` column were repaired, unrecoverable, invalid or empty, as the cleaning
+    step's ``perbaikan`` counts (``<prefix>_diperbaiki``, ...)."""
+    counts = status.value_counts()
+    names = {
+        NIK_DIPERBAIKI: "diperbaiki",
+        NIK_TIDAK_DAPAT_DIPULIHKAN: "tidak_dapat_dipulihkan",
+        NIK_TIDAK_VALID: "tidak_valid",
+        NIK_KOSONG: "kosong",
+    }
+    return {f"{prefix}_{label}": int(counts.get(code, 0)) for code, label in names.items()}
+
+
 def _is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 

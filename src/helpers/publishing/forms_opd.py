@@ -15,7 +15,7 @@ Optimal), "Tanggal Intervensi", "Program" (its programmes in a dropdown) and "Ke
 The headers are those of the ``intervensi`` input (NIK, Nama, OPD, Program, Tanggal Intervensi, Status Intervensi →
 Status, ID Sasaran), so a returned workbook saved as it is in ``data/raw/intervensi/`` is read as that OPD's
 intervention records (the OPD column is pre-filled and locked): each filled row a record; a row left empty "belum
-diisi", never a record (:func:`helpers.cleaning.tables.clean_intervensi`); a returned workbook still encrypted is
+diisi", never a record (:func:`helpers.cleaning.records.clean_intervensi`); a returned workbook still encrypted is
 opened with its password from the key folder.
 """
 

@@ -18,7 +18,7 @@ import pandas as pd
 import xlsxwriter
 
 from helpers import catalog
-from helpers.cleaning.tables import KEPUTUSAN_KANDIDAT
+from helpers.cleaning.records import KEPUTUSAN_KANDIDAT
 from helpers.dates import dmy
 from helpers.outputs import formula_like
 from helpers.publishing.fmt import tanggal

@@ -39,8 +39,8 @@ from helpers import catalog, guards, runs
 from helpers import vocabulary as v
 from helpers.cleaning import schemas
 from helpers.cleaning.nik import mask_frame, mask_series
+from helpers.cleaning.processed import read_ringkasan, read_tables
 from helpers.cleaning.schemas import TINGKAT_COLUMNS
-from helpers.cleaning.tables import read_ringkasan, read_tables
 from helpers.config import KODE_KABUPATEN
 from helpers.dates import dmy, to_date, to_timestamp
 from helpers.matching import charts

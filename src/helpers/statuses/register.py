@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers import catalog
 from helpers import vocabulary as v
-from helpers.cleaning.tables import DESIL_DTSEN_COLUMNS
+from helpers.cleaning.registers import DESIL_DTSEN_COLUMNS
 from helpers.errors import InputError
 
 DTSEN_TABLE = "dtsen_individu"

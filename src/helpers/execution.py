@@ -67,7 +67,7 @@ WORKERS = 2
 MAPS_PRELOAD = ["helpers.publishing.maps", "mapclassify"]
 #: What the report processes need: the rendering module, the report's own modules, papermill and IPython.
 REPORT_PRELOAD = ["helpers.publishing.render", "helpers.publishing.charts", "helpers.publishing.sections",
-                  "helpers.publishing.report_data", "papermill", "IPython.core.interactiveshell"]
+                  "helpers.publishing.report_data", "helpers.publishing.brief", "papermill", "IPython.core.interactiveshell"]
 #: What the worker processes on a pipeline run's critical path need: the cleaning workers of notebook 01 (the
 #: first to start: the server serves no process before it has imported the whole list) and the drawing processes
 #: of 03. The report processes start during 02 and import their modules themselves, off the critical path. The

@@ -92,12 +92,10 @@ def _run(parameters: dict, with_reports: bool, timings: dict[str, float] | None)
             if with_reports and step == params_mod.CLEAN:  # the report processes start while matching runs
                 report_pool = background.submit(_report_pool, parameters)
         if with_reports:
-            from helpers.publishing.brief import publish
             from helpers.publishing.render import render_all
 
             started = time.perf_counter()
-            render_all(parameters, pool=report_pool.result() if report_pool else None)
-            publish(parameters)
+            render_all(parameters, pool=report_pool.result() if report_pool else None, publish=True)
             timings["laporan"] = round(time.perf_counter() - started, 1)
     finally:
         background.shutdown()  # the report processes have started (or failed to)
@@ -127,11 +125,9 @@ def run_one(step: str, parameters: dict, given: list[str] = ()) -> str:
         parameters = report_date.settled(parameters, step)
         runs.check_inputs(step, parameters, given)
         if report:
-            from helpers.publishing.brief import publish
             from helpers.publishing.render import render_all
 
-            paths = render_all(parameters, given=given)
-            publish(parameters)
+            paths = render_all(parameters, given=given, publish=True)
             return f"Selesai: {len(paths)} laporan di {params_mod.report_dir(parameters)}"
         path = run_step(step, parameters)
     return f"Selesai: langkah {step}. Notebook yang dijalankan: {path}"

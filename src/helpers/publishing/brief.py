@@ -125,13 +125,22 @@ def write_brief(parameters: dict) -> Path:
     return outputs.write_text(brief_html(summary, parameters["kode_kabupaten"], opd_table=table), out)
 
 
+def keep_summary(parameters: dict) -> Path:
+    """The run's ``summary.json`` kept beside its reports (the history of later runs, and the index, read it)."""
+    summary = catalog.read_json(catalog.SUMMARY, parameters["processed_dir"])
+    return outputs.write_json(summary, params_mod.report_dir(parameters) / catalog.SUMMARY.name)
+
+
+def write_pages(parameters: dict) -> list[Path]:
+    """The brief and one page per OPD (``reports/<date>/opd/``, :func:`helpers.publishing.opd.write_pages`)."""
+    return [write_brief(parameters), *opd.write_pages(parameters)]
+
+
 def publish(parameters: dict) -> list[Path]:
-    """After the reports of a run: its ``summary.json`` kept beside them (the history of later runs reads it), the
-    brief, one page per OPD (``reports/<date>/opd/``, :func:`helpers.publishing.opd.write_pages`), and
-    ``reports/index.html`` listing every report date."""
+    """After the reports of a run: :func:`keep_summary`, :func:`write_pages` and ``reports/index.html`` listing
+    every report date. (:func:`helpers.publishing.render.render_all` with ``publish=True`` does the same, the
+    pages in its report processes beside the reports.)"""
     from helpers.publishing.index import write_index
 
-    summary = catalog.read_json(catalog.SUMMARY, parameters["processed_dir"])
-    kept = outputs.write_json(summary, params_mod.report_dir(parameters) / catalog.SUMMARY.name)
-    pages = opd.write_pages(parameters)
-    return [kept, write_brief(parameters), *pages, write_index(parameters["reports_dir"], parameters["kode_kabupaten"])]
+    kept = keep_summary(parameters)
+    return [kept, *write_pages(parameters), write_index(parameters["reports_dir"], parameters["kode_kabupaten"])]

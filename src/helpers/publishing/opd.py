@@ -33,6 +33,7 @@ from helpers import catalog, outputs  # noqa: E402
 from helpers import params as params_mod  # noqa: E402
 from helpers import vocabulary as v  # noqa: E402
 from helpers.cleaning.nik import mask_series  # noqa: E402
+from helpers.cleaning.normalise import map_unique  # noqa: E402
 from helpers.config import PACKAGE_DIR  # noqa: E402
 from helpers.dates import dmy  # noqa: E402
 from helpers.publishing import charts, report_data, sections  # noqa: E402
@@ -90,7 +91,7 @@ def agency_list(table: pd.DataFrame, named: pd.Series) -> pd.DataFrame:
     spellings["opd"] = spellings["opd"].str.strip().str.replace(r"\s+", " ", regex=True)
     spellings = spellings.dropna(subset=["opd"])
     spellings = spellings[spellings["opd"] != ""]
-    spellings["kunci"] = spellings["opd"].map(opd_key).astype("string")
+    spellings["kunci"] = map_unique(spellings["opd"], opd_key, "string")
     counts = spellings.groupby(["kunci", "opd", "urut"]).size().rename("n").reset_index()
     chosen = counts.sort_values(["kunci", "urut", "n", "opd"], ascending=[True, True, False, True])
     agencies = chosen.drop_duplicates("kunci")[["kunci", "opd"]]
@@ -125,7 +126,7 @@ def available(processed_dir: str | Path) -> bool:
 
 
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(kunci=frame["opd"].map(opd_key).astype("string"))
+    return frame.assign(kunci=map_unique(frame["opd"], opd_key, "string"))
 
 
 def load(processed_dir: str | Path, kode_kabupaten: str = "") -> OpdData:

@@ -198,16 +198,22 @@ def _render_timed(parameters: dict, kode: str) -> tuple[Path, float]:
 
 
 def render_all(
-    parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecutor | None = None, given: list[str] = ()
+    parameters: dict, workers: int = WORKERS, pool: ProcessPoolExecutor | None = None, given: list[str] = (),
+    publish: bool = False,
 ) -> list[Path]:
     """Render the kabupaten report and every kecamatan report (or only ``parameters['kecamatan']``), in
-    ``workers`` new processes or in ``pool`` (from :func:`start_pool`; the caller shuts it down).
+    ``workers`` new processes or in ``pool`` (from :func:`start_pool`; the caller shuts it down). With
+    ``publish``, also what :func:`helpers.publishing.brief.publish` writes: the brief and the OPD pages in the same
+    processes, right after the kabupaten report, then the index of report dates. Returns the reports' paths.
 
     Refuses (:class:`InputError`) inputs that are missing or from a mix of runs, or made with other parameters
     (:func:`helpers.runs.check_inputs`; ``given``: the parameters set explicitly). Keeps going when one report
     fails, then raises :class:`NotebookFailed` listing every failure.
     """
     from tqdm import tqdm
+
+    from helpers.publishing import brief
+    from helpers.publishing.index import write_index
 
     runs.check_inputs(params_mod.REPORT, parameters, given)  # never from a mix of runs or parameters
     chosen = resolve_kecamatan_parameter(parameters.get("kecamatan", ""), parameters["kode_kabupaten"])
@@ -216,8 +222,12 @@ def render_all(
     failures: list[str] = []
     bad_input = True  # every failure is bad input (exit code 2), not a fault
     own = execution.pool(min(workers, len(areas)), preload=execution.REPORT_PRELOAD) if pool is None else None
+    if publish:
+        brief.keep_summary(parameters)
     with nullcontext(pool) if pool else own as executor:
-        futures = {executor.submit(_render_timed, parameters, kode): kode for kode in areas}  # tables read once
+        futures = {executor.submit(_render_timed, parameters, areas[0]): areas[0]}  # the largest first
+        pages = executor.submit(brief.write_pages, parameters) if publish else None
+        futures |= {executor.submit(_render_timed, parameters, kode): kode for kode in areas[1:]}
         for future in tqdm(as_completed(futures), total=len(futures), desc="Laporan HTML", unit="laporan"):
             try:
                 path, seconds = future.result()
@@ -226,6 +236,10 @@ def render_all(
             except (NotebookFailed, InputError) as exc:
                 failures.append(str(exc))
                 bad_input = bad_input and isinstance(exc, InputError)
+        if pages is not None:
+            pages.result()
+    if publish:
+        write_index(parameters["reports_dir"], parameters["kode_kabupaten"])
     if failures:
         message = f"{len(failures)} dari {len(areas)} laporan gagal dibuat:\n" + "\n".join(failures)
         raise notebook_failure(message, "InputError" if bad_input else "")
@@ -240,10 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         parameters = params_mod.resolve(args.params, args.parameter)
         with lock.hold(parameters["processed_dir"]):  # never while a pipeline rewrites the processed data
             parameters = report_date.settled(parameters, params_mod.REPORT)
-            paths = render_all(parameters, given=list(params_mod.explicit(args.params, args.parameter)))
-            from helpers.publishing.brief import publish
-
-            publish(parameters)
+            paths = render_all(parameters, given=list(params_mod.explicit(args.params, args.parameter)), publish=True)
         return f"Selesai: {len(paths)} laporan di {params_mod.report_dir(parameters)}"
 
     return cli.guarded(action)

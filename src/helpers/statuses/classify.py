@@ -339,8 +339,10 @@ def recommendations(tables: dict[str, Any], given: dict[str, Any], status: pd.Da
     keluarga = given.get("p3ke_keluarga", pd.DataFrame(columns=["id_keluarga"]))
     p3ke = given.get("p3ke_individu") if register == v.DTSEN else None
     families = registers.families_by_register_key(keluarga, tables["p3ke_individu"], p3ke)
-    needs = rekomendasi.household_needs(families, tables["p3ke_individu"][["id_keluarga", "tanggal_lahir"]],
-                                        report_date)  # fmt: skip
+    wanted = status.loc[status["perlu_tindakan"].to_numpy(bool), "id_keluarga"]  # only their households
+    members = tables["p3ke_individu"][["id_keluarga", "tanggal_lahir"]]
+    needs = rekomendasi.household_needs(families[families["id_keluarga"].isin(wanted).to_numpy(bool)],
+                                        members[members["id_keluarga"].isin(wanted).to_numpy(bool)], report_date)  # fmt: skip
     table = rekomendasi.programme_opd(tables["intervensi"])
     if received is None:
         received = received_per_person(tables, report_date)

@@ -111,6 +111,8 @@ def recommend(status: pd.DataFrame, received: pd.DataFrame, needs: pd.DataFrame,
     ``strategi``, ``opd``, ``status_opd``, ``tanggal_intervensi``); ``needs``: :func:`household_needs`; ``table``:
     :func:`programme_opd`."""
     people = status[status["perlu_tindakan"].to_numpy(bool)]
+    received = received[received["id_sasaran"].isin(people["id_sasaran"]).to_numpy(bool)]  # a few thousand of
+    needs = needs[needs["id_keluarga"].isin(people["id_keluarga"]).to_numpy(bool)]  # hundreds of thousands
     by_person = {key: group for key, group in received.groupby("id_sasaran")}
     needs_of = {key: group for key, group in needs.groupby("id_keluarga")}
     rows = []

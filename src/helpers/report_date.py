@@ -87,7 +87,6 @@ def settle(parameters: dict, step: str | None = None, today: dt.date | None = No
     return {**parameters, "report_date": date}, line
 
 
-
 def settled(parameters: dict, step: str | None = None) -> dict:
     """:func:`settle`, printing the settled date's line (the run's first line)."""
     parameters, line = settle(parameters, step)
